@@ -1,0 +1,89 @@
+# lib.sh - the end-to-end test harness (git's t/test-lib.sh, in small).
+#
+# A test file sources this, then calls test_expect_success DESC 'commands'
+# for each case and test_done at the end. Every file gets its own temporary
+# directory ($TEST_DIR, removed on exit); each case runs in a subshell under
+# set -e inside it, and prints one TAP line.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+FC_BUILD=${FC_BUILD:-build}
+case $FC_BUILD in /*) BUILD_DIR=$FC_BUILD ;; *) BUILD_DIR=$TOP/$FC_BUILD ;; esac
+AGENT_BIN=$BUILD_DIR/fleetcensus-agent
+FIXTURES=$TOP/tests/fixtures
+SHARED=${FC_SHARED:-$(cd "$TOP/.." && pwd)/shared}
+SCHEMA=$SHARED/reference/glpi-inventory-format/inventory.schema.json
+PY=/usr/bin/python3
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fc-e2e.XXXXXX")
+test_count=0
+test_failed=0
+test_cleanup_cmds=""
+
+test_cleanup() {
+	eval "$test_cleanup_cmds"
+	rm -rf "$TEST_DIR"
+}
+trap test_cleanup EXIT
+
+# Runs the agent, under valgrind when FC_VALGRIND=1 (leaks and errors fail).
+agent() {
+	if [ "${FC_VALGRIND:-0}" = 1 ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$AGENT_BIN" "$@"
+	else
+		"$AGENT_BIN" "$@"
+	fi
+}
+
+# Runs "$@" and checks its exit status equals $1: expect_status 75 agent ...
+expect_status() {
+	want=$1
+	shift
+	set +e
+	"$@"
+	got=$?
+	set -e
+	if [ "$got" != "$want" ]; then
+		echo "expected exit status $want, got $got: $*" >&2
+		return 1
+	fi
+}
+
+# Validates a report file against the GLPI inventory JSON Schema.
+validate_report() {
+	$PY "$TOP/tests/e2e/validate.py" "$SCHEMA" "$@"
+}
+
+# JSON query on a report: json_get FILE 'python expression on r'.
+json_get() {
+	$PY -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+have_shared() {
+	[ -d "$SHARED/corpus" ] && [ -f "$SCHEMA" ]
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	(
+		set -e
+		cd "$TEST_DIR"
+		eval "$2"
+	) >"$TEST_DIR/.out" 2>&1
+	if [ $? = 0 ]; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TEST_DIR/.out" | tail -n 40
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # SKIP $1"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" = 0 ]
+}
