@@ -19,7 +19,7 @@ endif
 
 PKGS := libcurl libcjson zlib sqlite3
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wformat=2 \
-	-Wmissing-prototypes -Werror
+	-Wmissing-prototypes -Wno-format-truncation -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)

@@ -70,9 +70,16 @@ enum fc_rc rootfs_resolve(const char *root, const char *path, struct buf *out, c
 	while (out->len > 0 && out->ptr[out->len - 1] == '/')
 		out->ptr[--out->len] = '\0';
 	base = out->len;
-	if (strlen(path) >= sizeof(rest))
+	rest[0] = '\0';
+	if (root_is_host(root) && path[0] != '/' && !getcwd(rest, sizeof(rest) - 1)) {
+		snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+		return FC_EIO;
+	}
+	if (strlen(rest) + 1 + strlen(path) >= sizeof(rest))
 		goto too_long;
-	memcpy(rest, path, strlen(path) + 1);
+	if (rest[0])
+		strncat(rest, "/", sizeof(rest) - strlen(rest) - 1);
+	strncat(rest, path, sizeof(rest) - strlen(rest) - 1);
 	for (;;) {
 		rest_pop(rest, comp, sizeof(comp));
 		if (!comp[0])

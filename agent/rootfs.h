@@ -17,7 +17,8 @@
 #define ROOTFS_MAX_LINKS 40
 
 /* Resolves path (absolute, as seen inside root) to a host path in out.
- * root NULL or "/" means the host's own root. Returns FC_OK, FC_ENOENT when a
+ * root NULL or "/" means the host's own root; there a relative path is taken
+ * from the current directory. Returns FC_OK, FC_ENOENT when a
  * component is missing (out then holds the path up to it), FC_EIO (err says
  * why: a loop, permission) or FC_ELIMIT (path too long). */
 enum fc_rc rootfs_resolve(const char *root, const char *path, struct buf *out, char *err);

@@ -1,0 +1,54 @@
+/* config.h - the agent's settings: command line and configuration file.
+ *
+ * The file holds "key = value" lines with the long option names as keys
+ * ("server = https://...", "token-file = /etc/fleetcensus/token"); "#"
+ * starts a comment. The command line wins over the file. */
+#ifndef FC_AGENT_CONFIG_H
+#define FC_AGENT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fc_rc.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/fleetcensus/agent.conf"
+#define CONFIG_DEFAULT_STATE_DIR "/var/lib/fleetcensus"
+#define CONFIG_DEFAULT_TIMEOUT 60
+#define CONFIG_MAX_TIMEOUT 3600
+#define CONFIG_MAX_SPLAY 86400
+#define CONFIG_MAX_FILE (64u << 10)
+#define CONFIG_MAX_TOKEN 4096
+
+/* Strings are heap copies or NULL (unset); numbers are -1 when unset. */
+struct agent_opts {
+	char *config;
+	char *root;
+	char *output;
+	char *server;
+	char *token;
+	char *token_file;
+	char *cacert;
+	char *state_dir;
+	long timeout;
+	long splay;
+	int verbose;
+	int quiet;
+};
+
+void agent_opts_init(struct agent_opts *o);
+void agent_opts_release(struct agent_opts *o);
+
+/* Sets one setting by its long option name from text value. Returns
+ * FC_OK, FC_ENOENT for an unknown name, or FC_EPARSE for a bad value;
+ * err says which. */
+enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value, char *err);
+
+/* Parses a configuration file's text into o; a setting already set in o is
+ * replaced (callers parse the file first, then the command line). Returns
+ * FC_OK or FC_ECONFIG with err naming the line and the problem. */
+enum fc_rc config_parse(const char *buf, size_t len, struct agent_opts *o, char *err);
+
+/* Parses a whole number in [min, max] from s. */
+enum fc_rc config_parse_long(const char *s, long min, long max, long *out);
+
+#endif

@@ -1,0 +1,112 @@
+/* state.c - the agent id kept in the state directory. */
+#include "state.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "os.h"
+
+void state_format_uuid(const unsigned char b[16], char out[STATE_ID_LEN + 1])
+{
+	snprintf(out, STATE_ID_LEN + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], (b[6] & 0x0F) | 0x40, b[7], (b[8] & 0x3F) | 0x80,
+		 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+enum fc_rc state_new_uuid(char out[STATE_ID_LEN + 1])
+{
+	unsigned char b[16];
+	enum fc_rc rc = os_random(b, sizeof(b));
+
+	if (rc == FC_OK)
+		state_format_uuid(b, out);
+	return rc;
+}
+
+static bool is_uuid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < STATE_ID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return s[STATE_ID_LEN] == '\0' || s[STATE_ID_LEN] == '\n';
+}
+
+static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char *err)
+{
+	char tmp[4200];
+	int fd;
+	enum fc_rc rc = state_new_uuid(id);
+
+	if (rc)
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp, strerror(errno));
+		return FC_EIO;
+	}
+	if (write(fd, id, STATE_ID_LEN) != STATE_ID_LEN || write(fd, "\n", 1) != 1 ||
+	    fsync(fd) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (close(fd) != 0 && rc == FC_OK) {
+		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (rc == FC_OK && rename(tmp, path) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot rename '%s': %s", tmp, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time_t *created,
+			  char *err)
+{
+	char path[4096], text[STATE_ID_LEN + 2];
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+	enum fc_rc rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/agent-id", state_dir) >= sizeof(path)) {
+		snprintf(err, FC_ERRLEN, "state directory path too long");
+		return FC_EIO;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	if (n >= STATE_ID_LEN) {
+		text[n] = '\0';
+		if (is_uuid(text)) {
+			memcpy(id, text, STATE_ID_LEN);
+			id[STATE_ID_LEN] = '\0';
+			goto out_stat;
+		}
+	}
+	rc = write_new_id(path, id, err);
+	if (rc)
+		return rc;
+out_stat:
+	*created = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+	return FC_OK;
+}

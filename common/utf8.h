@@ -1,0 +1,16 @@
+/* utf8.h - make arbitrary bytes safe to put in a JSON string. */
+#ifndef FC_COMMON_UTF8_H
+#define FC_COMMON_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the len bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF) and hold no NUL. */
+bool utf8_valid(const char *s, size_t len);
+
+/* Returns a heap copy of the len bytes at s in which every ill-formed
+ * sequence and every NUL is replaced by U+FFFD; the caller frees it. */
+char *utf8_sanitize(const char *s, size_t len);
+
+#endif
