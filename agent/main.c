@@ -305,8 +305,7 @@ static int deliver(const struct agent_opts *o, const char *json)
 		break;
 	case FC_EREFUSED:
 		code = EXIT_REFUSED;
-		LOG_ERR("the collector refused the report (HTTP %ld): %s", res.http_status,
-			res.message);
+		LOG_ERR("the collector refused the report: %s", res.message);
 		break;
 	default:
 		LOG_ERR("not delivered, kept for the next run: %s", res.message);

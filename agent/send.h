@@ -1,0 +1,54 @@
+/* send.h - deliver a gzip report to the collector over HTTP(S) (libcurl).
+ *
+ * The program calls curl_global_init(CURL_GLOBAL_DEFAULT) once, before its
+ * first send_report and before starting any thread, and curl_global_cleanup()
+ * at exit; send_report never does (libcurl's global init is not
+ * thread-safe). */
+#ifndef FC_AGENT_SEND_H
+#define FC_AGENT_SEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fc_rc.h"
+
+#define SEND_PATH "/api/v1/inventory"
+#define SEND_ANSWER_MAX (64 * 1024) /* bytes of the server's answer kept */
+#define SEND_DEFAULT_TIMEOUT 60L /* seconds, used when timeout <= 0 */
+
+struct send_opts {
+	const char *server; /* base URL, e.g. "https://collector:8443"; SEND_PATH is appended */
+	const char *token; /* bearer token, never logged */
+	const char *cacert; /* CA file, or NULL for the system store */
+	long timeout; /* whole-transfer and connect timeout, seconds */
+	bool verbose; /* log the exchange (INFO), the Authorization value redacted */
+};
+
+struct send_result {
+	long http_status; /* 0 when no HTTP answer */
+	long retry_after; /* seconds from Retry-After, -1 if none */
+	long next_report_seconds; /* from a 2xx JSON answer, -1 if absent */
+	char message[FC_ERRLEN]; /* one line: what happened */
+};
+
+/* POSTs the gzlen bytes at gz (a gzip-compressed JSON report) to
+ * o->server + SEND_PATH with Content-Type: application/json,
+ * Content-Encoding: gzip, Authorization: Bearer <token> and User-Agent:
+ * fleetcensus-agent/<FC_VERSION>. TLS (1.2 or later) peer and host name are
+ * verified against o->cacert or the system store; proxies come from the
+ * usual environment variables; redirects are not followed (they would carry
+ * the token away).
+ * At most SEND_ANSWER_MAX bytes of the answer are read.
+ *
+ * Returns FC_OK for 2xx; FC_EREFUSED for 3xx and 4xx other than 408 and 429
+ * (do not send this report again); FC_EHTTP for 5xx, 408, 429 and other
+ * answers (try again later, after res->retry_after when set); FC_ENET when
+ * no complete answer came (connection, TLS, timeout); FC_ECONFIG for a bad
+ * server URL (or a scheme other than http/https), token or CA file;
+ * FC_ENOMEM when libcurl could not allocate.
+ * res is filled on every path. Nothing is logged above DEBUG: the caller
+ * reports res->message once. The token never appears in res or the log. */
+enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
+                       struct send_result *res);
+
+#endif

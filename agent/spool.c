@@ -1,0 +1,306 @@
+/* spool.c - the agent's state directory: the run lock and the spooled report. */
+#include "spool.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SPOOL_PATH_MAX 4096
+#define SPOOL_DIR "spool"
+#define SPOOL_FILE "report.json.gz"
+#define SPOOL_TMP_PREFIX "." SPOOL_FILE "."
+#define SPOOL_LOCK "lock"
+
+/* Formats a message into err (FC_ERRLEN bytes); a long path is cut short. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+spool_err(char *err, const char *fmt, ...);
+
+static void spool_err(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, FC_ERRLEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Writes "<dir>/<name>" into path (SPOOL_PATH_MAX bytes). */
+static enum fc_rc spool_path(char *path, const char *dir, const char *name, char *err)
+{
+	int n = snprintf(path, SPOOL_PATH_MAX, "%s/%s", dir, name);
+
+	if (n < 0 || n >= SPOOL_PATH_MAX) {
+		spool_err(err, "path '%s/%s' is too long", dir, name);
+		return FC_ELIMIT;
+	}
+	return FC_OK;
+}
+
+enum fc_rc spool_mkdirs(const char *dir, char *err)
+{
+	char path[SPOOL_PATH_MAX];
+	size_t n = strlen(dir), i;
+	struct stat st;
+	char c;
+
+	if (n == 0 || n >= sizeof(path)) {
+		spool_err(err, "bad directory name '%.200s'", dir);
+		return n ? FC_ELIMIT : FC_EIO;
+	}
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if ((path[i] != '/' && path[i] != '\0') || path[i - 1] == '/')
+			continue;
+		c = path[i];
+		path[i] = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			spool_err(err, "cannot create directory '%s': %s", path, strerror(errno));
+			return FC_EIO;
+		}
+		path[i] = c;
+	}
+	if (stat(dir, &st) != 0) {
+		spool_err(err, "cannot create directory '%s': %s", dir, strerror(errno));
+		return FC_EIO;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		spool_err(err, "'%s' exists and is not a directory", dir);
+		return FC_EIO;
+	}
+	return FC_OK;
+}
+
+enum fc_rc spool_lock(const char *state_dir, int *fd, char *err)
+{
+	char path[SPOOL_PATH_MAX];
+	enum fc_rc rc;
+	int lfd;
+
+	*fd = -1;
+	rc = spool_path(path, state_dir, SPOOL_LOCK, err);
+	if (rc)
+		return rc;
+	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lfd < 0) {
+		spool_err(err, "cannot open lock file '%s': %s", path, strerror(errno));
+		return FC_EIO;
+	}
+	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK) {
+			spool_err(err, "another agent run holds the lock '%s'", path);
+			rc = FC_ELOCKED;
+		} else {
+			spool_err(err, "cannot lock '%s': %s", path, strerror(errno));
+			rc = FC_EIO;
+		}
+		close(lfd);
+		return rc;
+	}
+	*fd = lfd;
+	return FC_OK;
+}
+
+void spool_unlock(int fd)
+{
+	if (fd >= 0)
+		(void)close(fd); /* closing releases the flock; nothing to recover */
+}
+
+/* Removes temporary files that an interrupted spool_put left in dir. */
+static void spool_sweep(const char *dir)
+{
+	char path[SPOOL_PATH_MAX];
+	char unused[FC_ERRLEN];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, SPOOL_TMP_PREFIX, strlen(SPOOL_TMP_PREFIX)) != 0)
+			continue;
+		if (spool_path(path, dir, de->d_name, unused) == FC_OK)
+			(void)unlink(path); /* best effort: a leftover only costs space */
+	}
+	closedir(d);
+}
+
+static enum fc_rc spool_write_all(int fd, const char *path, const void *data, size_t len, char *err)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			spool_err(err, "cannot write '%s': %s", path, strerror(errno));
+			return FC_EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		spool_err(err, "cannot sync '%s': %s", path, strerror(errno));
+		return FC_EIO;
+	}
+	return FC_OK;
+}
+
+/* Makes a rename inside dir durable. */
+static enum fc_rc spool_sync_dir(const char *dir, char *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		spool_err(err, "cannot sync directory '%s': %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return FC_EIO;
+	}
+	close(fd);
+	return FC_OK;
+}
+
+/* Writes data to a new temporary file in dir and renames it to final. */
+static enum fc_rc spool_replace(const char *dir, const char *final, const void *data, size_t len,
+                                char *err)
+{
+	char tmp[SPOOL_PATH_MAX];
+	enum fc_rc rc;
+	int fd;
+
+	rc = spool_path(tmp, dir, SPOOL_TMP_PREFIX "XXXXXX", err);
+	if (rc)
+		return rc;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		spool_err(err, "cannot create a file in '%s': %s", dir, strerror(errno));
+		return FC_EIO;
+	}
+	rc = spool_write_all(fd, tmp, data, len, err);
+	if (close(fd) != 0 && !rc) {
+		spool_err(err, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (!rc && rename(tmp, final) != 0) {
+		spool_err(err, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (rc)
+		(void)unlink(tmp); /* best effort; spool_sweep removes it later */
+	return rc;
+}
+
+enum fc_rc spool_put(const char *state_dir, const void *gz, size_t len, char *err)
+{
+	char dir[SPOOL_PATH_MAX], final[SPOOL_PATH_MAX];
+	enum fc_rc rc;
+
+	assert(gz || len == 0);
+	if (len > SPOOL_MAX) {
+		spool_err(err, "report of %zu bytes is larger than the spool limit %zu", len,
+		          SPOOL_MAX);
+		return FC_ELIMIT;
+	}
+	rc = spool_path(dir, state_dir, SPOOL_DIR, err);
+	if (!rc)
+		rc = spool_path(final, dir, SPOOL_FILE, err);
+	if (!rc)
+		rc = spool_mkdirs(dir, err);
+	if (rc)
+		return rc;
+	spool_sweep(dir);
+	rc = spool_replace(dir, final, gz, len, err);
+	if (rc)
+		return rc;
+	return spool_sync_dir(dir, err);
+}
+
+/* Reads the open regular file fd (path) into out, at most SPOOL_MAX bytes. */
+static enum fc_rc spool_read_fd(int fd, const char *path, struct buf *out, char *err)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			spool_err(err, "cannot read '%s': %s", path, strerror(errno));
+			return FC_EIO;
+		}
+		if (n == 0)
+			return FC_OK;
+		if (out->len + (size_t)n > SPOOL_MAX || buf_add(out, chunk, (size_t)n)) {
+			spool_err(err, "'%s' is larger than %zu bytes", path,
+			          out->max < SPOOL_MAX ? out->max : SPOOL_MAX);
+			return FC_ELIMIT;
+		}
+	}
+}
+
+enum fc_rc spool_get(const char *state_dir, struct buf *out, char *err)
+{
+	char path[SPOOL_PATH_MAX];
+	struct stat st;
+	enum fc_rc rc;
+	int fd;
+
+	buf_reset(out);
+	rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
+	if (rc)
+		goto out;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
+		rc = errno == ENOENT ? FC_ENOENT : FC_EIO;
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		spool_err(err, "'%s' is not a regular file", path);
+		rc = FC_EIO;
+	} else if ((unsigned long long)st.st_size > SPOOL_MAX) {
+		spool_err(err, "'%s' is larger than %zu bytes", path, SPOOL_MAX);
+		rc = FC_ELIMIT;
+	} else {
+		rc = spool_read_fd(fd, path, out, err);
+	}
+	close(fd);
+	if (!rc && (out->len < 2 || (unsigned char)out->ptr[0] != 0x1f ||
+	            (unsigned char)out->ptr[1] != 0x8b)) {
+		spool_err(err, "spooled report '%s' is not gzip data", path);
+		rc = FC_EPARSE;
+	}
+out:
+	if (rc)
+		buf_release(out);
+	return rc;
+}
+
+enum fc_rc spool_clear(const char *state_dir, char *err)
+{
+	char path[SPOOL_PATH_MAX];
+	enum fc_rc rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
+
+	if (rc)
+		return rc;
+	if (unlink(path) != 0 && errno != ENOENT) {
+		spool_err(err, "cannot remove '%s': %s", path, strerror(errno));
+		return FC_EIO;
+	}
+	return FC_OK;
+}
