@@ -30,21 +30,24 @@
 #define SMALL_FILE_MAX (64u << 10) /* /proc and /sys files, hostname */
 #define PACMAN_DESC_MAX (1u << 20)
 
-/* Reads a small text file below root and returns its first line, trimmed,
- * as a heap string; NULL when it cannot be read. */
+/* Reads a small text file below root and returns its first line without
+ * leading and trailing blanks (Solaris centres its /etc/release), as a heap
+ * string; NULL when it cannot be read. */
 static char *read_first_line(const char *root, const char *path)
 {
 	struct buf b;
 	char err[FC_ERRLEN];
 	char *line = NULL;
+	const char *s;
 	size_t n;
 
 	buf_init(&b, SMALL_FILE_MAX);
 	if (rootfs_read(root, path, SMALL_FILE_MAX, &b, err) == FC_OK) {
-		n = strcspn(b.ptr, "\r\n");
-		while (n > 0 && isspace((unsigned char)b.ptr[n - 1]))
+		s = b.ptr + strspn(b.ptr, " \t");
+		n = strcspn(s, "\r\n");
+		while (n > 0 && isspace((unsigned char)s[n - 1]))
 			n--;
-		line = xstrndup(b.ptr, n);
+		line = xstrndup(s, n);
 	}
 	buf_release(&b);
 	return line;
@@ -223,6 +226,8 @@ static enum fc_rc read_db_dir(const char *root, const char *dir, const char *suf
 		if (strlen(dir) + strlen(e->d_name) + strlen(suffix) + 2 >= sizeof(path))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s%s", dir, e->d_name, suffix);
+		if (strlen(e->d_name) > 8 && !strcmp(e->d_name + strlen(e->d_name) - 8, ".md5sums"))
+			continue; /* status.d holds NAME and NAME.md5sums */
 		rc = read_text_db(root, path, parse, cb, ctx, &files, err);
 	}
 	closedir(d);

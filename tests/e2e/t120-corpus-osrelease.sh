@@ -11,16 +11,25 @@ if ! have_shared; then
 	exit
 fi
 
+# The corpus was stored without symbolic links: a link such as
+# etc/os-release -> ../usr/lib/os-release is a text file holding its target.
+# Roots that have such files are copied and their links restored, so that the
+# agent sees the layout the real system had.
 test_expect_success 'the agent reports every corpus root' '
-	mkdir reports &&
-	n=0 &&
+	mkdir reports fixed &&
+	n=0 r=0 &&
 	for d in "$C"/roots/*/; do
 		name=$(basename "$d")
+		if $PY "$TOP/tests/e2e/corpus_check.py" needs-repair "$d"; then
+			$PY "$TOP/tests/e2e/corpus_check.py" repair "$d" "fixed/$name" >/dev/null
+			d=fixed/$name
+			r=$((r + 1))
+		fi
 		agent --quiet --root "$d" --state-dir st --output "reports/$name.json" ||
 			{ echo "agent failed on $name"; exit 1; }
 		n=$((n + 1))
 	done &&
-	echo "$n roots" &&
+	echo "$n roots, $r with stored links restored" &&
 	test "$n" -ge 300
 '
 
