@@ -73,6 +73,7 @@ check-run: $(AGENT) $(UNIT_BIN)
 
 check: deps
 	@rm -f build/results build/asan/results
+	@$(MAKE) --no-print-directory format-check hdrcheck
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
@@ -86,7 +87,7 @@ demo: deps
 # Each header compiles on its own.
 hdrcheck:
 	@set -e; for h in include/*.h common/*.h agent/*.h; do \
-		printf '#include "%s"\n' "$${h##*/}" | \
+		printf '#include "%s"\nint hdrcheck;\n' "$${h##*/}" | \
 		$(CC) $(ALL_CPPFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 			-x c -fsyntax-only -; \
 	done; echo "headers ok"
@@ -95,7 +96,7 @@ FORMAT_SRC = $(wildcard include/*.h common/*.[ch] agent/*.[ch] tests/unit/*.[ch]
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format ok"
 
 clean:
 	rm -rf build

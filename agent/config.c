@@ -48,8 +48,7 @@ static enum fc_rc parse_bool(const char *s, int *out)
 {
 	if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))
 		*out = 1;
-	else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") ||
-		 !strcmp(s, "off"))
+	else if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
 		*out = 0;
 	else
 		return FC_EPARSE;
@@ -68,12 +67,12 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
 		const char *name;
 		size_t off;
 	} strs[] = {{"root", offsetof(struct agent_opts, root)},
-		    {"output", offsetof(struct agent_opts, output)},
-		    {"server", offsetof(struct agent_opts, server)},
-		    {"token", offsetof(struct agent_opts, token)},
-		    {"token-file", offsetof(struct agent_opts, token_file)},
-		    {"cacert", offsetof(struct agent_opts, cacert)},
-		    {"state-dir", offsetof(struct agent_opts, state_dir)}};
+	            {"output", offsetof(struct agent_opts, output)},
+	            {"server", offsetof(struct agent_opts, server)},
+	            {"token", offsetof(struct agent_opts, token)},
+	            {"token-file", offsetof(struct agent_opts, token_file)},
+	            {"cacert", offsetof(struct agent_opts, cacert)},
+	            {"state-dir", offsetof(struct agent_opts, state_dir)}};
 	size_t i;
 	enum fc_rc rc = FC_OK;
 
@@ -102,13 +101,13 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
 	if (rc == FC_EPARSE) {
 		if (!strcmp(name, "timeout"))
 			snprintf(err, FC_ERRLEN, "'timeout' must be 1 to %d seconds, not '%s'",
-				 CONFIG_MAX_TIMEOUT, value);
+			         CONFIG_MAX_TIMEOUT, value);
 		else if (!strcmp(name, "splay"))
 			snprintf(err, FC_ERRLEN, "'splay' must be 0 to %d seconds, not '%s'",
-				 CONFIG_MAX_SPLAY, value);
+			         CONFIG_MAX_SPLAY, value);
 		else
 			snprintf(err, FC_ERRLEN, "'%s' must be true or false, not '%s'", name,
-				 value);
+			         value);
 	}
 	return rc;
 }

@@ -25,43 +25,49 @@
 #include "xalloc.h"
 
 static const char usage_text[] =
-	"usage: fleetcensus-agent [options]\n"
-	"\n"
-	"Collects this machine's operating system, hardware and installed packages\n"
-	"as one inventory report, then writes it (--output) or sends it (--server).\n"
-	"\n"
-	"  -c, --config FILE     settings file (default " CONFIG_DEFAULT_PATH ")\n"
-	"  -r, --root DIR        read the system below DIR instead of /\n"
-	"  -o, --output FILE     write the report JSON to FILE ('-': stdout); send nothing\n"
-	"  -s, --server URL      collector base URL, e.g. https://collector.example:8443\n"
-	"  -t, --token TOKEN     the organisation's agent token\n"
-	"      --token-file FILE read the token from FILE\n"
-	"      --cacert FILE     verify the collector against the CAs in FILE\n"
-	"      --timeout SECONDS give up on the collector after SECONDS (default 60)\n"
-	"      --state-dir DIR   agent id, spool and lock (default " CONFIG_DEFAULT_STATE_DIR ")\n"
-	"      --splay SECONDS   wait a random 0..SECONDS before sending (default 0)\n"
-	"  -v, --verbose         say what is done\n"
-	"  -q, --quiet           print errors only\n"
-	"  -V, --version         print the version and exit\n"
-	"  -h, --help            print this help and exit\n"
-	"\n"
-	"Exit status: 0 done, 64 usage, 66 unreadable input, 69 refused by the\n"
-	"collector, 73 output not writable, 75 not delivered now (kept in the spool),\n"
-	"78 bad configuration. See fleetcensus-agent(8).\n";
+    "usage: fleetcensus-agent [options]\n"
+    "\n"
+    "Collects this machine's operating system, hardware and installed packages\n"
+    "as one inventory report, then writes it (--output) or sends it (--server).\n"
+    "\n"
+    "  -c, --config FILE     settings file (default " CONFIG_DEFAULT_PATH ")\n"
+    "  -r, --root DIR        read the system below DIR instead of /\n"
+    "  -o, --output FILE     write the report JSON to FILE ('-': stdout); send nothing\n"
+    "  -s, --server URL      collector base URL, e.g. https://collector.example:8443\n"
+    "  -t, --token TOKEN     the organisation's agent token\n"
+    "      --token-file FILE read the token from FILE\n"
+    "      --cacert FILE     verify the collector against the CAs in FILE\n"
+    "      --timeout SECONDS give up on the collector after SECONDS (default 60)\n"
+    "      --state-dir DIR   agent id, spool and lock (default " CONFIG_DEFAULT_STATE_DIR ")\n"
+    "      --splay SECONDS   wait a random 0..SECONDS before sending (default 0)\n"
+    "  -v, --verbose         say what is done\n"
+    "  -q, --quiet           print errors only\n"
+    "  -V, --version         print the version and exit\n"
+    "  -h, --help            print this help and exit\n"
+    "\n"
+    "Exit status: 0 done, 64 usage, 66 unreadable input, 69 refused by the\n"
+    "collector, 73 output not writable, 75 not delivered now (kept in the spool),\n"
+    "78 bad configuration. See fleetcensus-agent(8).\n";
 
 /* Parses the command line into cli. Returns 0, or an exit code to end with
  * (-1 for a clean exit after --help or --version). */
 static int parse_args(int argc, char **argv, struct agent_opts *cli)
 {
-	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},  {"root", required_argument, NULL, 'r'},
-		{"output", required_argument, NULL, 'o'},  {"server", required_argument, NULL, 's'},
-		{"token", required_argument, NULL, 't'},   {"token-file", required_argument, NULL, 1},
-		{"cacert", required_argument, NULL, 2},    {"timeout", required_argument, NULL, 3},
-		{"state-dir", required_argument, NULL, 4}, {"splay", required_argument, NULL, 5},
-		{"verbose", no_argument, NULL, 'v'},       {"quiet", no_argument, NULL, 'q'},
-		{"version", no_argument, NULL, 'V'},       {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+	                                         {"root", required_argument, NULL, 'r'},
+	                                         {"output", required_argument, NULL, 'o'},
+	                                         {"server", required_argument, NULL, 's'},
+	                                         {"token", required_argument, NULL, 't'},
+	                                         {"token-file", required_argument, NULL, 1},
+	                                         {"cacert", required_argument, NULL, 2},
+	                                         {"timeout", required_argument, NULL, 3},
+	                                         {"state-dir", required_argument, NULL, 4},
+	                                         {"splay", required_argument, NULL, 5},
+	                                         {"verbose", no_argument, NULL, 'v'},
+	                                         {"quiet", no_argument, NULL, 'q'},
+	                                         {"version", no_argument, NULL, 'V'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
 	char err[FC_ERRLEN];
 	int c, idx;
 
@@ -74,10 +80,11 @@ static int parse_args(int argc, char **argv, struct agent_opts *cli)
 		case 'V': printf("fleetcensus-agent %s\n", FC_VERSION); return -1;
 		case 'v': cli->verbose = 1; continue;
 		case 'q': cli->quiet = 1; continue;
-		case 'c': free(cli->config); cli->config = xstrdup(optarg); continue;
-		case ':':
-			LOG_ERR("option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
+		case 'c':
+			free(cli->config);
+			cli->config = xstrdup(optarg);
+			continue;
+		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
 		case '?':
 			LOG_ERR("unknown option '%s' (see --help)", argv[optind - 1]);
 			return EXIT_USAGE;
@@ -97,6 +104,15 @@ static int parse_args(int argc, char **argv, struct agent_opts *cli)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* Replaces *dst with a copy of the command line's value, when it has one. */
+static void over(char **dst, const char *cli)
+{
+	if (!cli)
+		return;
+	free(*dst);
+	*dst = xstrdup(cli);
 }
 
 /* Loads the configuration file (the default one may be absent), then lays
@@ -122,14 +138,13 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		LOG_ERR("config '%s': %s", path, err);
 		return EXIT_CONFIG;
 	}
-#define OVER(f) \
-	if (cli->f) { \
-		free(o->f); \
-		o->f = xstrdup(cli->f); \
-	}
-	OVER(root) OVER(output) OVER(server) OVER(token) OVER(token_file) OVER(cacert)
-	OVER(state_dir)
-#undef OVER
+	over(&o->root, cli->root);
+	over(&o->output, cli->output);
+	over(&o->server, cli->server);
+	over(&o->token, cli->token);
+	over(&o->token_file, cli->token_file);
+	over(&o->cacert, cli->cacert);
+	over(&o->state_dir, cli->state_dir);
 	if (cli->timeout >= 0)
 		o->timeout = cli->timeout;
 	if (cli->splay >= 0)
@@ -216,8 +231,8 @@ static int collect(const struct agent_opts *o, bool sending, char **json)
 	if (report_build(o->root, &ids, json, &sum) != FC_OK)
 		return EXIT_SOFTWARE;
 	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
-		 section_status_name(sum.os), section_status_name(sum.software), sum.packages,
-		 section_status_name(sum.hardware));
+	         section_status_name(sum.os), section_status_name(sum.software), sum.packages,
+	         section_status_name(sum.hardware));
 	return 0;
 }
 

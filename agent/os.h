@@ -22,27 +22,27 @@ const char *section_status_name(enum section_status s);
 struct os_facts {
 	enum section_status status;
 	char err[FC_ERRLEN];
-	char osrel_path[32];          /* "/etc/os-release", "/usr/lib/os-release" or "" */
-	struct kvlist osrel;          /* every key of that file, verbatim, in file order */
-	struct kvlist release_files;  /* legacy files (no os-release): path -> first line */
-	char *kernel_name;            /* "linux" */
-	char *kernel_version;         /* uname release of the running kernel */
-	char *kernel_arch;            /* uname machine of the running kernel */
-	char *hostname;               /* short host name */
-	char *fqdn;                   /* the name with its domain, when known */
-	char *dns_domain;             /* NULL when unknown */
+	char osrel_path[32]; /* "/etc/os-release", "/usr/lib/os-release" or "" */
+	struct kvlist osrel; /* every key of that file, verbatim, in file order */
+	struct kvlist release_files; /* legacy files (no os-release): path -> first line */
+	char *kernel_name; /* "linux" */
+	char *kernel_version; /* uname release of the running kernel */
+	char *kernel_arch; /* uname machine of the running kernel */
+	char *hostname; /* short host name */
+	char *fqdn; /* the name with its domain, when known */
+	char *dns_domain; /* NULL when unknown */
 };
 
 struct hw_facts {
 	enum section_status status;
 	char err[FC_ERRLEN];
-	struct kvlist dmi;     /* /sys/class/dmi/id file name -> value, those readable */
-	long long memory_mb;   /* MemTotal, MiB; -1 unknown */
-	char *cpu_model;       /* NULL unknown */
-	long cpu_count;        /* logical CPUs; -1 unknown */
-	char *vmsystem;        /* "Physical", "KVM", "VMware", "Docker", ... */
-	struct kvlist macs;    /* physical interface name -> MAC address */
-	char *machine_id;      /* raw /etc/machine-id (32 hex), NULL if absent or invalid */
+	struct kvlist dmi; /* /sys/class/dmi/id file name -> value, those readable */
+	long long memory_mb; /* MemTotal, MiB; -1 unknown */
+	char *cpu_model; /* NULL unknown */
+	long cpu_count; /* logical CPUs; -1 unknown */
+	char *vmsystem; /* "Physical", "KVM", "VMware", "Docker", ... */
+	struct kvlist macs; /* physical interface name -> MAC address */
+	char *machine_id; /* raw /etc/machine-id (32 hex), NULL if absent or invalid */
 };
 
 void os_facts_init(struct os_facts *f);

@@ -26,7 +26,7 @@
 #include "rpmdb.h"
 #include "xalloc.h"
 
-#define OSREL_MAX (64u << 10)    /* os-release and legacy release files */
+#define OSREL_MAX (64u << 10) /* os-release and legacy release files */
 #define SMALL_FILE_MAX (64u << 10) /* /proc and /sys files, hostname */
 #define PACMAN_DESC_MAX (1u << 20)
 
@@ -161,7 +161,7 @@ enum fc_rc os_get_info(const char *root, struct os_facts *f)
 		rc = read_legacy_release(root, f);
 		if (rc == FC_OK && f->release_files.n == 0) {
 			snprintf(f->err, sizeof(f->err),
-				 "no os-release and no legacy release file in /etc");
+			         "no os-release and no legacy release file in /etc");
 			rc = FC_ENOENT;
 		}
 	}
@@ -175,8 +175,8 @@ enum fc_rc os_get_info(const char *root, struct os_facts *f)
 /* ---- packages ---- */
 
 static enum fc_rc read_text_db(const char *root, const char *path,
-			       enum fc_rc (*parse)(const char *, size_t, fc_pkg_cb, void *, char *),
-			       fc_pkg_cb cb, void *ctx, int *found, char *err)
+                               enum fc_rc (*parse)(const char *, size_t, fc_pkg_cb, void *, char *),
+                               fc_pkg_cb cb, void *ctx, int *found, char *err)
 {
 	struct buf b;
 	enum fc_rc rc;
@@ -204,8 +204,8 @@ static enum fc_rc read_text_db(const char *root, const char *path,
 /* Reads every file of a directory of package databases (dpkg status.d,
  * pacman local/<pkg>/desc). suffix is appended to each entry's path. */
 static enum fc_rc read_db_dir(const char *root, const char *dir, const char *suffix,
-			      enum fc_rc (*parse)(const char *, size_t, fc_pkg_cb, void *, char *),
-			      fc_pkg_cb cb, void *ctx, int *found, char *err)
+                              enum fc_rc (*parse)(const char *, size_t, fc_pkg_cb, void *, char *),
+                              fc_pkg_cb cb, void *ctx, int *found, char *err)
 {
 	enum fc_rc rc = FC_OK;
 	DIR *d = rootfs_opendir(root, dir, &rc, err);
@@ -245,12 +245,12 @@ enum fc_rc os_each_package(const char *root, fc_pkg_cb cb, void *ctx, int *found
 	rc = read_text_db(root, "/var/lib/dpkg/status", parse_dpkg, cb, ctx, found, err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/dpkg/status.d", "", parse_dpkg_statusd, cb, ctx,
-				 found, err);
+		                 found, err);
 	if (rc == FC_OK)
 		rc = read_text_db(root, "/lib/apk/db/installed", parse_apk, cb, ctx, found, err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/pacman/local", "/desc", parse_pacman_desc, cb, ctx,
-				 found, err);
+		                 found, err);
 	if (rc == FC_OK) {
 		rc = rpmdb_read(root, cb, ctx, err);
 		if (rc == FC_OK)
@@ -268,10 +268,9 @@ enum fc_rc os_each_package(const char *root, fc_pkg_cb cb, void *ctx, int *found
 static void read_dmi(const char *root, struct hw_facts *h)
 {
 	static const char *const names[] = {
-		"sys_vendor",  "product_name", "product_version", "product_serial",
-		"product_uuid", "product_family", "chassis_type", "chassis_vendor",
-		"bios_vendor", "bios_version", "bios_date", "board_vendor",
-		"board_name",  "board_serial"};
+	    "sys_vendor",     "product_name", "product_version", "product_serial", "product_uuid",
+	    "product_family", "chassis_type", "chassis_vendor",  "bios_vendor",    "bios_version",
+	    "bios_date",      "board_vendor", "board_name",      "board_serial"};
 	char path[128], *v;
 	size_t i;
 
@@ -347,10 +346,17 @@ static void detect_vm(const char *root, struct hw_facts *h)
 {
 	static const struct {
 		const char *needle, *name;
-	} vms[] = {{"QEMU", "QEMU"},         {"KVM", "KVM"},           {"VMware", "VMware"},
-		   {"VirtualBox", "VirtualBox"}, {"innotek", "VirtualBox"}, {"Xen", "Xen"},
-		   {"Virtual Machine", "Hyper-V"}, {"Bochs", "Bochs"},      {"Parallels", "Parallels"},
-		   {"Amazon EC2", "KVM"},        {"Google Compute Engine", "KVM"}};
+	} vms[] = {{"QEMU", "QEMU"},
+	           {"KVM", "KVM"},
+	           {"VMware", "VMware"},
+	           {"VirtualBox", "VirtualBox"},
+	           {"innotek", "VirtualBox"},
+	           {"Xen", "Xen"},
+	           {"Virtual Machine", "Hyper-V"},
+	           {"Bochs", "Bochs"},
+	           {"Parallels", "Parallels"},
+	           {"Amazon EC2", "KVM"},
+	           {"Google Compute Engine", "KVM"}};
 	const char *vendor = kvlist_get(&h->dmi, "sys_vendor");
 	const char *product = kvlist_get(&h->dmi, "product_name");
 	char *vm = NULL;
@@ -399,8 +405,8 @@ enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 	if (!valid_machine_id(h->machine_id))
 		FREE_AND_NULL(h->machine_id);
 	if (!any && h->dmi.n == 0) {
-		snprintf(h->err, sizeof(h->err), "no /proc/meminfo and no /sys/class/dmi/id below %s",
-			 root ? root : "/");
+		snprintf(h->err, sizeof(h->err),
+		         "no /proc/meminfo and no /sys/class/dmi/id below %s", root ? root : "/");
 		h->status = root && strcmp(root, "/") ? SECTION_SKIPPED : SECTION_FAILED;
 	}
 	return FC_OK;

@@ -212,7 +212,7 @@ static enum fc_rc deb_parse(const char *buf, size_t len, bool statusd, fc_pkg_cb
 		for (s = buf, d.line = 1; s < buf + len - 1; s++)
 			d.line += *s == '\n';
 		snprintf(err, FC_ERRLEN, "line %zu: no newline at the end: the file is truncated",
-			 d.line);
+		         d.line);
 		return FC_EPARSE;
 	}
 	d.scratch = xmalloc(DEB_NFIELDS * (size_t)DEB_SLOT);

@@ -9,18 +9,18 @@
 #include "fc_rc.h"
 
 struct fc_pkg {
-	const char *name;      /* never NULL or empty */
-	const char *version;   /* full version as the package tool prints it, "" if none */
-	const char *arch;      /* "" if none */
+	const char *name; /* never NULL or empty */
+	const char *version; /* full version as the package tool prints it, "" if none */
+	const char *arch; /* "" if none */
 	const char *publisher; /* maintainer, vendor or packager, "" if none */
-	const char *from;      /* "deb", "rpm", "apk", "pacman" or "registry" */
+	const char *from; /* "deb", "rpm", "apk", "pacman" or "registry" */
 };
 
 typedef enum fc_rc (*fc_pkg_cb)(const struct fc_pkg *pkg, void *ctx);
 
 /* Limits every reader applies to input from package databases. */
-#define PKG_MAX_FIELD 4096          /* longest name, version, arch or publisher kept */
-#define PKG_MAX_COUNT 200000        /* most packages one database may list */
+#define PKG_MAX_FIELD 4096 /* longest name, version, arch or publisher kept */
+#define PKG_MAX_COUNT 200000 /* most packages one database may list */
 #define PKG_MAX_TEXT_DB (512u << 20) /* largest text database read (dpkg status, apk) */
 
 #endif

@@ -61,8 +61,8 @@ static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 static const char *arch_uname_name(const char *a)
 {
 	static const char *const map[][2] = {
-		{"amd64", "x86_64"}, {"arm64", "aarch64"}, {"i386", "i686"},   {"armhf", "armv7l"},
-		{"ppc64el", "ppc64le"}, {"x86", "i686"},   {"armv7h", "armv7l"}};
+	    {"amd64", "x86_64"},    {"arm64", "aarch64"}, {"i386", "i686"},    {"armhf", "armv7l"},
+	    {"ppc64el", "ppc64le"}, {"x86", "i686"},      {"armv7h", "armv7l"}};
 	size_t i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -171,9 +171,8 @@ enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
 	return FC_OK;
 }
 
-static void add_extension(cJSON *content, const struct report_ids *ids,
-			  const struct os_facts *f, const struct hw_facts *h,
-			  const struct report_summary *sum)
+static void add_extension(cJSON *content, const struct report_ids *ids, const struct os_facts *f,
+                          const struct hw_facts *h, const struct report_summary *sum)
 {
 	cJSON *ext = json_add_obj(content, "fleetcensus"), *sec, *errs;
 	char hashed[33];
@@ -204,7 +203,7 @@ static void add_extension(cJSON *content, const struct report_ids *ids,
 /* Collects the packages into content.softwares; on failure the list is
  * dropped, so that a failed section is never read as a short one. */
 static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
-			 struct report_summary *sum)
+                         struct report_summary *sum)
 {
 	int found = 0;
 	enum fc_rc rc;
@@ -212,14 +211,14 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 	ctx->arr = json_add_arr(content, "softwares");
 	rc = os_each_package(root, add_pkg, ctx, &found, sum->software_err);
 	if (rc == FC_ELIMIT && !sum->software_err[0])
-		snprintf(sum->software_err, sizeof(sum->software_err),
-			 "more than %d packages", PKG_MAX_COUNT);
+		snprintf(sum->software_err, sizeof(sum->software_err), "more than %d packages",
+		         PKG_MAX_COUNT);
 	if (rc) {
 		LOG_WARN("software: %s", sum->software_err);
 		sum->software = SECTION_FAILED;
 	} else if (!found) {
 		snprintf(sum->software_err, sizeof(sum->software_err),
-			 "no package database found (dpkg, rpm, apk, pacman)");
+		         "no package database found (dpkg, rpm, apk, pacman)");
 		sum->software = SECTION_SKIPPED;
 	}
 	if (sum->software != SECTION_OK) {
@@ -230,7 +229,7 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 }
 
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
-			struct report_summary *sum)
+                        struct report_summary *sum)
 {
 	struct os_facts f;
 	struct hw_facts h;

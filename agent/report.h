@@ -9,10 +9,10 @@
 #include "os.h"
 
 struct report_ids {
-	const char *agent_id;     /* UUID kept in the state dir */
-	const char *since;        /* the agent id's creation, YYYY-MM-DD-hh-mm-ss: with the
-				     host name it makes the GLPI deviceid */
-	const char *report_id;    /* UUID, new for each report */
+	const char *agent_id; /* UUID kept in the state dir */
+	const char *since; /* the agent id's creation, YYYY-MM-DD-hh-mm-ss: with the
+	                      host name it makes the GLPI deviceid */
+	const char *report_id; /* UUID, new for each report */
 	const char *collected_at; /* RFC 3339 UTC */
 };
 
@@ -27,7 +27,7 @@ struct report_summary {
  * it with free()). Sections that fail are marked so in the report; only an
  * internal error makes this return non-OK. */
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
-			struct report_summary *sum);
+                        struct report_summary *sum);
 
 /* Hashes a raw machine-id (32 hex digits) with fleetcensus' application key,
  * as systemd's sd_id128_get_machine_app_specific() does; writes 32 hex

@@ -104,7 +104,8 @@ enum fc_rc rootfs_resolve(const char *root, const char *path, struct buf *out, c
 		}
 		n = readlink(out->ptr, link, sizeof(link) - 1);
 		if (n < 0) {
-			snprintf(err, FC_ERRLEN, "cannot read link '%s': %s", out->ptr, strerror(errno));
+			snprintf(err, FC_ERRLEN, "cannot read link '%s': %s", out->ptr,
+			         strerror(errno));
 			return FC_EIO;
 		}
 		link[n] = '\0';
@@ -143,8 +144,7 @@ out:
 	return fd;
 }
 
-enum fc_rc rootfs_read(const char *root, const char *path, size_t max, struct buf *out,
-		       char *err)
+enum fc_rc rootfs_read(const char *root, const char *path, size_t max, struct buf *out, char *err)
 {
 	enum fc_rc rc;
 	char chunk[16384];

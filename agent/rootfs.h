@@ -30,8 +30,7 @@ int rootfs_open(const char *root, const char *path, int flags, enum fc_rc *rc, c
 /* Reads the whole regular file path below root into out (which the caller
  * initialised; its max is not changed). A file larger than max bytes gives
  * FC_ELIMIT without reading it all. Other codes as rootfs_open. */
-enum fc_rc rootfs_read(const char *root, const char *path, size_t max, struct buf *out,
-		       char *err);
+enum fc_rc rootfs_read(const char *root, const char *path, size_t max, struct buf *out, char *err);
 
 /* Opens directory path below root; NULL with *rc and err set on failure.
  * The caller closes it with closedir(). */

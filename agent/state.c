@@ -15,9 +15,9 @@
 void state_format_uuid(const unsigned char b[16], char out[STATE_ID_LEN + 1])
 {
 	snprintf(out, STATE_ID_LEN + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], (b[6] & 0x0F) | 0x40, b[7], (b[8] & 0x3F) | 0x80,
-		 b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+	         b[2], b[3], b[4], b[5], (b[6] & 0x0F) | 0x40, b[7], (b[8] & 0x3F) | 0x80, b[9],
+	         b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 enum fc_rc state_new_uuid(char out[STATE_ID_LEN + 1])
@@ -78,7 +78,7 @@ static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char
 }
 
 enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time_t *created,
-			  char *err)
+                          char *err)
 {
 	char path[4096], text[STATE_ID_LEN + 2];
 	struct stat st;

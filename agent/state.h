@@ -21,6 +21,6 @@ enum fc_rc state_new_uuid(char out[STATE_ID_LEN + 1]);
  * dates the agent's first run. A file that holds no valid UUID is replaced.
  * Returns FC_OK or FC_EIO with err set. */
 enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time_t *created,
-			  char *err);
+                          char *err);
 
 #endif

@@ -12,7 +12,7 @@
 #include "fc_rc.h"
 
 struct buf {
-	char *ptr;  /* NULL until the first append */
+	char *ptr; /* NULL until the first append */
 	size_t len; /* bytes used, not counting the NUL */
 	size_t cap; /* bytes allocated */
 	size_t max; /* the most len may ever be */
@@ -30,7 +30,8 @@ enum fc_rc buf_addc(struct buf *b, char c);
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-enum fc_rc buf_printf(struct buf *b, const char *fmt, ...);
+enum fc_rc
+buf_printf(struct buf *b, const char *fmt, ...);
 /* Returns the contents as a C string valid until the next change of b;
  * never NULL ("" when empty). */
 const char *buf_cstr(const struct buf *b);

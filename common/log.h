@@ -17,10 +17,10 @@ __attribute__((format(printf, 4, 5)))
 #endif
 void log_write(enum log_level level, const char *file, int line, const char *fmt, ...);
 
-#define LOG_AT(lvl, ...) \
-	do { \
-		if ((lvl) <= log_threshold) \
-			log_write((lvl), __FILE__, __LINE__, __VA_ARGS__); \
+#define LOG_AT(lvl, ...)                                                                           \
+	do {                                                                                       \
+		if ((lvl) <= log_threshold)                                                        \
+			log_write((lvl), __FILE__, __LINE__, __VA_ARGS__);                         \
 	} while (0)
 #define LOG_ERR(...) LOG_AT(LOG_LEVEL_ERR, __VA_ARGS__)
 #define LOG_WARN(...) LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)

@@ -20,7 +20,7 @@ void sha256_update(struct sha256 *c, const void *data, size_t len);
 void sha256_final(struct sha256 *c, unsigned char out[SHA256_LEN]);
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
 void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
-		 unsigned char out[SHA256_LEN]);
+                 unsigned char out[SHA256_LEN]);
 /* Writes the 2*len lower-case hex digits of bin and a NUL to hex. */
 void hex_encode(const unsigned char *bin, size_t len, char *hex);
 

@@ -15,10 +15,10 @@ char *xstrdup(const char *s);
 /* Returns a heap copy of the n bytes at s, NUL-terminated; the caller frees it. */
 char *xstrndup(const char *s, size_t n);
 
-#define FREE_AND_NULL(p) \
-	do { \
-		free(p); \
-		(p) = NULL; \
+#define FREE_AND_NULL(p)                                                                           \
+	do {                                                                                       \
+		free(p);                                                                           \
+		(p) = NULL;                                                                        \
 	} while (0)
 
 #endif

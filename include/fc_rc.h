@@ -7,17 +7,17 @@
 
 enum fc_rc {
 	FC_OK = 0,
-	FC_ENOMEM,   /* out of memory (only where a library reports it) */
-	FC_EIO,      /* a file or directory could not be read or written */
-	FC_EPARSE,   /* input is malformed */
-	FC_ENET,     /* network failure: connect, TLS, timeout */
-	FC_EHTTP,    /* the server answered with an HTTP error */
-	FC_EDB,      /* a database call failed */
-	FC_ELIMIT,   /* input exceeds a size or count limit */
-	FC_EUSAGE,   /* bad command line */
-	FC_ECONFIG,  /* bad configuration */
-	FC_ENOENT,   /* the thing looked for does not exist */
-	FC_ELOCKED,  /* another process holds the lock */
+	FC_ENOMEM, /* out of memory (only where a library reports it) */
+	FC_EIO, /* a file or directory could not be read or written */
+	FC_EPARSE, /* input is malformed */
+	FC_ENET, /* network failure: connect, TLS, timeout */
+	FC_EHTTP, /* the server answered with an HTTP error */
+	FC_EDB, /* a database call failed */
+	FC_ELIMIT, /* input exceeds a size or count limit */
+	FC_EUSAGE, /* bad command line */
+	FC_ECONFIG, /* bad configuration */
+	FC_ENOENT, /* the thing looked for does not exist */
+	FC_ELOCKED, /* another process holds the lock */
 	FC_EREFUSED, /* the server refused the request for good */
 };
 

@@ -69,7 +69,7 @@ static void test_kvlist(void **state)
 static void test_utf8(void **state)
 {
 	static const char *const bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-					  "\xE2\x82", "\xFF", "a\x80z"};
+	                                  "\xE2\x82", "\xFF",         "a\x80z"};
 	size_t i;
 	char *s;
 
@@ -82,7 +82,8 @@ static void test_utf8(void **state)
 	assert_true(utf8_valid(s, strlen(s)));
 	free(s);
 	s = utf8_sanitize("a\0b", 3);
-	assert_string_equal(s, "a\xEF\xBF\xBD" "b");
+	assert_string_equal(s, "a\xEF\xBF\xBD"
+	                       "b");
 	free(s);
 }
 
@@ -97,19 +98,23 @@ static void test_sha256_vectors(void **state)
 	(void)state;
 	sha256("abc", 3, d);
 	hex_encode(d, SHA256_LEN, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, d);
 	hex_encode(d, SHA256_LEN, hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	sha256_init(&c);
 	for (i = 0; i < 1000000; i++)
 		sha256_update(&c, "a", 1);
 	sha256_final(&c, d);
 	hex_encode(d, SHA256_LEN, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+	                    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
 	hex_encode(d, SHA256_LEN, hex);
-	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	assert_string_equal(hex,
+	                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 /* RFC 4231 test case 6: a key longer than the block size is hashed first. */
@@ -123,15 +128,16 @@ static void test_hmac_long_key(void **state)
 	memset(key, 0xaa, sizeof(key));
 	hmac_sha256(key, sizeof(key), msg, strlen(msg), d);
 	hex_encode(d, SHA256_LEN, hex);
-	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	assert_string_equal(hex,
+	                    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_limit),     cmocka_unit_test(test_buf_take_and_big_printf),
-		cmocka_unit_test(test_kvlist),        cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_hmac_long_key),
+	    cmocka_unit_test(test_buf_limit),      cmocka_unit_test(test_buf_take_and_big_printf),
+	    cmocka_unit_test(test_kvlist),         cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_hmac_long_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,12 +11,12 @@
 static void test_config_file(void **state)
 {
 	const char *text = "# fleetcensus agent\n"
-			   "server = https://collector.example:8443\n"
-			   "  token-file=/etc/fleetcensus/token  \n"
-			   "\n"
-			   "timeout = 30\r\n"
-			   "state-dir = \"/var/lib/fc state\"\n"
-			   "verbose = yes\n";
+	                   "server = https://collector.example:8443\n"
+	                   "  token-file=/etc/fleetcensus/token  \n"
+	                   "\n"
+	                   "timeout = 30\r\n"
+	                   "state-dir = \"/var/lib/fc state\"\n"
+	                   "verbose = yes\n";
 	struct agent_opts o;
 	char err[FC_ERRLEN];
 
@@ -90,10 +90,10 @@ static void test_parse_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_file),
-		cmocka_unit_test(test_config_errors),
-		cmocka_unit_test(test_config_nul_and_long),
-		cmocka_unit_test(test_parse_long),
+	    cmocka_unit_test(test_config_file),
+	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_nul_and_long),
+	    cmocka_unit_test(test_parse_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -226,7 +226,7 @@ static void test_empty_and_odd_lines(void **state)
 	got_release(&g);
 	/* cut in the middle of the Status line: refused as truncated */
 	assert_int_equal(parse_str("Package: a\nVersion: 1\nStatus: install ok", &g, err),
-			 FC_EPARSE);
+	                 FC_EPARSE);
 	assert_string_equal(err, "line 3: no newline at the end: the file is truncated");
 	assert_int_equal(g.n, 0);
 	/* an empty Package value is no package */

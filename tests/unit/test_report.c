@@ -22,7 +22,8 @@ static void test_machine_id_matches_systemd(void **state)
 	assert_int_equal(report_hash_machine_id("3d1219c7c4c5404aaa1f6d2a48adfda4", out), FC_OK);
 	assert_string_equal(out, "3dab15471f524ffda3236c5f4ff8def9");
 	assert_int_equal(report_hash_machine_id("3d1219c7c4c5404a", out), FC_EPARSE);
-	assert_int_equal(report_hash_machine_id("zz1219c7c4c5404aaa1f6d2a48adfda4", out), FC_EPARSE);
+	assert_int_equal(report_hash_machine_id("zz1219c7c4c5404aaa1f6d2a48adfda4", out),
+	                 FC_EPARSE);
 }
 
 static void test_uuid_format(void **state)
@@ -44,8 +45,8 @@ static void test_uuid_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_machine_id_matches_systemd),
-		cmocka_unit_test(test_uuid_format),
+	    cmocka_unit_test(test_machine_id_matches_systemd),
+	    cmocka_unit_test(test_uuid_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

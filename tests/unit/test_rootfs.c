@@ -52,8 +52,8 @@ static int setup(void **state)
 	dir_at("usr");
 	dir_at("usr/lib");
 	put("usr/lib/os-release", "ID=debian\n");
-	link_at("/usr/lib/os-release", "etc/os-release");       /* absolute: inside root */
-	link_at("../usr/lib/os-release", "etc/rel-link");       /* relative */
+	link_at("/usr/lib/os-release", "etc/os-release"); /* absolute: inside root */
+	link_at("../usr/lib/os-release", "etc/rel-link"); /* relative */
 	link_at("../../../../../../etc/hostname", "etc/escape"); /* may not climb out */
 	link_at("loop-b", "etc/loop-a");
 	link_at("loop-a", "etc/loop-b");
@@ -123,9 +123,9 @@ static void test_dotdot_stays_in_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_links_resolve_inside_root),
-		cmocka_unit_test(test_loop_and_limits),
-		cmocka_unit_test(test_dotdot_stays_in_root),
+	    cmocka_unit_test(test_links_resolve_inside_root),
+	    cmocka_unit_test(test_loop_and_limits),
+	    cmocka_unit_test(test_dotdot_stays_in_root),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

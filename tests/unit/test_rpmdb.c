@@ -4,7 +4,7 @@
  * $FC_SHARED or ../shared, skipped when absent) must give exactly the list
  * rpm gives. Bad input is made at test time: corpus files copied into a
  * mkdtemp() directory under /tmp and corrupted there, header blobs and
- * small SQLite databases built here (see tests/fixtures/sources-rpm.md).
+ * small SQLite databases built here (see tests/fixtures/SOURCES.md).
  * Every bad input must fail with a message naming the problem. */
 #include <setjmp.h>
 #include <stdarg.h>
