@@ -40,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 AGENT := $(BUILD)/fleetcensus-agent
 LIBAGENT := $(BUILD)/libfcagent.a
 
-.PHONY: all deps check check-run demo clean format format-check hdrcheck unit e2e valgrind
+.PHONY: all deps check check-run demo bench clean format format-check hdrcheck unit e2e valgrind
 .DELETE_ON_ERROR:
 
 all: $(AGENT)
@@ -83,6 +83,11 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh $(BUILD)
+
+# Benchmarks: figures on this machine, with ratios to a baseline run alongside.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/agent.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:

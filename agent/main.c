@@ -387,14 +387,13 @@ int main(int argc, char **argv)
 			code = load_token(&o);
 		}
 	}
-	if (code == 0) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			LOG_ERR("cannot initialise libcurl");
-			code = EXIT_SOFTWARE;
-		} else {
-			code = run(&o);
+	if (code == 0 && !o.output && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		LOG_ERR("cannot initialise libcurl");
+		code = EXIT_SOFTWARE;
+	} else if (code == 0) {
+		code = run(&o); /* libcurl is initialised only when sending */
+		if (!o.output)
 			curl_global_cleanup();
-		}
 	}
 	agent_opts_release(&cli);
 	agent_opts_release(&o);
