@@ -56,7 +56,7 @@ $(LIBAGENT): $(COMMON_OBJ) $(AGENT_OBJ)
 $(AGENT): $(BUILD)/obj/agent/main.o $(LIBAGENT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBAGENT)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(LIBAGENT)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "textlines.h"
 #include "xalloc.h"
 
 enum apk_field { APK_NAME, APK_VERSION, APK_ARCH, APK_MAINT, APK_NFIELDS };
@@ -29,22 +30,6 @@ struct apk {
 	void *ctx;
 	char *err;
 };
-
-/* Sets *s and *n to the next line without its LF or CRLF; false at the end. */
-static bool apk_next_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
-{
-	const char *nl;
-
-	if (*pos >= len)
-		return false;
-	*s = buf + *pos;
-	nl = memchr(*s, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - *s) : len - *pos;
-	*pos += *n + (nl ? 1 : 0);
-	if (*n > 0 && (*s)[*n - 1] == '\r')
-		(*n)--;
-	return true;
-}
 
 static enum fc_rc apk_too_long(struct apk *a, char key)
 {
@@ -85,12 +70,7 @@ static enum fc_rc apk_field_line(struct apk *a, const char *s, size_t n)
 /* Returns a NUL-terminated copy of field f, valid until the next record. */
 static const char *apk_get(struct apk *a, int f)
 {
-	char *slot = a->scratch + (size_t)f * APK_SLOT;
-
-	if (a->val[f])
-		memcpy(slot, a->val[f], a->vlen[f]);
-	slot[a->val[f] ? a->vlen[f] : 0] = '\0';
-	return slot;
+	return textlines_cstr(a->scratch + (size_t)f * APK_SLOT, a->val[f], a->vlen[f]);
 }
 
 /* Ends the current record and reports it. */
@@ -125,22 +105,19 @@ static enum fc_rc apk_end_record(struct apk *a)
 enum fc_rc parse_apk(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err)
 {
 	struct apk a = {.cb = cb, .ctx = ctx, .err = err};
-	const char *nul = len ? memchr(buf, '\0', len) : NULL;
 	enum fc_rc rc = FC_OK;
 	size_t pos = 0, n;
 	const char *s;
 
 	assert(cb && err && (buf || !len));
 	err[0] = '\0';
-	if (nul) {
-		for (s = buf, a.line = 1; s < nul; s++)
-			a.line += *s == '\n';
+	if (textlines_has_nul(buf, len, &a.line)) {
 		snprintf(err, FC_ERRLEN, "line %zu: NUL byte (binary data, not an apk database)",
 		         a.line);
 		return FC_EPARSE;
 	}
 	a.scratch = xmalloc(APK_NFIELDS * (size_t)APK_SLOT);
-	while (rc == FC_OK && apk_next_line(buf, len, &pos, &s, &n)) {
+	while (rc == FC_OK && textlines_next(buf, len, &pos, &s, &n)) {
 		a.line++;
 		if (n == 0) {
 			rc = apk_end_record(&a);

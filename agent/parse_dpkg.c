@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "textlines.h"
 #include "xalloc.h"
 
 enum deb_field { DEB_PACKAGE, DEB_STATUS, DEB_VERSION, DEB_ARCH, DEB_MAINT, DEB_NFIELDS };
@@ -61,22 +62,6 @@ static bool deb_name_is(const char *s, size_t n, const char *name)
 		if (a != b)
 			return false;
 	}
-	return true;
-}
-
-/* Sets *s and *n to the next line without its LF or CRLF; false at the end. */
-static bool deb_next_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
-{
-	const char *nl;
-
-	if (*pos >= len)
-		return false;
-	*s = buf + *pos;
-	nl = memchr(*s, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - *s) : len - *pos;
-	*pos += *n + (nl ? 1 : 0);
-	if (*n > 0 && (*s)[*n - 1] == '\r')
-		(*n)--;
 	return true;
 }
 
@@ -150,12 +135,7 @@ static enum fc_rc deb_field_line(struct deb *d, const char *s, size_t n)
 /* Returns a NUL-terminated copy of field f, valid until the next stanza. */
 static const char *deb_get(struct deb *d, int f)
 {
-	char *slot = d->scratch + (size_t)f * DEB_SLOT;
-
-	if (d->val[f])
-		memcpy(slot, d->val[f], d->vlen[f]);
-	slot[d->val[f] ? d->vlen[f] : 0] = '\0';
-	return slot;
+	return textlines_cstr(d->scratch + (size_t)f * DEB_SLOT, d->val[f], d->vlen[f]);
 }
 
 /* Ends the current stanza: reports it if it is an installed package. */
@@ -194,29 +174,25 @@ static enum fc_rc deb_parse(const char *buf, size_t len, bool statusd, fc_pkg_cb
                             char *err)
 {
 	struct deb d = {.statusd = statusd, .cb = cb, .ctx = ctx, .err = err};
-	const char *nul = len ? memchr(buf, '\0', len) : NULL;
 	enum fc_rc rc = FC_OK;
 	size_t pos = 0, n;
 	const char *s;
 
 	assert(cb && err && (buf || !len));
 	err[0] = '\0';
-	if (nul) {
-		for (s = buf, d.line = 1; s < nul; s++)
-			d.line += *s == '\n';
+	if (textlines_has_nul(buf, len, &d.line)) {
 		snprintf(err, FC_ERRLEN, "line %zu: NUL byte (binary data, not a status file)",
 		         d.line);
 		return FC_EPARSE;
 	}
 	if (len && buf[len - 1] != '\n') {
-		for (s = buf, d.line = 1; s < buf + len - 1; s++)
-			d.line += *s == '\n';
+		d.line = textlines_line_of(buf, buf + len - 1);
 		snprintf(err, FC_ERRLEN, "line %zu: no newline at the end: the file is truncated",
 		         d.line);
 		return FC_EPARSE;
 	}
 	d.scratch = xmalloc(DEB_NFIELDS * (size_t)DEB_SLOT);
-	while (rc == FC_OK && deb_next_line(buf, len, &pos, &s, &n)) {
+	while (rc == FC_OK && textlines_next(buf, len, &pos, &s, &n)) {
 		d.line++;
 		if (deb_blank_line(s, n)) {
 			rc = deb_end_stanza(&d);

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "textlines.h"
 
 enum osr_state {
 	OSR_PRE_KEY, /* start of a line: blanks, then a comment or a key */
@@ -57,19 +58,6 @@ static bool osr_key_valid(const char *k, size_t n)
 			return false;
 	}
 	return true;
-}
-
-/* Returns the 1-based line of the byte at end (lines end with LF). */
-static size_t osr_line_of(const char *buf, const char *end)
-{
-	size_t line = 1;
-	const char *p = buf;
-
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		line++;
-		p++;
-	}
-	return line;
 }
 
 static enum fc_rc osr_put(struct osr *o, char c, bool keep)
@@ -239,16 +227,14 @@ enum fc_rc parse_osrelease_ex(const char *buf, size_t len, struct kvlist *out, s
 {
 	struct osr o = {.state = OSR_PRE_KEY, .line = 1, .out = out, .err = err};
 	enum fc_rc rc = FC_OK;
-	const char *nul = len ? memchr(buf, '\0', len) : NULL;
-	size_t i;
+	size_t i, nul_line;
 
 	assert(out && err && (buf || !len));
 	kvlist_init(out);
 	buf_init(&o.value, PARSE_OSRELEASE_MAX_LINE);
 	err[0] = '\0';
-	if (nul) {
-		snprintf(err, FC_ERRLEN, "os-release has a NUL byte on line %zu",
-		         osr_line_of(buf, nul));
+	if (textlines_has_nul(buf, len, &nul_line)) {
+		snprintf(err, FC_ERRLEN, "os-release has a NUL byte on line %zu", nul_line);
 		rc = FC_EPARSE;
 		goto out;
 	}

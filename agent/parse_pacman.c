@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "textlines.h"
 #include "xalloc.h"
 
 enum pac_field { PAC_NAME, PAC_VERSION, PAC_ARCH, PAC_PACKAGER, PAC_NFIELDS };
@@ -26,22 +27,6 @@ struct pac {
 	size_t line; /* current line, from 1 */
 	char *err;
 };
-
-/* Sets *s and *n to the next line without its LF or CRLF; false at the end. */
-static bool pac_next_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
-{
-	const char *nl;
-
-	if (*pos >= len)
-		return false;
-	*s = buf + *pos;
-	nl = memchr(*s, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - *s) : len - *pos;
-	*pos += *n + (nl ? 1 : 0);
-	if (*n > 0 && (*s)[*n - 1] == '\r')
-		(*n)--;
-	return true;
-}
 
 /* Starts the section whose header is the line s (n bytes). */
 static void pac_header(struct pac *p, const char *s, size_t n)
@@ -85,12 +70,7 @@ static enum fc_rc pac_line(struct pac *p, const char *s, size_t n)
 /* Copies field f into slot f of scratch and returns it. */
 static const char *pac_get(const struct pac *p, char *scratch, int f)
 {
-	char *slot = scratch + (size_t)f * PAC_SLOT;
-
-	if (p->val[f])
-		memcpy(slot, p->val[f], p->vlen[f]);
-	slot[p->val[f] ? p->vlen[f] : 0] = '\0';
-	return slot;
+	return textlines_cstr(scratch + (size_t)f * PAC_SLOT, p->val[f], p->vlen[f]);
 }
 
 static enum fc_rc pac_report(const struct pac *p, fc_pkg_cb cb, void *ctx)
@@ -112,21 +92,18 @@ static enum fc_rc pac_report(const struct pac *p, fc_pkg_cb cb, void *ctx)
 enum fc_rc parse_pacman_desc(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err)
 {
 	struct pac p = {.section = PAC_NONE, .err = err};
-	const char *nul = len ? memchr(buf, '\0', len) : NULL;
 	enum fc_rc rc = FC_OK;
 	size_t pos = 0, n;
 	const char *s;
 
 	assert(cb && err && (buf || !len));
 	err[0] = '\0';
-	if (nul) {
-		for (s = buf, p.line = 1; s < nul; s++)
-			p.line += *s == '\n';
+	if (textlines_has_nul(buf, len, &p.line)) {
 		snprintf(err, FC_ERRLEN, "line %zu: NUL byte (binary data, not a pacman desc file)",
 		         p.line);
 		return FC_EPARSE;
 	}
-	while (rc == FC_OK && pac_next_line(buf, len, &pos, &s, &n)) {
+	while (rc == FC_OK && textlines_next(buf, len, &pos, &s, &n)) {
 		p.line++;
 		rc = pac_line(&p, s, n);
 	}

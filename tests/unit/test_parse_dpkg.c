@@ -7,123 +7,27 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "parse_dpkg.h"
 #include "rootfs.h"
+#include "testutil.h"
 #include "xalloc.h"
 
 #define FIXTURES "tests/fixtures/dpkg/"
-
-/* ---- helpers (the same in each package parser test) ---- */
-
-struct rec {
-	char *name, *version, *arch, *publisher;
-};
-
-struct got {
-	struct rec *r;
-	size_t n, cap;
-	size_t stop_after; /* the callback fails after this many packages; 0: never */
-};
-
-static enum fc_rc collect(const struct fc_pkg *p, void *ctx)
-{
-	struct got *g = ctx;
-	struct rec *r;
-
-	assert_non_null(p->name);
-	assert_true(p->name[0] != '\0');
-	assert_non_null(p->version);
-	assert_non_null(p->arch);
-	assert_non_null(p->publisher);
-	assert_string_equal(p->from, "deb");
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 16;
-		g->r = xrealloc(g->r, g->cap * sizeof(*g->r));
-	}
-	r = &g->r[g->n++];
-	r->name = xstrdup(p->name);
-	r->version = xstrdup(p->version);
-	r->arch = xstrdup(p->arch);
-	r->publisher = xstrdup(p->publisher);
-	return g->stop_after && g->n == g->stop_after ? FC_EIO : FC_OK;
-}
-
-static void got_release(struct got *g)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++) {
-		free(g->r[i].name);
-		free(g->r[i].version);
-		free(g->r[i].arch);
-		free(g->r[i].publisher);
-	}
-	free(g->r);
-	memset(g, 0, sizeof(*g));
-}
-
-static void assert_rec(const struct got *g, size_t i, const char *name, const char *version,
-                       const char *arch, const char *publisher)
-{
-	assert_true(i < g->n);
-	assert_string_equal(g->r[i].name, name);
-	assert_string_equal(g->r[i].version, version);
-	assert_string_equal(g->r[i].arch, arch);
-	if (publisher)
-		assert_string_equal(g->r[i].publisher, publisher);
-}
-
-/* Reads a whole file (a host path); the caller frees the result. Fails the
- * test if it cannot. */
-static char *slurp(const char *path, size_t *len)
-{
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open '%s'", path);
-	buf_init(&b, 64u << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(buf_add(&b, chunk, n), FC_OK);
-	assert_int_equal(ferror(f), 0);
-	fclose(f);
-	if (!b.ptr)
-		assert_int_equal(buf_add(&b, "", 0), FC_OK);
-	return buf_take(&b, len);
-}
-
-typedef enum fc_rc (*parse_fn)(const char *, size_t, fc_pkg_cb, void *, char *);
-
-static void parse_fixture(parse_fn parse, const char *name, struct got *g)
-{
-	char path[256], err[FC_ERRLEN];
-	size_t len;
-	char *text;
-
-	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	text = slurp(path, &len);
-	if (parse(text, len, collect, g, err) != FC_OK)
-		fail_msg("'%s': %s", name, err);
-	assert_string_equal(err, "");
-	free(text);
-}
 
 /* ---- fixtures ---- */
 
 static void test_status_fixture(void **state)
 {
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
-	parse_fixture(parse_dpkg, "status", &g);
+	parse_pkg_fixture(parse_dpkg, FIXTURES "status", &g);
 	assert_int_equal(g.n, 8);
 	assert_rec(&g, 0, "base-files", "12.4+deb12u6", "amd64",
 	           "Santiago Vila <sanvila@debian.org>");
@@ -145,7 +49,7 @@ static void test_status_fixture(void **state)
  * newline)"): a truncated database must not pass for a complete one. */
 static void test_truncated_fixture(void **state)
 {
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 	char err[FC_ERRLEN];
 	size_t len;
 	char *text;
@@ -168,10 +72,10 @@ static void test_truncated_fixture(void **state)
 
 static void test_crlf_fixture(void **state)
 {
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
-	parse_fixture(parse_dpkg, "status-crlf", &g);
+	parse_pkg_fixture(parse_dpkg, FIXTURES "status-crlf", &g);
 	assert_int_equal(g.n, 2);
 	assert_rec(&g, 0, "curl", "7.88.1-10+deb12u5", "arm64",
 	           "Debian Curl Maintainers <team+curl@tracker.debian.org>");
@@ -181,13 +85,13 @@ static void test_crlf_fixture(void **state)
 
 static void test_statusd_fixtures(void **state)
 {
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
-	parse_fixture(parse_dpkg_statusd, "status.d/libssl3", &g);
-	parse_fixture(parse_dpkg_statusd, "status.d/netbase", &g);
-	parse_fixture(parse_dpkg_statusd, "status.d/netbase.md5sums", &g);
-	parse_fixture(parse_dpkg_statusd, "status.d/tzdata-removed", &g);
+	parse_pkg_fixture(parse_dpkg_statusd, FIXTURES "status.d/libssl3", &g);
+	parse_pkg_fixture(parse_dpkg_statusd, FIXTURES "status.d/netbase", &g);
+	parse_pkg_fixture(parse_dpkg_statusd, FIXTURES "status.d/netbase.md5sums", &g);
+	parse_pkg_fixture(parse_dpkg_statusd, FIXTURES "status.d/tzdata-removed", &g);
 	assert_int_equal(g.n, 2);
 	assert_rec(&g, 0, "libssl3", "3.0.13-1~deb12u1", "arm64",
 	           "Debian OpenSSL Team <pkg-openssl-devel@alioth-lists.debian.net>");
@@ -195,7 +99,7 @@ static void test_statusd_fixtures(void **state)
 	got_release(&g);
 
 	/* in a status file, a stanza without Status is not installed */
-	parse_fixture(parse_dpkg, "status.d/netbase", &g);
+	parse_pkg_fixture(parse_dpkg, FIXTURES "status.d/netbase", &g);
 	assert_int_equal(g.n, 0);
 	got_release(&g);
 }
@@ -210,7 +114,7 @@ static enum fc_rc parse_str(const char *s, struct got *g, char *err)
 static void test_empty_and_odd_lines(void **state)
 {
 	char err[FC_ERRLEN];
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
 	assert_int_equal(parse_dpkg(NULL, 0, collect, &g, err), FC_OK);
@@ -242,7 +146,7 @@ static void test_empty_and_odd_lines(void **state)
 static void test_invalid_utf8_kept(void **state)
 {
 	char err[FC_ERRLEN];
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
 	assert_int_equal(parse_str("Package: caf\xe9\nStatus: install ok installed\n"
@@ -257,7 +161,7 @@ static void test_nul_byte(void **state)
 {
 	static const char s[] = "Package: a\nStatus: install ok installed\n\nPackage: b\0c\n";
 	char err[FC_ERRLEN];
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 
 	(void)state;
 	assert_int_equal(parse_dpkg(s, sizeof(s) - 1, collect, &g, err), FC_EPARSE);
@@ -270,16 +174,10 @@ static void add_str(struct buf *b, const char *s)
 	assert_int_equal(buf_addstr(b, s), FC_OK);
 }
 
-static void add_many(struct buf *b, char c, size_t n)
-{
-	while (n-- > 0)
-		assert_int_equal(buf_addc(b, c), FC_OK);
-}
-
 static void test_field_too_long(void **state)
 {
 	char err[FC_ERRLEN];
-	struct got g = {0};
+	struct got g = {.from = "deb"};
 	struct buf b;
 
 	(void)state;
@@ -315,13 +213,6 @@ static void test_field_too_long(void **state)
 	buf_release(&b);
 }
 
-static enum fc_rc count_only(const struct fc_pkg *p, void *ctx)
-{
-	(void)p;
-	(*(size_t *)ctx)++;
-	return FC_OK;
-}
-
 static void test_too_many_packages(void **state)
 {
 	static const char stanza[] = "Package: p\nStatus: install ok installed\n\n";
@@ -345,7 +236,7 @@ static void test_too_many_packages(void **state)
 static void test_callback_stops(void **state)
 {
 	char err[FC_ERRLEN];
-	struct got g = {.stop_after = 2};
+	struct got g = {.from = "deb", .stop_after = 2};
 	size_t len;
 	char *text = slurp(FIXTURES "status", &len);
 
@@ -359,21 +250,13 @@ static void test_callback_stops(void **state)
 static void test_binary_garbage(void **state)
 {
 	char err[FC_ERRLEN];
-	struct got g = {0};
-	size_t n = 300000, i;
+	struct got g = {.from = "deb"};
+	size_t n = 300000;
 	char *s = xmalloc(n);
-	uint32_t x = 88172645u;
 	enum fc_rc rc;
 
 	(void)state;
-	for (i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		s[i] = (char)(x & 0xff);
-		if (s[i] == '\0')
-			s[i] = ':';
-	}
+	fill_garbage(s, n, 88172645u, ':');
 	rc = parse_dpkg(s, n, collect, &g, err);
 	assert_true(rc == FC_OK || rc == FC_ELIMIT);
 	got_release(&g);
@@ -386,119 +269,17 @@ static void test_binary_garbage(void **state)
 
 /* ---- the shared corpus ---- */
 
-static const char *shared_dir(void)
+/* Keeps rows whose status is "installed", or "(no Status field)" when
+ * statusd (distroless status.d stanzas). */
+static bool keep_row(char *const *f, int statusd)
 {
-	const char *s = getenv("FC_SHARED");
-
-	return s && *s ? s : "../shared";
-}
-
-struct strs {
-	char **s;
-	size_t n, cap;
-};
-
-static void strs_add(struct strs *l, const char *name, const char *version, const char *arch)
-{
-	struct buf b;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->s = xrealloc(l->s, l->cap * sizeof(*l->s));
-	}
-	buf_init(&b, 3 * PKG_MAX_FIELD + 8);
-	assert_int_equal(buf_printf(&b, "%s\t%s\t%s", name, version, arch), FC_OK);
-	l->s[l->n++] = buf_take(&b, NULL);
-}
-
-static void strs_release(struct strs *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->s[i]);
-	free(l->s);
-	memset(l, 0, sizeof(*l));
-}
-
-static int strs_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Compares two lists as sorted multisets; prints the differences and
- * returns how many there are. */
-static size_t strs_diff(struct strs *got, struct strs *want, const char *label)
-{
-	size_t i = 0, j = 0, bad = 0;
-	int c;
-
-	qsort(got->s, got->n, sizeof(*got->s), strs_cmp);
-	qsort(want->s, want->n, sizeof(*want->s), strs_cmp);
-	while (i < got->n || j < want->n) {
-		c = i == got->n ? 1 : j == want->n ? -1 : strcmp(got->s[i], want->s[j]);
-		if (c && bad++ < 10)
-			print_message("%s: %s '%s'\n", label, c < 0 ? "unexpected" : "missing",
-			              c < 0 ? got->s[i] : want->s[j]);
-		i += c <= 0;
-		j += c >= 0;
-	}
-	return bad;
-}
-
-/* Reads an expected list: name, version, arch, status columns (tab
- * separated, optional header). Keeps rows whose status is "installed", or
- * "(no Status field)" when statusd (distroless status.d stanzas). */
-static void read_expected(const char *path, int statusd, struct strs *want)
-{
-	size_t len;
-	char *text = slurp(path, &len), *line, *next, *f[4];
-	int i;
-
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		for (i = 0; i < 4; i++) {
-			f[i] = line;
-			line = strchr(line, '\t');
-			if (!line && i < 3)
-				fail_msg("'%s': a row has fewer than 4 columns", path);
-			if (line)
-				*line++ = '\0';
-		}
-		if (!strcmp(f[0], "package") && !strcmp(f[1], "version"))
-			continue;
-		if (!strcmp(f[3], "installed") || (statusd && !strcmp(f[3], "(no Status field)")))
-			strs_add(want, f[0], f[1], f[2]);
-	}
-	free(text);
-}
-
-static enum fc_rc collect_str(const struct fc_pkg *p, void *ctx)
-{
-	assert_string_equal(p->from, "deb");
-	strs_add(ctx, p->name, p->version, p->arch);
-	return FC_OK;
-}
-
-static void parse_corpus_file(const char *root, const char *path, parse_fn parse, struct strs *got)
-{
-	char err[FC_ERRLEN];
-	struct buf b;
-
-	buf_init(&b, PKG_MAX_TEXT_DB);
-	if (rootfs_read(root, path, PKG_MAX_TEXT_DB, &b, err) != FC_OK)
-		fail_msg("'%s%s': %s", root, path, err);
-	if (parse(b.ptr, b.len, collect_str, got, err) != FC_OK)
-		fail_msg("'%s%s': %s", root, path, err);
-	buf_release(&b);
+	return !strcmp(f[3], "installed") || (statusd && !strcmp(f[3], "(no Status field)"));
 }
 
 /* Parses var/lib/dpkg/status and every status.d/ file of a case's root
  * (skipping *.md5sums, as dpkg-query's callers do); returns 1 when status.d
  * was used. */
-static int parse_case_root(const char *root, struct strs *got)
+static int parse_root(const char *root, struct got *g)
 {
 	char err[FC_ERRLEN], path[512];
 	enum fc_rc rc;
@@ -507,7 +288,7 @@ static int parse_case_root(const char *root, struct strs *got)
 	size_t n;
 
 	if (rootfs_exists(root, "/var/lib/dpkg/status"))
-		parse_corpus_file(root, "/var/lib/dpkg/status", parse_dpkg, got);
+		parse_root_file(parse_dpkg, root, "/var/lib/dpkg/status", g);
 	d = rootfs_opendir(root, "/var/lib/dpkg/status.d", &rc, err);
 	if (!d)
 		return 0;
@@ -516,66 +297,29 @@ static int parse_case_root(const char *root, struct strs *got)
 		if (e->d_name[0] == '.' || (n > 8 && !strcmp(e->d_name + n - 8, ".md5sums")))
 			continue;
 		snprintf(path, sizeof(path), "/var/lib/dpkg/status.d/%s", e->d_name);
-		parse_corpus_file(root, path, parse_dpkg_statusd, got);
+		parse_root_file(parse_dpkg_statusd, root, path, g);
 	}
 	closedir(d);
 	return 1;
 }
 
-/* Checks one case directory; returns 1 when it matched. */
-static int check_case(const char *dir, const char *name)
-{
-	char root[1024], path[1100], label[256];
-	struct strs got = {0}, want = {0};
-	struct stat st;
-	int statusd;
-	size_t bad;
-
-	snprintf(root, sizeof(root), "%s/%s/root", dir, name);
-	statusd = parse_case_root(root, &got);
-	snprintf(path, sizeof(path), "%s/%s/expected.tsv", dir, name);
-	if (stat(path, &st) != 0)
-		snprintf(path, sizeof(path), "%s/%s/expected-dpkg-query.tsv", dir, name);
-	read_expected(path, statusd, &want);
-	snprintf(label, sizeof(label), "dpkg/%s", name);
-	bad = strs_diff(&got, &want, label);
-	print_message("%s: %zu packages, %zu expected, %s\n", label, got.n, want.n,
-	              bad ? "MISMATCH" : "match");
-	strs_release(&got);
-	strs_release(&want);
-	return bad == 0;
-}
-
+/* Expected lists: name, version, arch, status columns (tab separated,
+ * optional header). */
 static void test_corpus(void **state)
 {
-	char dir[512], path[600];
-	struct stat st;
-	size_t len, cases = 0, matched = 0;
-	char *text, *line, *next, *tab;
+	static const struct pkg_corpus c = {
+	    .kind = "dpkg",
+	    .from = "deb",
+	    .parse_root = parse_root,
+	    .expected = "expected.tsv",
+	    .expected_alt = "expected-dpkg-query.tsv",
+	    .header = "package",
+	    .ncols = 4,
+	    .keep = keep_row,
+	};
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/corpus/packages/dpkg", shared_dir());
-	snprintf(path, sizeof(path), "%s/corpus/packages/CASES.tsv", shared_dir());
-	if (stat(path, &st) != 0) {
-		print_message("corpus not found at '%s' (set FC_SHARED), skipping\n", path);
-		skip();
-	}
-	text = slurp(path, &len);
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		tab = strchr(line, '\t');
-		if (strncmp(line, "dpkg/", 5) || !tab)
-			continue;
-		*tab = '\0';
-		cases++;
-		matched += (size_t)check_case(dir, line + 5);
-	}
-	free(text);
-	print_message("dpkg corpus: %zu of %zu cases matched\n", matched, cases);
-	assert_true(cases > 0);
-	assert_int_equal(matched, cases);
+	corpus_run(&c);
 }
 
 int main(void)

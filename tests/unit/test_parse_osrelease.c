@@ -15,31 +15,12 @@
 #include "kvlist.h"
 #include "parse_osrelease.h"
 #include "rootfs.h"
+#include "testutil.h"
 #include "xalloc.h"
 
 #define FIXTURES "tests/fixtures/osrelease/"
 #define CORPUS_FILE_MAX (1u << 20)
-
-/* Reads a whole file (a host path); the caller frees the result. Fails the
- * test if it cannot. */
-static char *slurp(const char *path, size_t *len)
-{
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		fail_msg("cannot open '%s'", path);
-	buf_init(&b, 64u << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		assert_int_equal(buf_add(&b, chunk, n), FC_OK);
-	assert_int_equal(ferror(f), 0);
-	fclose(f);
-	if (!b.ptr)
-		assert_int_equal(buf_add(&b, "", 0), FC_OK);
-	return buf_take(&b, len);
-}
+#define GARBAGE_SEED 2463534242u
 
 /* Parses a fixture that must parse; returns the number of skipped lines. */
 static size_t parse_fixture(const char *name, struct kvlist *kv)
@@ -356,22 +337,6 @@ static void test_too_many_keys(void **state)
 	buf_release(&b);
 }
 
-/* Pseudo-random bytes (fixed seed), with or without NULs. */
-static void fill_garbage(char *s, size_t n, int allow_nul)
-{
-	uint32_t x = 2463534242u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		s[i] = (char)(x & 0xff);
-		if (!allow_nul && s[i] == '\0')
-			s[i] = '=';
-	}
-}
-
 static void test_binary_garbage(void **state)
 {
 	char err[FC_ERRLEN];
@@ -381,11 +346,11 @@ static void test_binary_garbage(void **state)
 	enum fc_rc rc;
 
 	(void)state;
-	fill_garbage(s, n, 0);
+	fill_garbage(s, n, GARBAGE_SEED, '=');
 	rc = parse_osrelease(s, n, &kv, err);
 	assert_true(rc == FC_OK || rc == FC_ELIMIT);
 	kvlist_release(&kv);
-	fill_garbage(s, n, 1);
+	fill_garbage(s, n, GARBAGE_SEED, '\0');
 	assert_int_equal(parse_osrelease(s, n, &kv, err), FC_EPARSE);
 	assert_non_null(strstr(err, "NUL byte on line"));
 	kvlist_release(&kv);
@@ -489,13 +454,6 @@ static enum fc_rc read_osrelease(const char *root, const char *path, struct buf 
 	}
 	snprintf(err, FC_ERRLEN, "too many link-text hops from '%s'", path);
 	return FC_EIO;
-}
-
-static const char *shared_dir(void)
-{
-	const char *s = getenv("FC_SHARED");
-
-	return s && *s ? s : "../shared";
 }
 
 struct corpus_cols {

@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "rpmdb.h"
+#include "testutil.h"
 #include "xalloc.h"
 
 #define CORPUS_BDB_SMALL "syft-Packages-bdb/root/var/lib/rpm/Packages"
@@ -98,24 +99,6 @@ static void spit(const char *path, const unsigned char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *data;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	data = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return data;
-}
-
 /* Writes data as root/dir/name, making dir first. */
 static void put_db(const struct tmp *t, const char *dir, const char *name,
                    const unsigned char *data, size_t len)
@@ -145,13 +128,6 @@ static void junk_fill(unsigned char *p, size_t n, uint32_t seed)
 
 /* ---- the corpus ------------------------------------------------------- */
 
-static const char *shared_dir(void)
-{
-	const char *s = getenv("FC_SHARED");
-
-	return s && *s ? s : "../shared";
-}
-
 static bool corpus_path(const char *rel, char *out, size_t cap)
 {
 	snprintf(out, cap, "%s/corpus/packages/rpm/%s", shared_dir(), rel);
@@ -167,70 +143,23 @@ static unsigned char *corpus_load(const char *rel, size_t *len)
 		print_message("# corpus file '%s' absent; skipped\n", path);
 		skip();
 	}
-	return slurp(path, len);
+	return (unsigned char *)slurp(path, len);
 }
 
 /* ---- collecting packages ---------------------------------------------- */
 
-struct pkg_copy {
-	char *name, *version, *arch, *publisher;
-};
-
-struct pkglist {
-	struct pkg_copy *v;
-	size_t n, cap;
-	size_t stop_after; /* 0: take all; else refuse package number stop_after + 1 */
-};
-
-static enum fc_rc collect(const struct fc_pkg *p, void *ctx)
-{
-	struct pkglist *l = ctx;
-
-	assert_string_equal(p->from, "rpm");
-	assert_true(p->name && p->name[0]);
-	assert_non_null(p->version);
-	assert_non_null(p->arch);
-	assert_non_null(p->publisher);
-	if (l->stop_after && l->n == l->stop_after)
-		return FC_ELIMIT;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n].name = xstrdup(p->name);
-	l->v[l->n].version = xstrdup(p->version);
-	l->v[l->n].arch = xstrdup(p->arch);
-	l->v[l->n].publisher = xstrdup(p->publisher);
-	l->n++;
-	return FC_OK;
-}
-
-static void pkglist_free(struct pkglist *l)
+static const struct rec *got_find(const struct got *g, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].version);
-		free(l->v[i].arch);
-		free(l->v[i].publisher);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static const struct pkg_copy *pkglist_find(const struct pkglist *l, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name))
-			return &l->v[i];
+	for (i = 0; i < g->n; i++)
+		if (!strcmp(g->r[i].name, name))
+			return &g->r[i];
 	return NULL;
 }
 
 /* "NAME\tEPOCHNUM\tVERSION\tRELEASE\tARCH", as in expected.tsv. */
-static char *pkg_row(const struct pkg_copy *p)
+static char *pkg_row(const struct rec *p)
 {
 	const char *v = p->version, *colon = strchr(v, ':'), *dash;
 	char epoch[16] = "0", *row;
@@ -250,38 +179,9 @@ static char *pkg_row(const struct pkg_copy *p)
 	return row;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct rows {
-	char **v;
-	size_t n, cap;
-};
-
-static void rows_add(struct rows *r, char *s)
-{
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 64;
-		r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
-	}
-	r->v[r->n++] = s;
-}
-
-static void rows_free(struct rows *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->v[i]);
-	free(r->v);
-	memset(r, 0, sizeof(*r));
-}
-
 /* Reads expected.tsv: header line skipped, gpg-pubkey dropped, arch
  * "(none)" taken as "". *all counts every data row, gpg-pubkey included. */
-static void expected_load(const char *path, struct rows *r, size_t *all)
+static void expected_load(const char *path, struct strs *r, size_t *all)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL, *tab;
@@ -301,31 +201,10 @@ static void expected_load(const char *path, struct rows *r, size_t *all)
 		tab = strrchr(line, '\t');
 		if (tab && !strcmp(tab + 1, "(none)"))
 			tab[1] = '\0';
-		rows_add(r, xstrdup(line));
+		strs_push(r, xstrdup(line));
 	}
 	free(line);
 	fclose(f);
-}
-
-/* Compares two sorted row lists; prints each difference. */
-static size_t rows_diff(const struct rows *got, const struct rows *want)
-{
-	size_t i = 0, j = 0, diffs = 0;
-	int c;
-
-	while (i < got->n || j < want->n) {
-		c = i == got->n ? 1 : j == want->n ? -1 : strcmp(got->v[i], want->v[j]);
-		if (c < 0)
-			print_error("# unexpected: %s\n", got->v[i++]);
-		else if (c > 0)
-			print_error("# missing:    %s\n", want->v[j++]);
-		else {
-			i++;
-			j++;
-		}
-		diffs += c != 0;
-	}
-	return diffs;
 }
 
 /* Counts everything below dir (to see that reading created no files). */
@@ -361,8 +240,8 @@ struct corpus_case {
 static void test_corpus_case(void **state)
 {
 	const struct corpus_case *c = *state;
-	struct pkglist l = {0};
-	struct rows got = {0}, want = {0};
+	struct got l = {.from = "rpm"};
+	struct strs got = {0}, want = {0};
 	char base[512], root[600], exp[600], err[FC_ERRLEN] = "";
 	size_t i, all, before;
 	enum fc_rc rc;
@@ -375,18 +254,16 @@ static void test_corpus_case(void **state)
 	if (rc)
 		fail_msg("%s: %s: %s", c->name, fc_strerror(rc), err);
 	for (i = 0; i < l.n; i++)
-		rows_add(&got, pkg_row(&l.v[i]));
+		strs_push(&got, pkg_row(&l.r[i]));
 	expected_load(exp, &want, &all);
-	qsort(got.v, got.n, sizeof(*got.v), cmp_str);
-	qsort(want.v, want.n, sizeof(*want.v), cmp_str);
 	print_message("# %s: %zu found, %zu expected (%zu listed, gpg-pubkey excluded)\n", c->name,
 	              got.n, want.n, all);
 	assert_int_equal(all, c->count);
-	assert_int_equal(rows_diff(&got, &want), 0);
+	assert_int_equal(strs_diff(&got, &want, c->label), 0);
 	assert_int_equal(entries_below(root), before);
-	rows_free(&got);
-	rows_free(&want);
-	pkglist_free(&l);
+	strs_release(&got);
+	strs_release(&want);
+	got_release(&l);
 }
 
 static void test_corpus_absent(void **state)
@@ -400,30 +277,24 @@ static void test_corpus_absent(void **state)
 /* Reads the rpm rows of CASES.tsv. Returns how many. */
 static size_t cases_load(struct corpus_case **out)
 {
-	char path[512], *line = NULL, *tab, *label;
-	size_t cap = 0, n = 0, len;
-	FILE *f;
+	struct strs rows = {0};
+	size_t n, len;
+	char *tab;
 
 	*out = NULL;
-	snprintf(path, sizeof(path), "%s/corpus/packages/CASES.tsv", shared_dir());
-	f = fopen(path, "r");
-	if (!f)
+	if (!corpus_cases("rpm", &rows))
 		return 0;
-	while (getline(&line, &cap, f) > 0) {
-		tab = strchr(line, '\t');
-		if (strncmp(line, "rpm/", 4) || !tab)
-			continue;
-		*out = xrealloc(*out, (n + 1) * sizeof(**out));
-		(*out)[n].name = xstrndup(line + 4, (size_t)(tab - line - 4));
+	if (rows.n)
+		*out = xcalloc(rows.n, sizeof(**out));
+	for (n = 0; n < rows.n; n++) {
+		tab = strchr(rows.s[n], '\t');
+		(*out)[n].name = xstrndup(rows.s[n], (size_t)(tab - rows.s[n]));
 		(*out)[n].count = strtoul(tab + 1, NULL, 10);
 		len = strlen((*out)[n].name) + 16;
-		label = xmalloc(len);
-		snprintf(label, len, "corpus/%s", (*out)[n].name);
-		(*out)[n].label = label;
-		n++;
+		(*out)[n].label = xmalloc(len);
+		snprintf((*out)[n].label, len, "corpus/%s", (*out)[n].name);
 	}
-	free(line);
-	fclose(f);
+	strs_release(&rows);
 	return n;
 }
 
@@ -432,12 +303,12 @@ static size_t cases_load(struct corpus_case **out)
 /* rpmdb_read on t's root must fail with want and an err containing needle. */
 static void expect_failure(const struct tmp *t, enum fc_rc want, const char *needle)
 {
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 	char err[FC_ERRLEN] = "";
 	enum fc_rc rc = rpmdb_read(t->root, collect, &l, err);
 
 	print_message("# %s: %s\n", fc_strerror(rc), err);
-	pkglist_free(&l);
+	got_release(&l);
 	if (rc != want)
 		fail_msg("got '%s' (%s), want '%s'", fc_strerror(rc), err, fc_strerror(want));
 	if (!strstr(err, needle))
@@ -445,7 +316,7 @@ static void expect_failure(const struct tmp *t, enum fc_rc want, const char *nee
 }
 
 /* rpmdb_read on t's root must succeed; returns the packages. */
-static void expect_success(const struct tmp *t, struct pkglist *l)
+static void expect_success(const struct tmp *t, struct got *l)
 {
 	char err[FC_ERRLEN] = "";
 	enum fc_rc rc = rpmdb_read(t->root, collect, l, err);
@@ -804,8 +675,8 @@ static void test_bdb_big_endian(void **state)
 {
 	size_t len, i;
 	unsigned char *db = corpus_load(CORPUS_BDB_MANY, &len);
-	struct pkglist le = {0}, be = {0};
-	struct rows a = {0}, b = {0};
+	struct got le = {.from = "rpm"}, be = {.from = "rpm"};
+	struct strs a = {0}, b = {0};
 
 	put_db(*state, "var/lib/rpm", "Packages", db, len);
 	expect_success(*state, &le);
@@ -817,16 +688,14 @@ static void test_bdb_big_endian(void **state)
 	print_message("# little-endian %zu packages, big-endian copy %zu\n", le.n, be.n);
 	assert_int_equal(le.n, 99);
 	for (i = 0; i < le.n; i++)
-		rows_add(&a, pkg_row(&le.v[i]));
+		strs_push(&a, pkg_row(&le.r[i]));
 	for (i = 0; i < be.n; i++)
-		rows_add(&b, pkg_row(&be.v[i]));
-	qsort(a.v, a.n, sizeof(*a.v), cmp_str);
-	qsort(b.v, b.n, sizeof(*b.v), cmp_str);
-	assert_int_equal(rows_diff(&b, &a), 0);
-	rows_free(&a);
-	rows_free(&b);
-	pkglist_free(&le);
-	pkglist_free(&be);
+		strs_push(&b, pkg_row(&be.r[i]));
+	assert_int_equal(strs_diff(&b, &a, "big-endian copy"), 0);
+	strs_release(&a);
+	strs_release(&b);
+	got_release(&le);
+	got_release(&be);
 	free(db);
 }
 
@@ -836,7 +705,7 @@ static void test_bdb_page_type_2(void **state)
 	size_t len;
 	unsigned char *db = corpus_load(CORPUS_BDB_SMALL, &len);
 	uint32_t p;
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 
 	for (p = 1; (size_t)(p + 1) * BDB_PS(db) <= len; p++)
 		if (BDB_PAGE(db, p)[25] == 13)
@@ -844,9 +713,9 @@ static void test_bdb_page_type_2(void **state)
 	put_db(*state, "var/lib/rpm", "Packages", db, len);
 	expect_success(*state, &l);
 	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].name, "dive");
-	assert_string_equal(l.v[0].version, "0.9.2-1");
-	pkglist_free(&l);
+	assert_string_equal(l.r[0].name, "dive");
+	assert_string_equal(l.r[0].version, "0.9.2-1");
+	got_release(&l);
 	free(db);
 }
 
@@ -1224,7 +1093,7 @@ static void test_emit(void **state)
 {
 	unsigned char blob[8192];
 	char err[FC_ERRLEN], big[5001];
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 	struct rpm_header_sink sink;
 	struct hb h;
 	size_t len;
@@ -1251,19 +1120,19 @@ static void test_emit(void **state)
 	assert_int_equal(rpm_header_emit(&sink, blob, len, "record 4", err), FC_OK);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(sink.seen, 4);
-	assert_string_equal(l.v[0].name, "foo");
-	assert_string_equal(l.v[0].version, "3:1.0-2");
-	assert_string_equal(l.v[0].arch, "x86_64");
-	assert_string_equal(l.v[0].publisher, "Acme");
-	assert_int_equal(strlen(l.v[1].name), PKG_MAX_FIELD);
-	assert_string_equal(l.v[1].version, "");
-	assert_string_equal(l.v[1].arch, "");
+	assert_string_equal(l.r[0].name, "foo");
+	assert_string_equal(l.r[0].version, "3:1.0-2");
+	assert_string_equal(l.r[0].arch, "x86_64");
+	assert_string_equal(l.r[0].publisher, "Acme");
+	assert_int_equal(strlen(l.r[1].name), PKG_MAX_FIELD);
+	assert_string_equal(l.r[1].version, "");
+	assert_string_equal(l.r[1].arch, "");
 	sink.packages = PKG_MAX_COUNT;
 	len = hb_standard(blob, sizeof(blob));
 	assert_int_equal(rpm_header_emit(&sink, blob, len, "record 5", err), FC_ELIMIT);
 	print_message("# %s\n", err);
 	assert_non_null(strstr(err, "more than"));
-	pkglist_free(&l);
+	got_release(&l);
 }
 
 /* ---- SQLite -------------------------------------------------------------- */
@@ -1346,7 +1215,7 @@ static void test_sqlite_skips_pubkey_and_nameless(void **state)
 	const struct tmp *t = *state;
 	unsigned char blob[512];
 	char path[512];
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 	struct hb h;
 	sqlite3 *db;
 	size_t len;
@@ -1366,9 +1235,9 @@ static void test_sqlite_skips_pubkey_and_nameless(void **state)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 	expect_success(t, &l);
 	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].version, "3:1.0-2");
-	assert_string_equal(l.v[0].publisher, "Acme");
-	pkglist_free(&l);
+	assert_string_equal(l.r[0].version, "3:1.0-2");
+	assert_string_equal(l.r[0].publisher, "Acme");
+	got_release(&l);
 }
 
 /* A blob over RPM_HEADER_MAX is refused before SQLite loads it. */
@@ -1393,7 +1262,7 @@ static void test_sqlite_creates_no_files(void **state)
 	const struct tmp *t = *state;
 	size_t len, before;
 	unsigned char *db = corpus_load(CORPUS_SQLITE, &len);
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 
 	assert_int_equal(db[18], 2); /* the corpus file is in WAL mode */
 	put_db(t, "var/lib/rpm", "rpmdb.sqlite", db, len);
@@ -1401,7 +1270,7 @@ static void test_sqlite_creates_no_files(void **state)
 	expect_success(t, &l);
 	assert_int_equal(l.n, 129);
 	assert_int_equal(entries_below(t->root), before);
-	pkglist_free(&l);
+	got_release(&l);
 	free(db);
 }
 
@@ -1412,7 +1281,7 @@ static void test_sqlite_reads_wal(void **state)
 	size_t len;
 	unsigned char *db = corpus_load(CORPUS_SQLITE, &len), blob[512];
 	char path[512];
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 	struct hb h;
 	sqlite3 *w;
 
@@ -1429,8 +1298,8 @@ static void test_sqlite_reads_wal(void **state)
 	assert_int_equal(sqlite3_close(w), SQLITE_OK);
 	print_message("# %zu packages with the WAL row\n", l.n);
 	assert_int_equal(l.n, 130);
-	assert_non_null(pkglist_find(&l, "walpkg"));
-	pkglist_free(&l);
+	assert_non_null(got_find(&l, "walpkg"));
+	got_release(&l);
 	free(db);
 }
 
@@ -1441,7 +1310,7 @@ static void test_sqlite_immutable_fallback(void **state)
 	const struct tmp *t = *state;
 	size_t len, before;
 	unsigned char *db = corpus_load(CORPUS_SQLITE, &len);
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 
 	put_db(t, "var/lib/rpm", "rpmdb.sqlite", db, len);
 	put_db(t, "var/lib/rpm", "rpmdb.sqlite-shm", db, 0);
@@ -1450,7 +1319,7 @@ static void test_sqlite_immutable_fallback(void **state)
 	expect_success(t, &l);
 	assert_int_equal(l.n, 129);
 	assert_int_equal(entries_below(t->root), before);
-	pkglist_free(&l);
+	got_release(&l);
 	free(db);
 }
 
@@ -1471,7 +1340,7 @@ static void test_symlinked_dbpath(void **state)
 	const struct tmp *t = *state;
 	unsigned char blob[512];
 	char path[512];
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 
 	mkdirs(t->root, "usr/lib/sysimage/rpm");
 	mkdirs(t->root, "var/lib");
@@ -1481,8 +1350,8 @@ static void test_symlinked_dbpath(void **state)
 	assert_int_equal(symlink("../../usr/lib/sysimage/rpm", path), 0);
 	expect_success(t, &l);
 	assert_int_equal(l.n, 1);
-	assert_string_equal(l.v[0].name, "foo");
-	pkglist_free(&l);
+	assert_string_equal(l.r[0].name, "foo");
+	got_release(&l);
 }
 
 /* Empty files are passed over; the format comes from the content. */
@@ -1491,14 +1360,14 @@ static void test_empty_file_and_content_sniffing(void **state)
 	const struct tmp *t = *state;
 	unsigned char blob[512] = {0};
 	char path[512];
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 
 	put_db(t, "var/lib/rpm", "rpmdb.sqlite", blob, 0);
 	tmp_path(t, "var/lib/rpm/Packages", path, sizeof(path));
 	make_sqlite(path, blob, hb_standard(blob, sizeof(blob)));
 	expect_success(t, &l);
 	assert_int_equal(l.n, 1);
-	pkglist_free(&l);
+	got_release(&l);
 }
 
 static void test_not_a_regular_file(void **state)
@@ -1515,16 +1384,17 @@ static void test_callback_stops(void **state)
 	const struct tmp *t = *state;
 	size_t len;
 	unsigned char *db = corpus_load(CORPUS_NDB, &len);
-	struct pkglist l = {0};
+	struct got l = {.from = "rpm"};
 	char err[FC_ERRLEN] = "";
 
 	put_db(t, NDB_DIR, "Packages.db", db, len);
 	l.stop_after = 3;
+	l.stop_rc = FC_ELIMIT;
 	assert_int_equal(rpmdb_read(t->root, collect, &l, err), FC_ELIMIT);
 	print_message("# %s\n", err);
 	assert_int_equal(l.n, 3);
 	assert_non_null(strstr(err, "not taken"));
-	pkglist_free(&l);
+	got_release(&l);
 	free(db);
 }
 

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "gzip.h"
 #include "send.h"
+#include "testutil.h"
 
 #define PYTHON "/usr/bin/python3"
 #define OPENSSL "/usr/bin/openssl"
@@ -53,12 +54,10 @@ static const char *fpath(struct fixture *f, const char *rel)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/fc-send.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!tmpdir_new(f->dir, sizeof(f->dir), "send")) {
 		free(f);
 		return -1;
 	}

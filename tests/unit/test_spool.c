@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "spool.h"
+#include "testutil.h"
 
 struct fixture {
 	char dir[256]; /* a fresh temporary directory */
@@ -26,12 +27,10 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/fc-spool.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir)) {
+	if (!tmpdir_new(f->dir, sizeof(f->dir), "spool")) {
 		free(f);
 		return -1;
 	}

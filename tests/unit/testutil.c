@@ -1,0 +1,350 @@
+/* testutil.c - helpers the unit tests share. */
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rootfs.h"
+#include "xalloc.h"
+
+/* ---- collecting packages ---- */
+
+enum fc_rc collect(const struct fc_pkg *p, void *ctx)
+{
+	struct got *g = ctx;
+	struct rec *r;
+
+	assert_non_null(p->name);
+	assert_true(p->name[0] != '\0');
+	assert_non_null(p->version);
+	assert_non_null(p->arch);
+	assert_non_null(p->publisher);
+	assert_non_null(g->from);
+	assert_string_equal(p->from, g->from);
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->r = xrealloc(g->r, g->cap * sizeof(*g->r));
+	}
+	r = &g->r[g->n++];
+	r->name = xstrdup(p->name);
+	r->version = xstrdup(p->version);
+	r->arch = xstrdup(p->arch);
+	r->publisher = xstrdup(p->publisher);
+	if (!g->stop_after || g->n != g->stop_after)
+		return FC_OK;
+	return g->stop_rc ? g->stop_rc : FC_EIO;
+}
+
+enum fc_rc count_only(const struct fc_pkg *p, void *ctx)
+{
+	(void)p;
+	(*(size_t *)ctx)++;
+	return FC_OK;
+}
+
+void got_release(struct got *g)
+{
+	const char *from = g->from;
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		free(g->r[i].name);
+		free(g->r[i].version);
+		free(g->r[i].arch);
+		free(g->r[i].publisher);
+	}
+	free(g->r);
+	memset(g, 0, sizeof(*g));
+	g->from = from;
+}
+
+void assert_rec(const struct got *g, size_t i, const char *name, const char *version,
+                const char *arch, const char *publisher)
+{
+	assert_true(i < g->n);
+	assert_string_equal(g->r[i].name, name);
+	assert_string_equal(g->r[i].version, version);
+	assert_string_equal(g->r[i].arch, arch);
+	if (publisher)
+		assert_string_equal(g->r[i].publisher, publisher);
+}
+
+void parse_pkg_fixture(pkg_parse_fn parse, const char *path, struct got *g)
+{
+	char err[FC_ERRLEN];
+	size_t len;
+	char *text = slurp(path, &len);
+
+	if (parse(text, len, collect, g, err) != FC_OK)
+		fail_msg("'%s': %s", path, err);
+	assert_string_equal(err, "");
+	free(text);
+}
+
+void parse_root_file(pkg_parse_fn parse, const char *root, const char *path, struct got *g)
+{
+	char err[FC_ERRLEN];
+	struct buf b;
+
+	buf_init(&b, PKG_MAX_TEXT_DB);
+	if (rootfs_read(root, path, PKG_MAX_TEXT_DB, &b, err) != FC_OK)
+		fail_msg("'%s%s': %s", root, path, err);
+	if (parse(b.ptr, b.len, collect, g, err) != FC_OK)
+		fail_msg("'%s%s': %s", root, path, err);
+	buf_release(&b);
+}
+
+/* ---- files and test input ---- */
+
+char *slurp(const char *path, size_t *len)
+{
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		fail_msg("cannot open '%s'", path);
+	buf_init(&b, 64u << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		assert_int_equal(buf_add(&b, chunk, n), FC_OK);
+	assert_int_equal(ferror(f), 0);
+	fclose(f);
+	if (!b.ptr)
+		assert_int_equal(buf_add(&b, "", 0), FC_OK);
+	return buf_take(&b, len);
+}
+
+void add_many(struct buf *b, char c, size_t n)
+{
+	while (n-- > 0)
+		assert_int_equal(buf_addc(b, c), FC_OK);
+}
+
+void fill_garbage(char *s, size_t n, uint32_t seed, char nul_as)
+{
+	uint32_t x = seed;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		s[i] = (char)(x & 0xff);
+		if (s[i] == '\0')
+			s[i] = nul_as;
+	}
+}
+
+bool tmpdir_new(char *dir, size_t cap, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n = snprintf(dir, cap, "%s/fc-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+
+	return n > 0 && (size_t)n < cap && mkdtemp(dir) != NULL;
+}
+
+/* ---- string lists compared as multisets ---- */
+
+void strs_push(struct strs *l, char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->s = xrealloc(l->s, l->cap * sizeof(*l->s));
+	}
+	l->s[l->n++] = s;
+}
+
+/* Appends the row "name\tversion\tarch". */
+static void strs_add(struct strs *l, const char *name, const char *version, const char *arch)
+{
+	struct buf b;
+
+	buf_init(&b, 3 * PKG_MAX_FIELD + 8);
+	assert_int_equal(buf_printf(&b, "%s\t%s\t%s", name, version, arch), FC_OK);
+	strs_push(l, buf_take(&b, NULL));
+}
+
+void strs_release(struct strs *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->s[i]);
+	free(l->s);
+	memset(l, 0, sizeof(*l));
+}
+
+static int strs_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t strs_diff(struct strs *got, struct strs *want, const char *label)
+{
+	size_t i = 0, j = 0, bad = 0;
+	int c;
+
+	qsort(got->s, got->n, sizeof(*got->s), strs_cmp);
+	qsort(want->s, want->n, sizeof(*want->s), strs_cmp);
+	while (i < got->n || j < want->n) {
+		c = i == got->n ? 1 : j == want->n ? -1 : strcmp(got->s[i], want->s[j]);
+		if (c && bad++ < 10)
+			print_message("%s: %s '%s'\n", label, c < 0 ? "unexpected" : "missing",
+			              c < 0 ? got->s[i] : want->s[j]);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return bad;
+}
+
+/* ---- the shared corpus ---- */
+
+const char *shared_dir(void)
+{
+	const char *s = getenv("FC_SHARED");
+
+	return s && *s ? s : "../shared";
+}
+
+static void cases_path(char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/corpus/packages/CASES.tsv", shared_dir());
+}
+
+bool corpus_cases(const char *kind, struct strs *cases)
+{
+	char path[600], *line = NULL, *end;
+	size_t cap = 0, k = strlen(kind);
+	FILE *f;
+
+	cases_path(path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0) {
+		end = line + strcspn(line, "\n");
+		*end = '\0';
+		if (strncmp(line, kind, k) || line[k] != '/' || !strchr(line, '\t'))
+			continue;
+		strs_push(cases, xstrdup(line + k + 1));
+	}
+	free(line);
+	fclose(f);
+	return true;
+}
+
+/* Splits line (changed in place) at tabs into f[0..ncols-1]; the last of
+ * them is the rest of the row up to the next tab. */
+static void split_row(char *line, char **f, size_t ncols, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ncols; i++) {
+		f[i] = line;
+		line = strchr(line, '\t');
+		if (!line && i + 1 < ncols)
+			fail_msg("'%s': a row has fewer than %zu columns", path, ncols);
+		if (line)
+			*line++ = '\0';
+	}
+}
+
+/* Reads c's expected list at path into want; flag is passed to c->keep. */
+static void read_expected(const struct pkg_corpus *c, const char *path, int flag, struct strs *want)
+{
+	size_t len;
+	char *text = slurp(path, &len), *line, *next, *f[4];
+
+	assert_true(c->ncols >= 3 && c->ncols <= 4);
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		split_row(line, f, c->ncols, path);
+		if (!strcmp(f[0], c->header) && !strcmp(f[1], "version"))
+			continue;
+		if (!c->keep || c->keep(f, flag))
+			strs_add(want, f[0], f[1], f[2]);
+	}
+	free(text);
+}
+
+/* Parses the case root with c->parse_root into rows of got; returns what
+ * parse_root returned. */
+static int parse_case_root(const struct pkg_corpus *c, const char *root, struct strs *got)
+{
+	struct got g = {.from = c->from};
+	size_t i;
+	int flag = c->parse_root(root, &g);
+
+	for (i = 0; i < g.n; i++)
+		strs_add(got, g.r[i].name, g.r[i].version, g.r[i].arch);
+	got_release(&g);
+	return flag;
+}
+
+/* Writes the path of case name's expected list to path (cap bytes). */
+static void expected_path(const struct pkg_corpus *c, const char *dir, const char *name, char *path,
+                          size_t cap)
+{
+	struct stat st;
+
+	snprintf(path, cap, "%s/%s/%s", dir, name, c->expected);
+	if (c->expected_alt && stat(path, &st) != 0)
+		snprintf(path, cap, "%s/%s/%s", dir, name, c->expected_alt);
+}
+
+/* Checks case name of c below dir; returns 1 when it matched. */
+static int check_case(const struct pkg_corpus *c, const char *dir, const char *name)
+{
+	char root[1024], path[1100], label[256];
+	struct strs got = {0}, want = {0};
+	size_t bad;
+	int flag;
+
+	snprintf(root, sizeof(root), "%s/%s/root", dir, name);
+	flag = parse_case_root(c, root, &got);
+	expected_path(c, dir, name, path, sizeof(path));
+	read_expected(c, path, flag, &want);
+	snprintf(label, sizeof(label), "%s/%s", c->kind, name);
+	bad = strs_diff(&got, &want, label);
+	print_message("%s: %zu packages, %zu expected, %s\n", label, got.n, want.n,
+	              bad ? "MISMATCH" : "match");
+	strs_release(&got);
+	strs_release(&want);
+	return bad == 0;
+}
+
+void corpus_run(const struct pkg_corpus *c)
+{
+	char dir[512], path[600];
+	struct strs cases = {0};
+	struct stat st;
+	size_t i, matched = 0;
+
+	snprintf(dir, sizeof(dir), "%s/corpus/packages/%s", shared_dir(), c->kind);
+	cases_path(path, sizeof(path));
+	if (stat(path, &st) != 0) {
+		print_message("corpus not found at '%s' (set FC_SHARED), skipping\n", path);
+		skip();
+	}
+	if (!corpus_cases(c->kind, &cases))
+		fail_msg("cannot open '%s'", path);
+	for (i = 0; i < cases.n; i++) {
+		cases.s[i][strcspn(cases.s[i], "\t")] = '\0';
+		matched += (size_t)check_case(c, dir, cases.s[i]);
+	}
+	print_message("%s corpus: %zu of %zu cases matched\n", c->kind, matched, cases.n);
+	assert_true(cases.n > 0);
+	assert_int_equal(matched, cases.n);
+	strs_release(&cases);
+}

@@ -1,0 +1,124 @@
+/* testutil.h - helpers the unit tests share: a package collector, whole-file
+ * reads, test input, temporary directories and the shared real-world corpus
+ * (found through $FC_SHARED or ../shared).
+ *
+ * The functions fail the running cmocka test (fail_msg, assert_*) instead of
+ * returning errors, so they may only be called from inside a test; the
+ * exceptions say so. */
+#ifndef FC_TESTS_UNIT_TESTUTIL_H
+#define FC_TESTS_UNIT_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "fc_rc.h"
+#include "pkg.h"
+
+/* ---- collecting packages ---- */
+
+/* One reported package, copied. */
+struct rec {
+	char *name, *version, *arch, *publisher;
+};
+
+/* The packages a reader reported, in order. Set from before the first use,
+ * e.g. struct got g = {.from = "apk"}. */
+struct got {
+	struct rec *r;
+	size_t n, cap;
+	const char *from; /* the fc_pkg.from every package must have */
+	size_t stop_after; /* the callback fails on package number stop_after; 0: never */
+	enum fc_rc stop_rc; /* what it then returns; FC_OK stands for FC_EIO */
+};
+
+/* A package reader that takes a buffer, such as parse_apk. */
+typedef enum fc_rc (*pkg_parse_fn)(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err);
+
+/* An fc_pkg_cb; ctx is a struct got. Checks the package (a non-empty name,
+ * no NULL field, from as expected) and appends a copy of it. Returns FC_OK,
+ * or the stop code for package number stop_after (after appending it). */
+enum fc_rc collect(const struct fc_pkg *p, void *ctx);
+/* An fc_pkg_cb that only counts; ctx is a size_t. Returns FC_OK. */
+enum fc_rc count_only(const struct fc_pkg *p, void *ctx);
+/* Frees the copies; g is empty again with the same from and no stop. */
+void got_release(struct got *g);
+/* Checks package i of g; publisher NULL: not checked. */
+void assert_rec(const struct got *g, size_t i, const char *name, const char *version,
+                const char *arch, const char *publisher);
+/* Parses the file at path (a host path) with parse into g; the parse must
+ * succeed with an empty err. */
+void parse_pkg_fixture(pkg_parse_fn parse, const char *path, struct got *g);
+/* Parses the file path below root (rootfs_read, at most PKG_MAX_TEXT_DB
+ * bytes) with parse into g; reading and parsing must succeed. */
+void parse_root_file(pkg_parse_fn parse, const char *root, const char *path, struct got *g);
+
+/* ---- files and test input ---- */
+
+/* Reads a whole file (a host path); the result is NUL-terminated and the
+ * caller frees it. Fails the test if it cannot. */
+char *slurp(const char *path, size_t *len);
+/* Appends n copies of c to b, which must have room. */
+void add_many(struct buf *b, char c, size_t n);
+/* Fills s with n pseudo-random bytes (xorshift32 from seed, which must not
+ * be 0); a NUL byte becomes nul_as. */
+void fill_garbage(char *s, size_t n, uint32_t seed, char nul_as);
+/* Makes a new directory "$TMPDIR/fc-<name>.XXXXXX" ("/tmp" when TMPDIR is
+ * unset or empty) and writes its path to dir (cap bytes). Returns false when
+ * it cannot. May be called outside a test (setup functions). */
+bool tmpdir_new(char *dir, size_t cap, const char *name);
+
+/* ---- string lists compared as multisets ---- */
+
+struct strs {
+	char **s;
+	size_t n, cap;
+};
+
+/* Appends s, which the list then owns (a heap string). */
+void strs_push(struct strs *l, char *s);
+/* Frees every string; l is empty afterwards. */
+void strs_release(struct strs *l);
+/* Sorts both lists and compares them as multisets; prints the first
+ * differences, each starting with label. Returns how many there are. */
+size_t strs_diff(struct strs *got, struct strs *want, const char *label);
+
+/* ---- the shared corpus ---- */
+
+/* The shared directory: $FC_SHARED, or "../shared" when that is unset or
+ * empty. The result is static. May be called outside a test. */
+const char *shared_dir(void);
+
+/* Appends one string per row of corpus/packages/CASES.tsv whose first column
+ * is "<kind>/<case>": the row without "<kind>/" ("<case>\t<count>..."). Returns
+ * false, appending nothing, when CASES.tsv cannot be opened. May be called
+ * outside a test. */
+bool corpus_cases(const char *kind, struct strs *cases);
+
+/* How a package parser's corpus is checked: the cases listed in CASES.tsv as
+ * "<kind>/<case>" are directories corpus/packages/<kind>/<case> holding a
+ * root/ and an expected list. The expected list is tab-separated, with an
+ * optional header row whose first two columns are header and "version";
+ * every row has at least ncols columns (3 or 4), of which the first three
+ * are name, version and arch; columns past ncols are ignored. */
+struct pkg_corpus {
+	const char *kind; /* "apk", "dpkg", "pacman" */
+	const char *from; /* the fc_pkg.from of its packages */
+	/* Parses the databases below root into g; what it returns is passed to
+	 * keep as flag. */
+	int (*parse_root)(const char *root, struct got *g);
+	const char *expected; /* the expected list's file name */
+	const char *expected_alt; /* tried when expected is absent; may be NULL */
+	const char *header; /* first column of the header row */
+	size_t ncols;
+	/* NULL, or true for the rows to take (f: the ncols columns) */
+	bool (*keep)(char *const *f, int flag);
+};
+
+/* Checks every case of c: the packages parsed from its root must be the
+ * expected list, as a multiset of name, version and arch. Skips the test
+ * when the corpus is absent. */
+void corpus_run(const struct pkg_corpus *c);
+
+#endif
