@@ -116,7 +116,8 @@ test_expect_success 'this machine: a smoke run validates' '
 test_expect_success 'machine_id equals systemd-id128 --app-specific on this machine' '
 	command -v systemd-id128 >/dev/null && test -s /etc/machine-id || skip_test "no systemd-id128 or /etc/machine-id here"
 	want=$(systemd-id128 machine-id --app-specific=5f3c2d8e9a414b6e8c1d2e7f90a4b3c5) &&
-	test "$(jqr $X.machine_id host.json)" = "$want"
+	agent --state-dir st --output host-id.json &&
+	test "$(jqr $X.machine_id host-id.json)" = "$want"
 '
 
 test_done
