@@ -1,6 +1,7 @@
 # fleetcensus - one non-recursive GNU Makefile. Outputs go to build/.
 #
-#   make            build the agent (build/fleetcensus-agent)
+#   make            build the agent and the collector (build/fleetcensus-agent,
+#                   build/fleetcensus-collector)
 #   make check      install missing build dependencies (as root), build, run every
 #                   test, then every test again under ASan+UBSan
 #   make demo       build and show this machine's report
@@ -17,48 +18,65 @@ BUILD := build/asan
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-PKGS := libcurl libcjson zlib sqlite3
+PKGS := libcurl libcjson zlib sqlite3 libmicrohttpd
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wformat=2 \
 	-Wmissing-prototypes -Wno-format-truncation -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DFC_VERSION='"$(VERSION)"' \
-	-Iinclude -Icommon -Iagent $(CPPFLAGS)
+	-Iinclude -Icommon -Iagent -Icollector $(CPPFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
 AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c,$(wildcard agent/*.c))) \
 	agent/os_$(PLATFORM).c
+COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/obj/%.o)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 AGENT := $(BUILD)/fleetcensus-agent
+COLLECTOR := $(BUILD)/fleetcensus-collector
+LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
+LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
 .PHONY: all deps check check-run demo bench clean format format-check hdrcheck unit e2e valgrind
 .DELETE_ON_ERROR:
 
-all: $(AGENT)
+all: $(AGENT) $(COLLECTOR)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
-$(LIBAGENT): $(COMMON_OBJ) $(AGENT_OBJ)
+$(LIBCOMMON): $(COMMON_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(AGENT): $(BUILD)/obj/agent/main.o $(LIBAGENT)
+$(LIBAGENT): $(AGENT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBCOLLECTOR): $(COLLECTOR_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(AGENT): $(BUILD)/obj/agent/main.o $(LIBAGENT) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o $(LIBAGENT)
+$(COLLECTOR): $(BUILD)/obj/collector/main.o $(LIBCOLLECTOR) $(LIBCOMMON)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o \
+		$(LIBCOLLECTOR) $(LIBAGENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka -lpthread
 
 # Install missing Debian build dependencies (apt-get, when run as root).
 deps:
@@ -68,7 +86,7 @@ unit: $(UNIT_BIN)
 
 # Runs every unit and end-to-end test of one build; appends counts to
 # $(BUILD)/results. Used twice by check: plain, then SANITIZE=1.
-check-run: $(AGENT) $(UNIT_BIN)
+check-run: $(AGENT) $(COLLECTOR) $(UNIT_BIN)
 	@FC_VALGRIND=$(if $(VALGRIND),1,0) sh tests/run.sh $(BUILD)
 
 check: deps
@@ -85,19 +103,25 @@ demo: deps
 	@sh tests/demo.sh $(BUILD)
 
 # Benchmarks: figures on this machine, with ratios to a baseline run alongside.
+$(BUILD)/bench/loadgen: $(BUILD)/obj/bench/loadgen.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen
 	@sh bench/agent.sh $(BUILD)
+	@sh bench/collector.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:
-	@set -e; for h in include/*.h common/*.h agent/*.h; do \
+	@set -e; for h in include/*.h common/*.h agent/*.h collector/*.h; do \
 		printf '#include "%s"\nint hdrcheck;\n' "$${h##*/}" | \
 		$(CC) $(ALL_CPPFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 			-x c -fsyntax-only -; \
 	done; echo "headers ok"
 
-FORMAT_SRC = $(wildcard include/*.h common/*.[ch] agent/*.[ch] tests/unit/*.[ch])
+FORMAT_SRC = $(wildcard include/*.h common/*.[ch] agent/*.[ch] collector/*.[ch] tests/unit/*.[ch] \
+	bench/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRC)
 format-check:

@@ -17,6 +17,8 @@ const char *fc_strerror(enum fc_rc rc)
 	case FC_ENOENT: return "not found";
 	case FC_ELOCKED: return "locked by another process";
 	case FC_EREFUSED: return "refused by the server";
+	case FC_EEXIST: return "already exists";
+	case FC_EBUSY: return "busy, try again later";
 	}
 	return "unknown error";
 }

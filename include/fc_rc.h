@@ -19,6 +19,8 @@ enum fc_rc {
 	FC_ENOENT, /* the thing looked for does not exist */
 	FC_ELOCKED, /* another process holds the lock */
 	FC_EREFUSED, /* the server refused the request for good */
+	FC_EEXIST, /* the thing to create exists already */
+	FC_EBUSY, /* try again later: the database or server is busy or full */
 };
 
 /* Returns a static, lower-case description of rc; never NULL. */

@@ -2,7 +2,7 @@
 # Installs the Debian packages fleetcensus needs to build and test, when they
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
-PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev
+PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
 libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc"
 missing=""
 for p in $PKGS; do

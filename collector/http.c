@@ -1,0 +1,861 @@
+/* http.c - the collector's HTTP(S) server (libmicrohttpd): starting and
+ * stopping, routing, the per-request lifecycle, POST /api/v1/inventory,
+ * GET /healthz and GET /metrics. GET /api/v1/machines is in
+ * http_machines.c.
+ *
+ * Threads: MHD's internal polling thread with a pool of workers; the store
+ * is used under srv->store_lock. Signals: SIGTERM and SIGINT are blocked in
+ * every thread and taken with sigwait() by the thread that called
+ * http_serve(). */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "http_priv.h"
+#include "json.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define TLS_MAX_PEM ((size_t)1 << 20)
+#define JSON_TYPE "application/json"
+#define RETRY_AFTER "60"
+
+void http_config_default(struct http_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "127.0.0.1:8080";
+	cfg->threads = 4;
+	cfg->max_connections = 256;
+	cfg->conn_timeout = 30;
+	cfg->next_report_seconds = 86400;
+	ingest_limits_default(&cfg->limits);
+}
+
+void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, HTTP_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		out[0] = '\0';
+}
+
+/* One line on stderr, after the time and the program's name. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void
+server_log(const char *fmt, ...)
+{
+	char when[HTTP_TIME_LEN];
+	char msg[512];
+	va_list ap;
+
+	http_rfc3339((int64_t)time(NULL), when);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s fleetcensus-collector: %s\n", when, msg);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	server_log("libmicrohttpd: %s", msg);
+}
+
+/* ---- answers ---- */
+
+enum MHD_Result http_reply(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                           const char *ctype, const void *body, size_t len, const char *hdr,
+                           const char *val)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret = MHD_NO;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!resp) {
+		LOG_ERR("cannot create a response of %zu bytes", len);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) == MHD_NO ||
+	    (hdr && MHD_add_response_header(resp, hdr, val) == MHD_NO)) {
+		LOG_ERR("cannot add a response header");
+		goto out_destroy;
+	}
+	ret = MHD_queue_response(c, status, resp);
+	if (ret == MHD_YES) {
+		r->status = status;
+		r->bytes_out = len;
+	}
+out_destroy:
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+enum MHD_Result http_reply_take(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const char *ctype, struct buf *b)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret = MHD_NO;
+	size_t len;
+	char *p = buf_take(b, &len);
+
+	resp = MHD_create_response_from_buffer(len, p, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		LOG_ERR("cannot create a response of %zu bytes", len);
+		free(p);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) == MHD_NO) {
+		LOG_ERR("cannot add a response header");
+		goto out_destroy;
+	}
+	ret = MHD_queue_response(c, status, resp);
+	if (ret == MHD_YES) {
+		r->status = status;
+		r->bytes_out = len;
+	}
+out_destroy:
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Queues doc, printed compactly, with status; doc stays the caller's. */
+static enum MHD_Result reply_json(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                  const cJSON *doc, const char *hdr, const char *val)
+{
+	enum MHD_Result ret;
+	char *text = cJSON_PrintUnformatted(doc);
+
+	if (!text) {
+		LOG_ERR("out of memory printing a JSON answer");
+		return MHD_NO;
+	}
+	ret = http_reply(c, r, status, JSON_TYPE, text, strlen(text), hdr, val);
+	cJSON_free(text);
+	return ret;
+}
+
+/* Queues {"status":"error","error":msg} with status and, when hdr is not
+ * NULL, the header hdr: val. */
+static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req *r,
+                                       unsigned status, const char *msg, const char *hdr,
+                                       const char *val)
+{
+	enum MHD_Result ret;
+	cJSON *doc = cJSON_CreateObject();
+
+	if (!doc) {
+		LOG_ERR("out of memory building a JSON answer");
+		return MHD_NO;
+	}
+	json_add_str(doc, "status", "error");
+	json_add_str(doc, "error", msg);
+	ret = reply_json(c, r, status, doc, hdr, val);
+	cJSON_Delete(doc);
+	return ret;
+}
+
+enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                 const char *msg)
+{
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		                       "Bearer");
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS)
+		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER);
+	return reply_error_hdr(c, r, status, msg, NULL, NULL);
+}
+
+/* ---- authentication ---- */
+
+/* Copies src into dst (size bytes), control characters made '?'. */
+static void copy_printable(char *dst, size_t size, const char *src, bool keep_space)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i]; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[i] = (ch < 0x20 || ch == 0x7f || (!keep_space && ch == ' ')) ? '?' : (char)ch;
+	}
+	dst[i] = '\0';
+}
+
+unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                           char *msg)
+{
+	unsigned char hash[AUTH_HASH_LEN];
+	struct store_token tok;
+	char err[FC_ERRLEN];
+	const char *hdr, *token;
+	enum fc_rc rc;
+
+	hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!hdr) {
+		snprintf(msg, FC_ERRLEN, "missing Authorization header (want 'Bearer TOKEN')");
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	token = auth_bearer(hdr);
+	if (!token) {
+		snprintf(msg, FC_ERRLEN, "malformed Authorization header (want 'Bearer TOKEN')");
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	auth_token_hash(token, hash);
+	pthread_mutex_lock(&srv->store_lock);
+	rc = store_token_check(srv->st, hash, &tok, err);
+	if (rc == FC_OK) {
+		r->role = tok.role;
+		r->org_id = tok.org_id;
+		copy_printable(r->org, sizeof(r->org), tok.org_name ? tok.org_name : "", true);
+	}
+	pthread_mutex_unlock(&srv->store_lock);
+	if (rc == FC_ENOENT) {
+		snprintf(msg, FC_ERRLEN, "unknown or revoked token");
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	if (rc == FC_EBUSY) {
+		snprintf(msg, FC_ERRLEN, "database busy, try again later");
+		return MHD_HTTP_SERVICE_UNAVAILABLE;
+	}
+	if (rc) {
+		LOG_ERR("checking a token: %s", err);
+		snprintf(msg, FC_ERRLEN, "internal error checking the token");
+		return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	return 0;
+}
+
+/* ---- POST /api/v1/inventory ---- */
+
+/* First call: the token must be a live agent token and a declared
+ * Content-Length must fit limits.max_body; then the body is collected. */
+static enum MHD_Result inventory_begin(struct http_server *srv, struct MHD_Connection *c,
+                                       struct http_req *r)
+{
+	char msg[FC_ERRLEN];
+	unsigned status;
+	const char *cl;
+	unsigned long long n;
+	char *end;
+
+	status = http_authenticate(srv, c, r, msg);
+	if (status)
+		return http_reply_error(c, r, status, msg);
+	if (r->role != ROLE_AGENT) {
+		snprintf(msg, FC_ERRLEN, "a %s token cannot send reports (use an agent token)",
+		         auth_role_name(r->role));
+		return http_reply_error(c, r, MHD_HTTP_FORBIDDEN, msg);
+	}
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl) {
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (!errno && end != cl && n > srv->cfg->limits.max_body) {
+			snprintf(msg, FC_ERRLEN,
+			         "body of %llu bytes exceeds the limit of %zu bytes", n,
+			         srv->cfg->limits.max_body);
+			return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, msg);
+		}
+	}
+	return MHD_YES;
+}
+
+/* Takes a piece of the body. Past limits.max_body the rest is counted and
+ * discarded, and the 413 goes out when the body is complete (MHD cannot
+ * answer in the middle of an upload); a client that goes on sending past
+ * twice the limit is disconnected. Bodies of other routes are discarded. */
+static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, const char *data,
+                                 size_t len)
+{
+	size_t max = srv->cfg->limits.max_body;
+
+	r->bytes_in += len;
+	if (r->route == ROUTE_INVENTORY && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
+		r->too_big = true;
+	if (r->bytes_in > max && (r->route != ROUTE_INVENTORY || r->bytes_in - max > max)) {
+		server_log("%s %s: closing the connection after %zu body bytes", r->method, r->path,
+		           r->bytes_in);
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result inventory_stored(struct http_server *srv, struct MHD_Connection *c,
+                                        struct http_req *r, const struct store_put_result *res)
+{
+	enum MHD_Result ret;
+	cJSON *doc = cJSON_CreateObject();
+
+	if (!doc) {
+		LOG_ERR("out of memory building a JSON answer");
+		return MHD_NO;
+	}
+	json_add_str(doc, "status", "ok");
+	json_add_str(doc, "machine", res->machine);
+	json_add_num(doc, "next_report_seconds", (double)srv->cfg->next_report_seconds);
+	ret = reply_json(c, r, MHD_HTTP_OK, doc, NULL, NULL);
+	cJSON_Delete(doc);
+	return ret;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Last call: decode the body and store the report, committed before the
+ * 200 is queued. */
+static enum MHD_Result inventory_finish(struct http_server *srv, struct MHD_Connection *c,
+                                        struct http_req *r)
+{
+	struct ingest_report rep;
+	struct store_put_result res;
+	struct timespec t0;
+	char err[FC_ERRLEN];
+	int status = 0;
+	enum fc_rc rc;
+	enum MHD_Result ret;
+
+	if (r->too_big) {
+		snprintf(err, FC_ERRLEN, "body exceeds the limit of %zu bytes",
+		         srv->cfg->limits.max_body);
+		return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, err);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ingest_report_init(&rep);
+	rc = ingest_decode(
+	    buf_cstr(&r->body), r->body.len,
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING),
+	    &srv->cfg->limits, &rep, &status, err);
+	buf_release(&r->body);
+	if (rc) {
+		if (status < 400 || status > 499) {
+			LOG_ERR("ingest_decode gave status %d for: %s", status, err);
+			status = MHD_HTTP_BAD_REQUEST;
+		}
+		ret = http_reply_error(c, r, (unsigned)status, err);
+		goto out_release;
+	}
+	pthread_mutex_lock(&srv->store_lock);
+	rc = store_put_report(srv->st, r->org_id, &rep, (int64_t)time(NULL), &res, err);
+	pthread_mutex_unlock(&srv->store_lock);
+	if (rc == FC_EBUSY) {
+		LOG_WARN("report from '%s' not stored: %s", r->org, err);
+		ret = http_reply_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                       "database busy, try again later");
+	} else if (rc) {
+		LOG_ERR("report from '%s' not stored: %s", r->org, err);
+		ret = http_reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                       "internal error storing the report");
+	} else {
+		metrics_count_report(&srv->metrics, res.duplicate, seconds_since(&t0));
+		ret = inventory_stored(srv, c, r, &res);
+	}
+out_release:
+	ingest_report_release(&rep);
+	return ret;
+}
+
+/* ---- GET /healthz, GET /metrics ---- */
+
+static enum MHD_Result healthz(struct http_server *srv, struct MHD_Connection *c,
+                               struct http_req *r)
+{
+	static const char ok[] = "{\"status\":\"ok\"}";
+	bool writable;
+
+	pthread_mutex_lock(&srv->store_lock);
+	writable = store_writable(srv->st);
+	pthread_mutex_unlock(&srv->store_lock);
+	if (!writable)
+		return reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                       "the database is not writable", NULL, NULL);
+	return http_reply(c, r, MHD_HTTP_OK, JSON_TYPE, ok, sizeof(ok) - 1, NULL, NULL);
+}
+
+static enum MHD_Result metrics_page(struct http_server *srv, struct MHD_Connection *c,
+                                    struct http_req *r)
+{
+	char err[FC_ERRLEN];
+	struct buf out;
+	enum fc_rc rc;
+	enum MHD_Result ret;
+
+	buf_init(&out, HTTP_MAX_METRICS);
+	pthread_mutex_lock(&srv->store_lock);
+	rc = metrics_render(&srv->metrics, srv->st, &out, err);
+	pthread_mutex_unlock(&srv->store_lock);
+	if (rc) {
+		LOG_ERR("metrics: %s", err);
+		ret = http_reply_error(c, r,
+		                       rc == FC_EBUSY ? MHD_HTTP_SERVICE_UNAVAILABLE
+		                                      : MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                       "cannot read the metrics");
+	} else {
+		ret = http_reply_take(c, r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+		                      &out);
+	}
+	buf_release(&out);
+	return ret;
+}
+
+/* ---- the request lifecycle ---- */
+
+static enum http_route route_of(const char *url)
+{
+	if (!strcmp(url, "/api/v1/inventory"))
+		return ROUTE_INVENTORY;
+	if (!strcmp(url, "/api/v1/machines"))
+		return ROUTE_MACHINES;
+	if (!strcmp(url, "/healthz"))
+		return ROUTE_HEALTHZ;
+	if (!strcmp(url, "/metrics"))
+		return ROUTE_METRICS;
+	return ROUTE_NONE;
+}
+
+static struct http_req *req_new(struct http_server *srv, const char *url, const char *method)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->route = route_of(url);
+	copy_printable(r->method, sizeof(r->method), method, false);
+	copy_printable(r->path, sizeof(r->path), url, false);
+	buf_init(&r->body, srv->cfg->limits.max_body);
+	atomic_fetch_add(&srv->inflight, 1);
+	return r;
+}
+
+/* The first call for a request: route and method, then the route's own
+ * first step. GET routes answer on the last call, when the request is
+ * complete, so that the connection can be kept alive. */
+static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection *c,
+                                  struct http_req *r, const char *method)
+{
+	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+
+	if (r->route == ROUTE_NONE)
+		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
+	if (r->route == ROUTE_INVENTORY && !post)
+		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                       MHD_HTTP_HEADER_ALLOW, "POST");
+	if (r->route != ROUTE_INVENTORY && !get)
+		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                       MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (r->route == ROUTE_INVENTORY)
+		return inventory_begin(srv, c, r);
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+	struct http_server *srv = cls;
+	struct http_req *r = *req_cls;
+	size_t len = *upload_data_size;
+
+	(void)version;
+	if (!r) {
+		r = req_new(srv, url, method);
+		*req_cls = r;
+		return first_call(srv, c, r, method);
+	}
+	if (len) {
+		*upload_data_size = 0;
+		return take_body(srv, r, upload_data, len);
+	}
+	switch (r->route) {
+	case ROUTE_INVENTORY: return inventory_finish(srv, c, r);
+	case ROUTE_MACHINES: return http_machines(srv, c, r);
+	case ROUTE_HEALTHZ: return healthz(srv, c, r);
+	case ROUTE_METRICS: return metrics_page(srv, c, r);
+	case ROUTE_NONE: break;
+	}
+	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
+}
+
+static const char *termination_name(enum MHD_RequestTerminationCode toe)
+{
+	switch (toe) {
+	case MHD_REQUEST_TERMINATED_COMPLETED_OK: return "";
+	case MHD_REQUEST_TERMINATED_WITH_ERROR: return " (closed: error)";
+	case MHD_REQUEST_TERMINATED_TIMEOUT_REACHED: return " (closed: timeout)";
+	case MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN: return " (closed: shutdown)";
+	case MHD_REQUEST_TERMINATED_READ_ERROR: return " (closed: read error)";
+	case MHD_REQUEST_TERMINATED_CLIENT_ABORT: return " (closed by the client)";
+	}
+	return " (closed)";
+}
+
+/* The request is over (answered, or the connection failed): one log line,
+ * the counters, and the request's memory. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct http_req *r = *req_cls;
+	char when[HTTP_TIME_LEN];
+	double ms;
+
+	(void)c;
+	if (!r)
+		return;
+	ms = seconds_since(&r->start) * 1000.0;
+	http_rfc3339((int64_t)time(NULL), when);
+	fprintf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s\n", when, r->method,
+	        r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
+	        r->bytes_in, r->bytes_out, ms, termination_name(toe));
+	metrics_count_request(&srv->metrics, r->status, r->bytes_in);
+	buf_release(&r->body);
+	free(r);
+	*req_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* ---- starting and stopping ---- */
+
+static enum fc_rc parse_port(const char *s, unsigned *port)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 65535)
+		return FC_EUSAGE;
+	*port = (unsigned)v;
+	return FC_OK;
+}
+
+/* Parses "ADDR:PORT" or "[ADDR6]:PORT" (numeric addresses) into sa. */
+static enum fc_rc parse_listen(const char *s, struct sockaddr_storage *sa, bool *v6, char *err)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *h = s, *colon;
+	size_t hlen;
+	unsigned port;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (s[0] == '[') {
+		h = s + 1;
+		colon = strchr(h, ']');
+		hlen = colon ? (size_t)(colon - h) : 0;
+		colon = colon && colon[1] == ':' ? colon + 1 : NULL;
+	} else {
+		colon = strrchr(s, ':');
+		hlen = colon ? (size_t)(colon - s) : 0;
+		if (colon && memchr(s, ':', hlen))
+			colon = NULL; /* an IPv6 address without brackets */
+	}
+	if (!colon || !hlen || hlen >= sizeof(host) || parse_port(colon + 1, &port))
+		goto out_bad;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	*v6 = false;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		return FC_OK;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return FC_OK;
+	}
+out_bad:
+	snprintf(err, FC_ERRLEN,
+	         "listen address '%s': want ADDR:PORT or [ADDR6]:PORT, a numeric address and a "
+	         "port 0-65535",
+	         s);
+	return FC_EUSAGE;
+}
+
+/* Reads a PEM file of at most TLS_MAX_PEM bytes into out (NUL-terminated). */
+static enum fc_rc read_pem(const char *path, struct buf *out, char *err)
+{
+	char chunk[4096];
+	enum fc_rc rc = FC_OK;
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		snprintf(err, FC_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+		return FC_ECONFIG;
+	}
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), f);
+		if (n == 0)
+			break;
+		if (buf_add(out, chunk, n) != FC_OK) {
+			snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", path,
+			         TLS_MAX_PEM);
+			rc = FC_ECONFIG;
+			goto out_close;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+		rc = FC_ECONFIG;
+	} else if (!strstr(buf_cstr(out), "-----BEGIN ")) {
+		snprintf(err, FC_ERRLEN, "'%s' is not a PEM file", path);
+		rc = FC_ECONFIG;
+	}
+out_close:
+	fclose(f);
+	return rc;
+}
+
+static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct sockaddr_storage *sa,
+                                       bool v6, const struct buf *key, const struct buf *cert)
+{
+	const struct http_config *cfg = srv->cfg;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+	                 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	struct MHD_OptionItem extra[4];
+	size_t n = 0;
+
+	if (cfg->threads > 1)
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
+		                                     (intptr_t)cfg->threads, NULL};
+	if (key) {
+		flags |= MHD_USE_TLS;
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key->ptr};
+		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert->ptr};
+	}
+	extra[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	/* the logger comes first, so that MHD reports option errors through it */
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	                        on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)sa,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
+	                        extra, MHD_OPTION_END);
+}
+
+/* Writes the port and a newline to path through a temporary file and a
+ * rename, so that a reader never sees a partial file. */
+static enum fc_rc write_port_file(const char *path, unsigned port, char *err)
+{
+	struct buf tmp;
+	char line[16];
+	enum fc_rc rc = FC_EIO;
+	int fd, n;
+
+	buf_init(&tmp, 8192);
+	if (buf_printf(&tmp, "%s.%ld.tmp", path, (long)getpid()) != FC_OK) {
+		snprintf(err, FC_ERRLEN, "port file name too long");
+		return FC_EIO;
+	}
+	n = snprintf(line, sizeof(line), "%u\n", port);
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp.ptr, strerror(errno));
+		goto out_release;
+	}
+	if (write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp.ptr, strerror(errno));
+		close(fd);
+		goto out_unlink;
+	}
+	if (close(fd) != 0 || rename(tmp.ptr, path) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
+		goto out_unlink;
+	}
+	rc = FC_OK;
+	goto out_release;
+out_unlink:
+	unlink(tmp.ptr);
+out_release:
+	buf_release(&tmp);
+	return rc;
+}
+
+/* Stops accepting, waits (at most conn_timeout seconds, or until another
+ * stop signal) for the requests in flight, then stops the daemon. */
+static void drain_and_stop(struct http_server *srv, struct MHD_Daemon *d, const sigset_t *stop)
+{
+	const struct timespec tick = {0, 50L * 1000 * 1000};
+	long waited_ms = 0, limit_ms = (long)srv->cfg->conn_timeout * 1000;
+	MHD_socket lfd = MHD_quiesce_daemon(d);
+
+	while (atomic_load(&srv->inflight) > 0 && waited_ms < limit_ms) {
+		if (sigtimedwait(stop, NULL, &tick) > 0) {
+			server_log("second stop signal: not waiting for %u requests",
+			           atomic_load(&srv->inflight));
+			break;
+		}
+		waited_ms += 50;
+	}
+	MHD_stop_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+}
+
+/* Runs the started daemon d until SIGTERM or SIGINT. */
+static enum fc_rc run(struct http_server *srv, struct MHD_Daemon *d, const sigset_t *stop,
+                      char *err)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	const struct http_config *cfg = srv->cfg;
+	unsigned port = info ? info->port : 0;
+	enum fc_rc rc;
+	int sig = 0;
+
+	if (cfg->port_file) {
+		rc = write_port_file(cfg->port_file, port, err);
+		if (rc) {
+			MHD_stop_daemon(d);
+			return rc;
+		}
+	}
+	server_log("listening on %s (port %u, %s, %u threads)", cfg->listen, port,
+	           cfg->tls_cert ? "HTTPS" : "HTTP", cfg->threads > 1 ? cfg->threads : 1);
+	while (sigwait(stop, &sig) != 0)
+		;
+	server_log("%s: stopping, requests in flight: %u", sig == SIGINT ? "SIGINT" : "SIGTERM",
+	           atomic_load(&srv->inflight));
+	drain_and_stop(srv, d, stop);
+	server_log("stopped");
+	return FC_OK;
+}
+
+/* MHD could not start: tells a listen address that cannot be bound (in
+ * use, not local: FC_ENET) from a certificate or key GnuTLS refused
+ * (FC_ECONFIG), by trying to bind the address. */
+static enum fc_rc start_failed(const struct http_config *cfg, const struct sockaddr_storage *sa,
+                               char *err)
+{
+	socklen_t len =
+	    sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int one = 1, fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int bind_errno = 0;
+
+	if (fd >= 0) {
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)); /* as MHD does */
+		if (bind(fd, (const struct sockaddr *)sa, len) != 0)
+			bind_errno = errno;
+		close(fd);
+	}
+	if (bind_errno || !cfg->tls_cert) {
+		snprintf(err, FC_ERRLEN, "cannot listen on '%s': %s", cfg->listen,
+		         bind_errno ? strerror(bind_errno) : "see the message above");
+		return FC_ENET;
+	}
+	snprintf(err, FC_ERRLEN, "cannot serve HTTPS with '%s' and '%s' (see the message above)",
+	         cfg->tls_cert, cfg->tls_key);
+	return FC_ECONFIG;
+}
+
+static enum fc_rc load_tls(const struct http_config *cfg, struct buf *key, struct buf *cert,
+                           char *err)
+{
+	enum fc_rc rc;
+
+	if (!cfg->tls_cert != !cfg->tls_key) {
+		snprintf(err, FC_ERRLEN,
+		         "a TLS certificate needs its key and a key its certificate");
+		return FC_EUSAGE;
+	}
+	if (!cfg->tls_cert)
+		return FC_OK;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, FC_ERRLEN, "this libmicrohttpd has no TLS support");
+		return FC_ECONFIG;
+	}
+	rc = read_pem(cfg->tls_cert, cert, err);
+	if (rc == FC_OK)
+		rc = read_pem(cfg->tls_key, key, err);
+	return rc;
+}
+
+/* Runs the server on sa with stop signals blocked in every thread, so that
+ * only run()'s sigwait() takes them. */
+static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
+                           const struct sockaddr_storage *sa, bool v6, const struct buf *key,
+                           const struct buf *cert, char *err)
+{
+	struct http_server srv;
+	sigset_t stop, blocked, old;
+	struct MHD_Daemon *d;
+	enum fc_rc rc;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.cfg = cfg;
+	srv.st = st;
+	pthread_mutex_init(&srv.store_lock, NULL);
+	metrics_init(&srv.metrics);
+	atomic_init(&srv.inflight, 0);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	blocked = stop;
+	sigaddset(&blocked, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &blocked, &old);
+	d = start_daemon(&srv, sa, v6, key, cert);
+	if (d)
+		rc = run(&srv, d, &stop, err);
+	else
+		rc = start_failed(cfg, sa, err);
+	while (sigtimedwait(&stop, NULL, &(struct timespec){0, 0}) > 0)
+		; /* a stop signal that came while stopping is not delivered again */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	metrics_release(&srv.metrics);
+	pthread_mutex_destroy(&srv.store_lock);
+	return rc;
+}
+
+enum fc_rc http_serve(const struct http_config *cfg, struct store *st, char *err)
+{
+	struct sockaddr_storage sa;
+	struct buf key, cert;
+	bool v6 = false;
+	enum fc_rc rc;
+
+	buf_init(&key, TLS_MAX_PEM);
+	buf_init(&cert, TLS_MAX_PEM);
+	rc = parse_listen(cfg->listen, &sa, &v6, err);
+	if (rc == FC_OK)
+		rc = load_tls(cfg, &key, &cert, err);
+	if (rc == FC_OK)
+		rc = serve_on(cfg, st, &sa, v6, cfg->tls_cert ? &key : NULL, &cert, err);
+	if (key.ptr)
+		explicit_bzero(key.ptr, key.len);
+	buf_release(&key);
+	buf_release(&cert);
+	return rc;
+}

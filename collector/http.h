@@ -1,0 +1,37 @@
+/* http.h - the collector's HTTP(S) server (libmicrohttpd).
+ *
+ * Routes: POST /api/v1/inventory (agent tokens), GET /api/v1/machines
+ * (reader and admin tokens), GET /healthz, GET /metrics. One database handle,
+ * used under a mutex; a report is committed before its 200 goes out. */
+#ifndef FC_COLLECTOR_HTTP_H
+#define FC_COLLECTOR_HTTP_H
+
+#include <stddef.h>
+
+#include "fc_rc.h"
+#include "ingest.h"
+#include "store.h"
+
+struct http_config {
+	const char *listen; /* "ADDR:PORT" or "[ADDR6]:PORT"; port 0 picks a free one */
+	const char *tls_cert; /* PEM files: both set = HTTPS only; both NULL = HTTP */
+	const char *tls_key;
+	unsigned threads; /* worker threads (MHD thread pool); default 4 */
+	unsigned max_connections; /* default 256 */
+	unsigned conn_timeout; /* seconds a connection may be idle; default 30 */
+	long next_report_seconds; /* told to agents on success; default 86400 */
+	const char *port_file; /* when set, the bound port is written there once listening */
+	struct ingest_limits limits;
+};
+
+/* Fills the defaults above (listen 127.0.0.1:8080, no TLS, default limits). */
+void http_config_default(struct http_config *cfg);
+
+/* Serves on st until SIGTERM or SIGINT: then stops accepting, finishes the
+ * requests in flight and returns FC_OK (the caller closes the store).
+ * Returns an error (err set) when it cannot start: bad address, port in
+ * use, unreadable certificate. Logs one line per request outcome to stderr
+ * (method, path, status, organisation, bytes, milliseconds; never a token). */
+enum fc_rc http_serve(const struct http_config *cfg, struct store *st, char *err);
+
+#endif

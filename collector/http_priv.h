@@ -1,0 +1,91 @@
+/* http_priv.h - what the files of the HTTP server (http.c, http_machines.c)
+ * share: the server's state, the per-request state and the answer helpers.
+ * Not for other modules: they use http.h. */
+#ifndef FC_COLLECTOR_HTTP_PRIV_H
+#define FC_COLLECTOR_HTTP_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "http.h"
+#include "metrics.h"
+#include "store.h"
+
+/* The most a GET /api/v1/machines answer may hold. */
+#define HTTP_MAX_LISTING ((size_t)256 << 20)
+/* The most a GET /metrics answer may hold. */
+#define HTTP_MAX_METRICS ((size_t)16 << 20)
+/* Longest organisation name (store.h) plus its NUL. */
+#define HTTP_ORG_LEN 201
+/* "YYYY-MM-DDThh:mm:ssZ" and its NUL. */
+#define HTTP_TIME_LEN 21
+
+struct http_server {
+	const struct http_config *cfg;
+	struct store *st;
+	pthread_mutex_t store_lock; /* every store_* call holds it */
+	struct metrics metrics;
+	atomic_uint inflight; /* requests begun and not yet completed */
+};
+
+enum http_route { ROUTE_NONE, ROUTE_INVENTORY, ROUTE_MACHINES, ROUTE_HEALTHZ, ROUTE_METRICS };
+
+/* One request, allocated on MHD's first call and freed when MHD says the
+ * request is complete (MHD_OPTION_NOTIFY_COMPLETED). */
+struct http_req {
+	enum http_route route;
+	struct timespec start; /* CLOCK_MONOTONIC */
+	unsigned status; /* the status answered; 0 until then */
+	size_t bytes_in; /* body bytes received (kept or discarded) */
+	size_t bytes_out; /* body bytes of the answer */
+	char method[16]; /* for the log, shortened and made printable */
+	char path[128];
+	char org[HTTP_ORG_LEN]; /* the token's organisation; "" for none or admin */
+	int64_t org_id;
+	enum token_role role;
+	bool too_big; /* the body passed limits.max_body: the rest is discarded */
+	struct buf body;
+};
+
+/* Queues an answer with a copy of the len bytes at body (MHD_RESPMEM_MUST_COPY),
+ * the Content-Type ctype and, when hdr is not NULL, the header hdr: val.
+ * Records status and size in r. Returns MHD's verdict. */
+enum MHD_Result http_reply(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                           const char *ctype, const void *body, size_t len, const char *hdr,
+                           const char *val);
+
+/* Queues the contents of b, taken from it (MHD_RESPMEM_MUST_FREE: MHD
+ * frees them), as http_reply does; b is empty afterwards. */
+enum MHD_Result http_reply_take(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const char *ctype, struct buf *b);
+
+/* Queues {"status":"error","error":msg} with status; a 401 gets
+ * WWW-Authenticate: Bearer, a 429 or 503 gets Retry-After. */
+enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                 const char *msg);
+
+/* Checks the request's bearer token. Returns 0 for a live token, with
+ * r->role, r->org_id and r->org set; otherwise the status to answer (401
+ * when missing, malformed, unknown or revoked, 503 when the database is
+ * busy, 500 on other database errors), with msg (FC_ERRLEN) saying why. */
+unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                           char *msg);
+
+/* Writes t (Unix time) as RFC 3339 UTC, "" when it cannot be shown. */
+void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN]);
+
+/* Answers GET /api/v1/machines (reader and admin tokens). */
+enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,
+                              struct http_req *r);
+
+#endif

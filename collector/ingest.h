@@ -1,0 +1,84 @@
+/* ingest.h - turn one received report (an HTTP body or a file) into the
+ * facts the collector stores: bounded decompression, JSON parsing, shape
+ * validation, identity keys. Pure: no database, no network.
+ *
+ * The same function serves POST /api/v1/inventory and the import command, so
+ * a report is accepted or refused the same way whichever way it came. */
+#ifndef FC_COLLECTOR_INGEST_H
+#define FC_COLLECTOR_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fc_rc.h"
+
+/* Limits; ingest_limits_default() fills the documented defaults. */
+struct ingest_limits {
+	size_t max_body; /* bytes as received (compressed): 8 MiB */
+	size_t max_decompressed; /* bytes after decompression: 64 MiB */
+	size_t max_ratio; /* decompressed / compressed: 200 (also bounded by max_decompressed) */
+	int max_depth; /* JSON nesting depth: 32 */
+	size_t max_string; /* bytes in any one JSON string: 64 KiB */
+	size_t max_software; /* entries in content.softwares: 100,000 */
+};
+
+void ingest_limits_default(struct ingest_limits *lim);
+
+/* One software entry, as reported (strings valid UTF-8, never NULL; "" when
+ * absent). */
+struct ingest_sw {
+	char *name;
+	char *version;
+	char *arch;
+	char *publisher;
+	char *from;
+};
+
+/* The facts of one accepted report. Strings are heap, valid UTF-8 without
+ * NUL, never NULL unless said otherwise. */
+struct ingest_report {
+	char report_id[37]; /* content.fleetcensus.report_id, lower-case UUID */
+	char agent_id[65]; /* content.fleetcensus.agent_id ("" when absent) */
+	char machine_id[65]; /* content.fleetcensus.machine_id, lower-case hex ("" when absent) */
+	char hw_uuid[37]; /* content.hardware.uuid normalised to lower-case
+	                     8-4-4-4-12; "" when absent, malformed or a
+	                     known placeholder (ingest_uuid_is_placeholder) */
+	char collected_at[21]; /* RFC 3339 UTC "YYYY-MM-DDThh:mm:ssZ" */
+	int64_t collected_ts; /* the same, seconds since the epoch */
+	char *deviceid;
+	char *hostname; /* content.hardware.name, else operatingsystem.fqdn's
+	                   first label, else "" */
+	char *os_json; /* the raw facts, compact JSON: {"operatingsystem":{...},
+	                  "fleetcensus":{...}} with content.fleetcensus minus
+	                  nothing (sections, errors, os_release,
+	                  release_files, windows, ...). Stored verbatim so
+	                  classification can be recomputed. */
+	bool software_ok; /* sections.software == "ok" (else the list is empty
+	                     and must not be read as "no software") */
+	struct ingest_sw *sw; /* content.softwares, in report order */
+	size_t n_sw;
+	size_t body_bytes; /* size as received */
+	size_t json_bytes; /* size after decompression */
+};
+
+void ingest_report_init(struct ingest_report *r);
+void ingest_report_release(struct ingest_report *r);
+
+/* Decodes body (len bytes, as received) with Content-Encoding encoding (NULL
+ * or "" or "identity": plain JSON; "gzip"; "deflate": zlib) into out, which
+ * the caller initialised. On failure out is left empty, err holds one line
+ * naming the problem and the field ("content.softwares[3].name: not a
+ * string"), and *http_status the answer: 400 malformed or wrong shape or
+ * unknown schema, 413 over a size limit, 415 unknown encoding.
+ * Returns FC_OK, FC_EPARSE, FC_ELIMIT or FC_EUSAGE (encoding). */
+enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
+                         const struct ingest_limits *lim, struct ingest_report *out,
+                         int *http_status, char *err);
+
+/* True when uuid (any case, with or without dashes) is a known placeholder
+ * that many machines share: all zeros, all F, 03000200-0400-0500-0006-
+ * 000700080009 and the others listed in docs/identity.md. */
+bool ingest_uuid_is_placeholder(const char *uuid);
+
+#endif

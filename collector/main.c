@@ -1,0 +1,880 @@
+/* main.c - fleetcensus-collector: the command line. Parses a subcommand and
+ * its options and hands over to the server (http.c), the store (store.c,
+ * auth.c) or ingest (ingest.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "http.h"
+#include "ingest.h"
+#include "log.h"
+#include "store.h"
+
+#define DB_DEFAULT "/var/lib/fleetcensus/collector.db"
+#define DB_ENV "FLEETCENSUS_DB"
+
+/* Exit codes: the values of BSD sysexits.h, written out. */
+enum exit_code {
+	EXIT_DONE = 0,
+	EXIT_USAGE = 64, /* bad command line */
+	EXIT_DATAERR = 65, /* a report refused; no such organisation or token; name taken */
+	EXIT_NOINPUT = 66, /* the database or an input file does not exist or cannot be read */
+	EXIT_UNAVAIL = 69, /* the server cannot listen */
+	EXIT_SOFTWARE = 70, /* internal error */
+	EXIT_CANTCREAT = 73, /* the database or the port file cannot be created */
+	EXIT_IOERR = 74, /* a database or file error */
+	EXIT_TEMPFAIL = 75, /* the database is busy: try again */
+	EXIT_CONFIG = 78, /* bad TLS certificate or key */
+};
+
+/* Option bits: which options a command takes. */
+enum {
+	O_DB = 1 << 0,
+	O_ORG = 1 << 1,
+	O_ROLE = 1 << 2,
+	O_FORCE = 1 << 3,
+	O_LISTEN = 1 << 4,
+	O_TLS = 1 << 5,
+	O_THREADS = 1 << 6,
+	O_PORTFILE = 1 << 7,
+	O_CONN = 1 << 8,
+	O_NEXT = 1 << 9,
+	O_LIMITS = 1 << 10,
+	O_HELP = 1 << 11,
+	O_NBITS = 12,
+};
+
+struct opts {
+	const char *db;
+	const char *org;
+	const char *role;
+	bool force;
+	unsigned seen; /* O_* bits of the options given */
+	const char *names[O_NBITS]; /* the option last given for each bit */
+	struct http_config http;
+	char **args; /* positional arguments after the command (and action) */
+	int nargs;
+};
+
+struct command {
+	const char *group;
+	const char *action; /* NULL: the group is the command */
+	const char *synopsis;
+	unsigned opts;
+	int min_args, max_args;
+	int (*run)(struct opts *o);
+	const char *text; /* what it does, for --help */
+};
+
+/* ---- exit codes ---- */
+
+static int exit_for(enum fc_rc rc)
+{
+	switch (rc) {
+	case FC_OK: return EXIT_DONE;
+	case FC_EUSAGE: return EXIT_USAGE;
+	case FC_EPARSE:
+	case FC_ELIMIT:
+	case FC_ENOENT:
+	case FC_EEXIST: return EXIT_DATAERR;
+	case FC_EIO:
+	case FC_EDB: return EXIT_IOERR;
+	case FC_EBUSY:
+	case FC_ELOCKED: return EXIT_TEMPFAIL;
+	case FC_ENET: return EXIT_UNAVAIL;
+	case FC_ECONFIG: return EXIT_CONFIG;
+	default: return EXIT_SOFTWARE;
+	}
+}
+
+/* Ends a command that printed to stdout: a failed write is an I/O error. */
+static int flush_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		LOG_ERR("cannot write to standard output: %s", strerror(errno));
+		return code ? code : EXIT_IOERR;
+	}
+	return code;
+}
+
+/* Opens the database: create for the commands that write, read-only for
+ * those that only read. Returns 0 or an exit code. */
+static int open_store(const struct opts *o, bool create, struct store **st)
+{
+	char err[FC_ERRLEN] = "";
+	enum fc_rc rc =
+	    create ? store_open(o->db, true, st, err) : store_open_readonly(o->db, st, err);
+
+	if (rc == FC_OK)
+		return EXIT_DONE;
+	LOG_ERR("database '%s': %s", o->db, err);
+	if (rc == FC_ENOENT)
+		return EXIT_NOINPUT;
+	if (rc == FC_EIO && create)
+		return EXIT_CANTCREAT;
+	return exit_for(rc);
+}
+
+static void show_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "never");
+}
+
+/* ---- serve ---- */
+
+static int cmd_serve(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code;
+
+	if (o->http.max_connections < o->http.threads) {
+		LOG_ERR("serve: --max-connections must be at least --threads");
+		return EXIT_USAGE;
+	}
+	code = open_store(o, true, &st);
+	if (code)
+		return code;
+	rc = http_serve(&o->http, st, err);
+	store_close(st);
+	if (rc == FC_OK)
+		return EXIT_DONE;
+	LOG_ERR("serve: %s", err);
+	return rc == FC_EIO ? EXIT_CANTCREAT : exit_for(rc);
+}
+
+/* ---- org ---- */
+
+/* Makes a token of role for org_id (0 for admin), stores its hash and puts
+ * the token in token. */
+static enum fc_rc new_token(struct store *st, enum token_role role, int64_t org_id,
+                            char token[AUTH_TOKEN_LEN + 1], char *err)
+{
+	unsigned char hash[AUTH_HASH_LEN];
+	int64_t id;
+	enum fc_rc rc = auth_token_new(token);
+
+	if (rc) {
+		snprintf(err, FC_ERRLEN, "cannot make a random token: %s", fc_strerror(rc));
+		return rc;
+	}
+	auth_token_hash(token, hash);
+	return store_token_add(st, role, org_id, hash, &id, err);
+}
+
+static int cmd_org_add(struct opts *o)
+{
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	int64_t org_id = 0;
+	enum fc_rc rc;
+	int code = open_store(o, true, &st);
+
+	if (code)
+		return code;
+	rc = store_org_add(st, o->args[0], &org_id, err);
+	if (rc == FC_OK) {
+		rc = new_token(st, ROLE_AGENT, org_id, token, err);
+		if (rc && store_org_remove(st, o->args[0], true, err2) != FC_OK)
+			LOG_ERR("organisation '%s' was created without a token: %s", o->args[0],
+			        err2);
+	}
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org add '%s': %s", o->args[0], err);
+		return exit_for(rc);
+	}
+	printf("%s\n", token);
+	return flush_stdout(EXIT_DONE);
+}
+
+static enum fc_rc print_org(const struct store_org *org, void *ctx)
+{
+	char created[32];
+
+	(void)ctx;
+	show_time(org->created, created);
+	printf("%s\t%" PRId64 "\t%s\n", org->name, org->machines, created);
+	return FC_OK;
+}
+
+static int cmd_org_list(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = open_store(o, false, &st);
+
+	if (code)
+		return code;
+	printf("NAME\tMACHINES\tCREATED\n");
+	rc = store_org_each(st, print_org, NULL, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org list: %s", err);
+		return flush_stdout(exit_for(rc));
+	}
+	return flush_stdout(EXIT_DONE);
+}
+
+static int cmd_org_rename(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = open_store(o, true, &st);
+
+	if (code)
+		return code;
+	rc = store_org_rename(st, o->args[0], o->args[1], err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org rename '%s': %s", o->args[0], err);
+		return exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+static int cmd_org_remove(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = open_store(o, true, &st);
+
+	if (code)
+		return code;
+	rc = store_org_remove(st, o->args[0], o->force, err);
+	store_close(st);
+	if (rc == FC_EEXIST && !o->force)
+		LOG_ERR("org remove '%s': %s (--force removes it with its machines)", o->args[0],
+		        err);
+	else if (rc)
+		LOG_ERR("org remove '%s': %s", o->args[0], err);
+	return exit_for(rc);
+}
+
+/* ---- token ---- */
+
+static int cmd_token_add(struct opts *o)
+{
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum token_role role;
+	int64_t org_id = 0;
+	enum fc_rc rc = FC_OK;
+	int code;
+
+	if (!o->role || !auth_role_parse(o->role, &role)) {
+		LOG_ERR("token add: --role must be agent, reader or admin");
+		return EXIT_USAGE;
+	}
+	if ((role == ROLE_ADMIN) != !o->org) {
+		LOG_ERR("token add: %s", role == ROLE_ADMIN ? "an admin token has no --org"
+		                                            : "--org NAME is needed");
+		return EXIT_USAGE;
+	}
+	code = open_store(o, true, &st);
+	if (code)
+		return code;
+	if (o->org)
+		rc = store_org_find(st, o->org, &org_id, err);
+	if (rc == FC_OK)
+		rc = new_token(st, role, org_id, token, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token add: %s", rc == FC_ENOENT && o->org ? "no such organisation" : err);
+		return exit_for(rc);
+	}
+	printf("%s\n", token);
+	return flush_stdout(EXIT_DONE);
+}
+
+static enum fc_rc print_token(const struct store_token *t, void *ctx)
+{
+	char created[32], used[32];
+
+	(void)ctx;
+	show_time(t->created, created);
+	show_time(t->last_used, used);
+	printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", t->id, auth_role_name(t->role),
+	       t->org_name ? t->org_name : "-", created, used, t->revoked ? "revoked" : "active");
+	return FC_OK;
+}
+
+static int cmd_token_list(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = open_store(o, false, &st);
+
+	if (code)
+		return code;
+	printf("ID\tROLE\tORG\tCREATED\tLAST_USED\tSTATE\n");
+	rc = store_token_each(st, print_token, NULL, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token list: %s", err);
+		return flush_stdout(exit_for(rc));
+	}
+	return flush_stdout(EXIT_DONE);
+}
+
+static int cmd_token_revoke(struct opts *o)
+{
+	char err[FC_ERRLEN] = "", *end;
+	struct store *st = NULL;
+	long long id;
+	enum fc_rc rc;
+	int code;
+
+	errno = 0;
+	id = strtoll(o->args[0], &end, 10);
+	if (errno || end == o->args[0] || *end || id <= 0) {
+		LOG_ERR("token revoke: '%s' is not a token id (see token list)", o->args[0]);
+		return EXIT_USAGE;
+	}
+	code = open_store(o, true, &st);
+	if (code)
+		return code;
+	rc = store_token_revoke(st, (int64_t)id, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token revoke %lld: %s", id, rc == FC_ENOENT ? "no such token" : err);
+		return exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+/* ---- import ---- */
+
+/* Reads path ("-": standard input) into body, at most body->max bytes.
+ * Returns 0 or an exit code, err set. */
+static int read_input(const char *path, struct buf *body, char *err)
+{
+	char chunk[65536];
+	int code = EXIT_DONE;
+	ssize_t n;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+
+	if (fd < 0) {
+		snprintf(err, FC_ERRLEN, "cannot open: %s", strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, FC_ERRLEN, "cannot read: %s", strerror(errno));
+			code = EXIT_IOERR;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (buf_add(body, chunk, (size_t)n) != FC_OK) {
+			snprintf(err, FC_ERRLEN, "larger than %zu bytes (--max-body)", body->max);
+			code = EXIT_DATAERR;
+			break;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return code;
+}
+
+static const char *put_outcome(const struct store_put_result *res)
+{
+	if (res->duplicate)
+		return "duplicate";
+	if (res->new_machine)
+		return "new";
+	return res->stale ? "stale" : "updated";
+}
+
+/* Imports one report file into org_id. Returns 0 or an exit code; *fatal
+ * when the store failed and the other files should not be tried. */
+static int import_one(struct store *st, int64_t org_id, const char *path,
+                      const struct ingest_limits *lim, bool *fatal)
+{
+	struct ingest_report rep;
+	struct store_put_result res;
+	char err[FC_ERRLEN] = "";
+	struct buf body;
+	int status = 0, code;
+	enum fc_rc rc;
+
+	buf_init(&body, lim->max_body);
+	ingest_report_init(&rep);
+	code = read_input(path, &body, err);
+	if (code)
+		goto out_release;
+	rc = ingest_decode(buf_cstr(&body), body.len,
+	                   body.len >= 2 && (unsigned char)body.ptr[0] == 0x1f &&
+	                           (unsigned char)body.ptr[1] == 0x8b
+	                       ? "gzip"
+	                       : NULL,
+	                   lim, &rep, &status, err);
+	if (rc) {
+		code = EXIT_DATAERR;
+		goto out_release;
+	}
+	rc = store_put_report(st, org_id, &rep, (int64_t)time(NULL), &res, err);
+	if (rc) {
+		*fatal = true;
+		code = exit_for(rc);
+		goto out_release;
+	}
+	printf("%s: machine %s (%s)\n", path, res.machine, put_outcome(&res));
+out_release:
+	if (code)
+		LOG_ERR("%s: %s", path, err);
+	ingest_report_release(&rep);
+	buf_release(&body);
+	return code;
+}
+
+static int cmd_import(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	int64_t org_id = 0;
+	bool fatal = false;
+	int i, code, first = EXIT_DONE;
+	enum fc_rc rc;
+
+	if (!o->org) {
+		LOG_ERR("import: --org NAME is needed");
+		return EXIT_USAGE;
+	}
+	code = open_store(o, true, &st);
+	if (code)
+		return code;
+	rc = store_org_find(st, o->org, &org_id, err);
+	if (rc) {
+		LOG_ERR("import: %s", rc == FC_ENOENT ? "no such organisation" : err);
+		store_close(st);
+		return exit_for(rc);
+	}
+	for (i = 0; i < o->nargs && !fatal; i++) {
+		code = import_one(st, org_id, o->args[i], &o->http.limits, &fatal);
+		if (code && !first)
+			first = code;
+	}
+	store_close(st);
+	return flush_stdout(first);
+}
+
+/* ---- the command line ---- */
+
+static const struct command commands[] = {
+    {"serve", NULL, "serve [options]",
+     O_DB | O_LISTEN | O_TLS | O_THREADS | O_PORTFILE | O_CONN | O_NEXT | O_LIMITS, 0, 0, cmd_serve,
+     "Serves the collector's HTTP API (POST /api/v1/inventory, GET /api/v1/machines,\n"
+     "GET /healthz, GET /metrics) until SIGTERM or SIGINT, then finishes the requests\n"
+     "in flight and exits 0. With --tls-cert and --tls-key it serves HTTPS only.\n"},
+    {"org", "add", "org add NAME [--db FILE]", O_DB, 1, 1, cmd_org_add,
+     "Creates an organisation and prints its agent token on standard output, one\n"
+     "line and nothing else. The token is shown only this once.\n"},
+    {"org", "list", "org list [--db FILE]", O_DB, 0, 0, cmd_org_list,
+     "Lists the organisations: name, machines, created (tab-separated, with a\n"
+     "header line).\n"},
+    {"org", "rename", "org rename OLD NEW [--db FILE]", O_DB, 2, 2, cmd_org_rename,
+     "Renames an organisation; its tokens and machines stay with it.\n"},
+    {"org", "remove", "org remove NAME [--force] [--db FILE]", O_DB | O_FORCE, 1, 1, cmd_org_remove,
+     "Removes an organisation and its tokens. It refuses while the organisation\n"
+     "has machines, unless --force, which removes them too.\n"},
+    {"token", "add", "token add (--org NAME --role agent|reader | --role admin) [--db FILE]",
+     O_DB | O_ORG | O_ROLE, 0, 0, cmd_token_add,
+     "Makes a token and prints it on standard output, once. An agent token sends\n"
+     "reports for its organisation, a reader token reads that organisation's\n"
+     "machines, an admin token reads every organisation's.\n"},
+    {"token", "list", "token list [--db FILE]", O_DB, 0, 0, cmd_token_list,
+     "Lists the tokens: id, role, organisation, created, last used, state\n"
+     "(tab-separated, with a header line). Tokens themselves are never shown:\n"
+     "only their SHA-256 is stored.\n"},
+    {"token", "revoke", "token revoke ID [--db FILE]", O_DB, 1, 1, cmd_token_revoke,
+     "Revokes the token with this id (see token list); it is refused from the next\n"
+     "request on.\n"},
+    {"import", NULL, "import --org NAME [options] FILE...", O_DB | O_ORG | O_LIMITS, 1, INT_MAX,
+     cmd_import,
+     "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
+     "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
+     "reads one report from standard input. Prints 'FILE: machine ID (new|updated|\n"
+     "duplicate|stale)' per stored file; a refused file is reported and the others\n"
+     "are still imported (exit 65).\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_option_help(unsigned opts)
+{
+	struct http_config d;
+
+	http_config_default(&d);
+	if (opts & O_DB)
+		printf("      --db FILE               the database (default $" DB_ENV ", else\n"
+		       "                              " DB_DEFAULT ")\n");
+	if (opts & O_ORG)
+		printf("      --org NAME              the organisation\n");
+	if (opts & O_ROLE)
+		printf("      --role ROLE             agent, reader or admin\n");
+	if (opts & O_FORCE)
+		printf("      --force                 remove the organisation's machines too\n");
+	if (opts & O_LISTEN)
+		printf("      --listen ADDR:PORT      listen there (default %s; [::1]:PORT for\n"
+		       "                              IPv6; port 0: any free port)\n",
+		       d.listen);
+	if (opts & O_TLS)
+		printf("      --tls-cert FILE         PEM certificate (chain): serve HTTPS only\n"
+		       "      --tls-key FILE          PEM private key of --tls-cert\n");
+	if (opts & O_THREADS)
+		printf("      --threads N             worker threads (default %u)\n", d.threads);
+	if (opts & O_CONN)
+		printf(
+		    "      --max-connections N     concurrent connections (default %u)\n"
+		    "      --conn-timeout SECONDS  drop a connection idle this long (default %u)\n",
+		    d.max_connections, d.conn_timeout);
+	if (opts & O_PORTFILE)
+		printf("      --port-file FILE        write the port listened on to FILE\n");
+	if (opts & O_NEXT)
+		printf("      --next-report SECONDS   interval told to agents (default %ld)\n",
+		       d.next_report_seconds);
+	if (opts & O_LIMITS)
+		printf("      --max-body BYTES        largest report as received (default %zu)\n"
+		       "      --max-decompressed BYTES  largest report decompressed (default %zu)\n"
+		       "      --max-ratio N           largest decompression ratio (default %zu)\n"
+		       "      --max-depth N           deepest JSON nesting (default %d)\n"
+		       "      --max-string BYTES      longest JSON string (default %zu)\n"
+		       "      --max-software N        most software entries (default %zu)\n",
+		       d.limits.max_body, d.limits.max_decompressed, d.limits.max_ratio,
+		       d.limits.max_depth, d.limits.max_string, d.limits.max_software);
+	printf("  -h, --help                  print this help and exit\n");
+}
+
+static void usage_command(const struct command *c)
+{
+	printf("usage: fleetcensus-collector %s\n\n%s\n", c->synopsis, c->text);
+	print_option_help(c->opts);
+}
+
+/* Help for a group with actions (org, token): every action's synopsis. */
+static void usage_group(const char *group)
+{
+	size_t i;
+
+	printf("usage:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].group, group))
+			printf("  fleetcensus-collector %s\n", commands[i].synopsis);
+	printf("\n'fleetcensus-collector %s ACTION --help' describes one action.\n", group);
+}
+
+static void usage_top(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: fleetcensus-collector COMMAND [options] [arguments]\n"
+	           "\n"
+	           "Takes inventory reports from fleetcensus agents over HTTP(S), counts each\n"
+	           "machine once per organisation, and manages organisations and tokens.\n"
+	           "\n"
+	           "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s\n", commands[i].synopsis);
+	fprintf(f, "\nEvery command takes --db FILE (default $" DB_ENV ", else\n" DB_DEFAULT
+	           ") and --help ('fleetcensus-collector COMMAND --help').\n"
+	           "\n"
+	           "  -h, --help      print this help and exit\n"
+	           "  -V, --version   print the version and exit\n"
+	           "\n"
+	           "Exit status: 0 done, 64 usage, 65 data error (report refused, no such\n"
+	           "organisation or token, name taken, organisation has machines), 66 no such\n"
+	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
+	           "create the database or port file, 74 I/O or database error, 75 database\n"
+	           "busy, 78 bad TLS certificate or key. See fleetcensus-collector(8).\n");
+}
+
+/* Parses a number in [min, max] for option name. */
+static bool parse_num(const char *name, const char *s, unsigned long long min,
+                      unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		LOG_ERR("--%s: '%s' is not a number from %llu to %llu", name, s, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+enum {
+	OPT_DB = 256,
+	OPT_ORG,
+	OPT_ROLE,
+	OPT_FORCE,
+	OPT_LISTEN,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_THREADS,
+	OPT_PORTFILE,
+	OPT_MAXCONN,
+	OPT_CONNTIMEOUT,
+	OPT_NEXT,
+	OPT_MAXBODY,
+	OPT_MAXDECOMP,
+	OPT_MAXRATIO,
+	OPT_MAXDEPTH,
+	OPT_MAXSTRING,
+	OPT_MAXSW,
+};
+
+static const struct option longopts[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"org", required_argument, NULL, OPT_ORG},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"tls-cert", required_argument, NULL, OPT_CERT},
+    {"tls-key", required_argument, NULL, OPT_KEY},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"port-file", required_argument, NULL, OPT_PORTFILE},
+    {"max-connections", required_argument, NULL, OPT_MAXCONN},
+    {"conn-timeout", required_argument, NULL, OPT_CONNTIMEOUT},
+    {"next-report", required_argument, NULL, OPT_NEXT},
+    {"max-body", required_argument, NULL, OPT_MAXBODY},
+    {"max-decompressed", required_argument, NULL, OPT_MAXDECOMP},
+    {"max-ratio", required_argument, NULL, OPT_MAXRATIO},
+    {"max-depth", required_argument, NULL, OPT_MAXDEPTH},
+    {"max-string", required_argument, NULL, OPT_MAXSTRING},
+    {"max-software", required_argument, NULL, OPT_MAXSW},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* Applies a numeric option to o. Returns the option's O_* bit, or 0 (logged)
+ * when the value is not a number in the option's range. */
+static unsigned set_number(struct opts *o, int c, const char *name, const char *val)
+{
+	static const struct {
+		int c;
+		unsigned bit;
+		unsigned long long min, max;
+	} ranges[] = {
+	    {OPT_THREADS, O_THREADS, 1, 256},         {OPT_MAXCONN, O_CONN, 1, 65535},
+	    {OPT_CONNTIMEOUT, O_CONN, 1, 86400},      {OPT_NEXT, O_NEXT, 1, 31536000},
+	    {OPT_MAXBODY, O_LIMITS, 1, 1ULL << 30},   {OPT_MAXDECOMP, O_LIMITS, 1, 1ULL << 32},
+	    {OPT_MAXRATIO, O_LIMITS, 1, 100000},      {OPT_MAXDEPTH, O_LIMITS, 1, 1000},
+	    {OPT_MAXSTRING, O_LIMITS, 1, 1ULL << 26}, {OPT_MAXSW, O_LIMITS, 0, 10000000},
+	};
+	struct ingest_limits *lim = &o->http.limits;
+	unsigned long long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]) && ranges[i].c != c; i++)
+		;
+	if (i == sizeof(ranges) / sizeof(ranges[0]) ||
+	    !parse_num(name, val, ranges[i].min, ranges[i].max, &v))
+		return 0;
+	switch (c) {
+	case OPT_THREADS: o->http.threads = (unsigned)v; break;
+	case OPT_MAXCONN: o->http.max_connections = (unsigned)v; break;
+	case OPT_CONNTIMEOUT: o->http.conn_timeout = (unsigned)v; break;
+	case OPT_NEXT: o->http.next_report_seconds = (long)v; break;
+	case OPT_MAXBODY: lim->max_body = (size_t)v; break;
+	case OPT_MAXDECOMP: lim->max_decompressed = (size_t)v; break;
+	case OPT_MAXRATIO: lim->max_ratio = (size_t)v; break;
+	case OPT_MAXDEPTH: lim->max_depth = (int)v; break;
+	case OPT_MAXSTRING: lim->max_string = (size_t)v; break;
+	case OPT_MAXSW: lim->max_software = (size_t)v; break;
+	}
+	return ranges[i].bit;
+}
+
+/* Records that the option longopts[idx] (bit) was given. */
+static void saw(struct opts *o, unsigned bit, int idx)
+{
+	unsigned i;
+
+	o->seen |= bit;
+	for (i = 0; i < O_NBITS; i++)
+		if (bit == 1U << i)
+			o->names[i] = longopts[idx].name;
+}
+
+/* Parses the options after the command name (argv[0] is the command), in
+ * any order among the arguments. Returns 0 or an exit code. */
+static int parse_options(int argc, char **argv, struct opts *o)
+{
+	unsigned bit;
+	int c, idx;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
+		switch (c) {
+		case 'h': o->seen |= O_HELP; break;
+		case OPT_DB:
+			o->db = optarg;
+			saw(o, O_DB, idx);
+			break;
+		case OPT_ORG:
+			o->org = optarg;
+			saw(o, O_ORG, idx);
+			break;
+		case OPT_ROLE:
+			o->role = optarg;
+			saw(o, O_ROLE, idx);
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			saw(o, O_FORCE, idx);
+			break;
+		case OPT_LISTEN:
+			o->http.listen = optarg;
+			saw(o, O_LISTEN, idx);
+			break;
+		case OPT_CERT:
+			o->http.tls_cert = optarg;
+			saw(o, O_TLS, idx);
+			break;
+		case OPT_KEY:
+			o->http.tls_key = optarg;
+			saw(o, O_TLS, idx);
+			break;
+		case OPT_PORTFILE:
+			o->http.port_file = optarg;
+			saw(o, O_PORTFILE, idx);
+			break;
+		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
+		case '?':
+			LOG_ERR("unknown option '%s' (see --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			bit = set_number(o, c, longopts[idx].name, optarg);
+			if (!bit)
+				return EXIT_USAGE;
+			saw(o, bit, idx);
+			break;
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+/* Finds the command named by group and, for org and token, the first
+ * argument; that argument is then taken off o->args. NULL (logged) when
+ * there is none; *group_only when the group exists but the action doesn't. */
+static const struct command *find_command(const char *group, struct opts *o, bool *group_known)
+{
+	size_t i;
+
+	*group_known = false;
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].group, group))
+			continue;
+		*group_known = true;
+		if (!commands[i].action)
+			return &commands[i];
+		if (o->nargs && !strcmp(commands[i].action, o->args[0])) {
+			o->args++;
+			o->nargs--;
+			return &commands[i];
+		}
+	}
+	return NULL;
+}
+
+/* Checks the options and arguments o holds against what c takes. */
+static int check_usage(const struct command *c, const struct opts *o)
+{
+	const char *name = c->action ? c->action : c->group;
+	unsigned extra = o->seen & ~(c->opts | O_HELP);
+	unsigned i;
+
+	for (i = 0; i < O_NBITS; i++) {
+		if (!(extra & (1U << i)))
+			continue;
+		LOG_ERR("%s%s%s: option '--%s' does not apply (see --help)", c->group,
+		        c->action ? " " : "", c->action ? c->action : "", o->names[i]);
+		return EXIT_USAGE;
+	}
+	if (o->nargs < c->min_args) {
+		LOG_ERR("%s: missing argument (usage: fleetcensus-collector %s)", name,
+		        c->synopsis);
+		return EXIT_USAGE;
+	}
+	if (o->nargs > c->max_args) {
+		LOG_ERR("%s: unexpected argument '%s' (see --help)", name, o->args[c->max_args]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	struct opts o;
+	bool group_known;
+	int code;
+
+	log_set_prog("fleetcensus-collector");
+	memset(&o, 0, sizeof(o));
+	http_config_default(&o.http);
+	o.db = getenv(DB_ENV) && *getenv(DB_ENV) ? getenv(DB_ENV) : DB_DEFAULT;
+	if (argc < 2) {
+		usage_top(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage_top(stdout);
+		return flush_stdout(EXIT_DONE);
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("fleetcensus-collector %s\n", FC_VERSION);
+		return flush_stdout(EXIT_DONE);
+	}
+	code = parse_options(argc - 1, argv + 1, &o);
+	if (code)
+		return code;
+	c = find_command(argv[1], &o, &group_known);
+	if (!c && group_known && (o.seen & O_HELP)) {
+		usage_group(argv[1]);
+		return flush_stdout(EXIT_DONE);
+	}
+	if (!c) {
+		if (group_known)
+			LOG_ERR("%s: %s '%s' (see %s --help)", argv[1],
+			        o.nargs ? "unknown action" : "missing action",
+			        o.nargs ? o.args[0] : "", argv[1]);
+		else
+			LOG_ERR("unknown command '%s' (see --help)", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (o.seen & O_HELP) {
+		usage_command(c);
+		return flush_stdout(EXIT_DONE);
+	}
+	code = check_usage(c, &o);
+	return code ? code : c->run(&o);
+}

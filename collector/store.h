@@ -1,0 +1,132 @@
+/* store.h - the collector's store: organisations, tokens, machines, their
+ * latest raw facts and software, and received-report metadata. One
+ * interface, so that a PostgreSQL store can follow the SQLite one.
+ *
+ * SQLite: WAL, foreign keys on, busy timeout, prepared statements only; the
+ * schema is created on first use and migrated (PRAGMA user_version) in a
+ * transaction. One report is stored in one transaction, committed before the
+ * caller acknowledges it. A struct store is used by one thread at a time
+ * (the HTTP server serialises with a mutex). */
+#ifndef FC_COLLECTOR_STORE_H
+#define FC_COLLECTOR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "fc_rc.h"
+#include "ingest.h"
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens (creating when create is true) the database at path and brings its
+ * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
+ * refused (FC_EDB, err says so). Returns FC_OK, FC_ENOENT (missing and not
+ * create), FC_EDB or FC_EIO with err set. The caller closes it. */
+enum fc_rc store_open(const char *path, bool create, struct store **out, char *err);
+/* Opens the existing database at path read-only (commands that only read;
+ * tests of the read-only case). Its schema must be STORE_SCHEMA_VERSION
+ * (it cannot migrate: FC_EDB). Every write then fails with FC_EBUSY, as on
+ * a read-only file; store_token_check does not record use. Returns FC_OK,
+ * FC_ENOENT, FC_EDB or FC_EIO with err set. The caller closes it. */
+enum fc_rc store_open_readonly(const char *path, struct store **out, char *err);
+/* Closes s cleanly (a WAL checkpoint); accepts NULL. */
+void store_close(struct store *s);
+/* True when a write transaction can be started and committed now. */
+bool store_writable(struct store *s);
+
+/* ---- organisations ---- */
+
+struct store_org {
+	int64_t id;
+	const char *name;
+	int64_t created; /* Unix time */
+	int64_t machines; /* machines stored */
+};
+typedef enum fc_rc (*store_org_cb)(const struct store_org *org, void *ctx);
+
+/* FC_EEXIST when the name is taken; names are 1..200 bytes of UTF-8 without
+ * control characters (FC_EUSAGE otherwise). */
+enum fc_rc store_org_add(struct store *s, const char *name, int64_t *id, char *err);
+/* FC_ENOENT when there is no such organisation. */
+enum fc_rc store_org_find(struct store *s, const char *name, int64_t *id, char *err);
+enum fc_rc store_org_rename(struct store *s, const char *name, const char *new_name, char *err);
+/* Refuses (FC_EEXIST, err says how many machines) while the organisation has
+ * machines, unless force; removing it also removes its tokens and machines. */
+enum fc_rc store_org_remove(struct store *s, const char *name, bool force, char *err);
+enum fc_rc store_org_each(struct store *s, store_org_cb cb, void *ctx, char *err);
+
+/* ---- tokens ---- */
+
+struct store_token {
+	int64_t id;
+	enum token_role role;
+	int64_t org_id; /* 0 for admin tokens */
+	const char *org_name; /* NULL for admin tokens */
+	int64_t created;
+	int64_t last_used; /* 0 never */
+	bool revoked;
+};
+typedef enum fc_rc (*store_token_cb)(const struct store_token *t, void *ctx);
+
+/* Stores a token's hash; org_id 0 only for ROLE_ADMIN. */
+enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id,
+                           const unsigned char hash[AUTH_HASH_LEN], int64_t *id, char *err);
+/* Finds the live (not revoked) token with this hash and records its use.
+ * FC_ENOENT when unknown or revoked. out's strings stay valid until the next
+ * call on s. */
+enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH_LEN],
+                             struct store_token *out, char *err);
+enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err);
+enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char *err);
+
+/* ---- reports and machines ---- */
+
+struct store_put_result {
+	int64_t machine_id; /* the machine's row id */
+	char machine[37]; /* the machine's public id (a UUID made when it was first seen) */
+	bool new_machine; /* created by this report */
+	bool duplicate; /* this report_id was stored before: nothing changed */
+	bool stale; /* older than the machine's newest report: metadata kept, facts not replaced */
+};
+
+/* Stores one decoded report for organisation org_id in one transaction:
+ * finds the machine by the identity rules of docs/identity.md, replaces its
+ * facts when this report is its newest (by collected_at, ties by arrival),
+ * stores the software list de-duplicated, and records the report's metadata
+ * (report_id, machine, received_at, size) — a report_id seen before in this
+ * organisation changes nothing (idempotent). received_at is the server's
+ * time. Returns FC_OK, FC_EBUSY (database locked or full: answer 503), FC_EDB. */
+enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
+                            int64_t received_at, struct store_put_result *res, char *err);
+
+struct store_machine {
+	const char *org;
+	const char *machine; /* public id */
+	const char *hostname;
+	const char *collected_at;
+	int64_t last_seen; /* received_at of the newest report, Unix time */
+	const char *hw_uuid; /* "" when none */
+	const char *machine_id; /* hashed machine-id, "" when none */
+	const char *agent_id;
+	const char *os_json; /* the raw facts as stored */
+	int64_t software_count; /* -1 when the software section was not ok */
+};
+typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx);
+
+/* Calls cb for every machine of organisation org_id (0: all), ordered by
+ * organisation name, then hostname, then public id. */
+enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
+                              char *err);
+
+/* Counts for /metrics: machines per organisation (via store_org_each) and
+ * the number of reports stored. */
+enum fc_rc store_report_count(struct store *s, int64_t *count, char *err);
+
+/* Deletes report metadata received before cutoff (Unix time): retention. */
+enum fc_rc store_prune_reports(struct store *s, int64_t cutoff, int64_t *deleted, char *err);
+
+#endif

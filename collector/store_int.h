@@ -1,0 +1,89 @@
+/* store_int.h - what store.c, store_schema.c and store_report.c share: the
+ * handle, its cache of prepared statements and the SQLite error helpers.
+ * Private to the store. */
+#ifndef FC_COLLECTOR_STORE_INT_H
+#define FC_COLLECTOR_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fc_rc.h"
+#include "store.h"
+
+/* One slot per SQL statement; each is prepared on first use and kept until
+ * store_close. Every slot is used at exactly one place in the code. */
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_WRITABLE,
+	ST_ORG_ADD,
+	ST_ORG_FIND,
+	ST_ORG_RENAME,
+	ST_ORG_COUNT,
+	ST_ORG_DELETE,
+	ST_ORG_EACH,
+	ST_TOKEN_ADD,
+	ST_TOKEN_CHECK,
+	ST_TOKEN_USED,
+	ST_TOKEN_REVOKE,
+	ST_TOKEN_EACH,
+	ST_LIST_GC_ALL,
+	ST_REPORT_DUP,
+	ST_MATCH_HW,
+	ST_MATCH_MID,
+	ST_MATCH_AGENT,
+	ST_MACHINE_INSERT,
+	ST_MACHINE_UPDATE,
+	ST_MACHINE_FILL,
+	ST_REPORT_INSERT,
+	ST_LIST_FIND,
+	ST_LIST_INSERT,
+	ST_ITEM_INSERT,
+	ST_LIST_GC,
+	ST_MACHINE_EACH,
+	ST_REPORT_COUNT,
+	ST_REPORT_PRUNE,
+	ST__COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	bool readonly;
+	sqlite3_stmt *st[ST__COUNT];
+	char *tok_org; /* the organisation name store_token_check last returned */
+};
+
+/* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void store_seterr(char *err, const char *fmt, ...);
+
+/* Translates a failed SQLite call (rc, an extended result code) while doing
+ * what: logs sqlite3_errmsg once and fills err. Returns FC_EBUSY for a
+ * database that is locked, full or read-only (try later: 503), else FC_EDB. */
+enum fc_rc store_dbfail(struct store *s, int rc, const char *what, char *err);
+
+/* Sets *out to the statement of slot id, preparing sql the first time; the
+ * statement is reset and unbound. Returns FC_OK or FC_EDB. */
+enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqlite3_stmt **out,
+                      char *err);
+/* Resets st and clears its bindings; accepts NULL. */
+void store_stmt_done(sqlite3_stmt *st);
+
+/* Runs a statement that returns no rows (BEGIN IMMEDIATE, COMMIT, ...) from
+ * slot id. Returns FC_OK, FC_EBUSY or FC_EDB. */
+enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
+                      char *err);
+enum fc_rc store_begin(struct store *s, char *err);
+enum fc_rc store_commit(struct store *s, char *err);
+/* Rolls back the open transaction, if any; failures are only logged. */
+void store_rollback(struct store *s);
+
+/* Deletes every software list no machine uses (in the caller's
+ * transaction). */
+enum fc_rc store_lists_gc_all(struct store *s, char *err);
+
+#endif

@@ -1,0 +1,681 @@
+/* store_report.c - storing reports: machine identity (docs/identity.md),
+ * newest-report-wins, de-duplicated software lists, report metadata; and
+ * reading machines back. */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sha256.h"
+#include "store_int.h"
+#include "xalloc.h"
+
+/* A stored machine, as far as identity needs it. */
+struct mrow {
+	int64_t id;
+	char public_id[37];
+	int64_t collected_ts;
+	int64_t list_id; /* 0: none */
+};
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, nz(s), -1, SQLITE_STATIC);
+}
+
+static int bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+/* A binding failed: the connection holds the error. */
+static enum fc_rc bind_fail(struct store *s, const char *what, char *err)
+{
+	return store_dbfail(s, sqlite3_extended_errcode(s->db), what, err);
+}
+
+/* Makes a random (version 4) UUID for a new machine's public id. */
+static enum fc_rc make_public_id(char out[37])
+{
+	char hex[AUTH_TOKEN_LEN + 1];
+	size_t i, o = 0;
+	enum fc_rc rc;
+
+	rc = auth_token_new(hex);
+	if (rc)
+		return rc;
+	hex[12] = '4';
+	hex[16] = "89ab"[hex[16] & 3];
+	for (i = 0; i < 32; i++) {
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			out[o++] = '-';
+		out[o++] = hex[i];
+	}
+	out[o] = '\0';
+	return FC_OK;
+}
+
+/* ---- identity ---- */
+
+/* Steps st, a match query selecting id, public_id, collected_ts,
+ * software_list_id; sets *found and m from its first row. */
+static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, bool *found,
+                            char *err)
+{
+	const unsigned char *pub;
+	enum fc_rc rc = FC_OK;
+	int src;
+
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		*found = true;
+		m->id = sqlite3_column_int64(st, 0);
+		pub = sqlite3_column_text(st, 1);
+		snprintf(m->public_id, sizeof(m->public_id), "%s", pub ? (const char *)pub : "");
+		m->collected_ts = sqlite3_column_int64(st, 2);
+		m->list_id = sqlite3_column_int64(st, 3);
+	} else if (src != SQLITE_DONE) {
+		rc = store_dbfail(s, src, "finding the machine", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+#define MATCH_COLS "SELECT id, public_id, collected_ts, software_list_id FROM machines "
+
+/* Rule 1: the organisation's machine with the report's hardware UUID. */
+static enum fc_rc match_hw(struct store *s, int64_t org, const struct ingest_report *r,
+                           struct mrow *m, bool *found, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+
+	rc =
+	    store_stmt(s, ST_MATCH_HW,
+	               MATCH_COLS "WHERE org_id = ?1 AND hw_uuid = ?2 AND hw_uuid <> ''", &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->hw_uuid)) {
+		rc = bind_fail(s, "finding the machine", err);
+		store_stmt_done(st);
+		return rc;
+	}
+	return match_row(s, st, m, found, err);
+}
+
+/* Rule 2: a machine with the report's machine id and no hardware UUID (the
+ * report's own hardware UUID, when it has one, belongs to no machine: rule
+ * 1 failed). Clones with other hardware UUIDs never match. Prefers the
+ * report's agent id, then the machine seen last. */
+static enum fc_rc match_mid(struct store *s, int64_t org, const struct ingest_report *r,
+                            struct mrow *m, bool *found, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+
+	rc = store_stmt(s, ST_MATCH_MID,
+	                MATCH_COLS "WHERE org_id = ?1 AND machine_id = ?2 AND machine_id <> ''"
+	                           " AND hw_uuid = ''"
+	                           " ORDER BY agent_id = ?3 DESC, last_seen DESC, id DESC LIMIT 1",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->machine_id) ||
+	    bind_text(st, 3, r->agent_id)) {
+		rc = bind_fail(s, "finding the machine", err);
+		store_stmt_done(st);
+		return rc;
+	}
+	return match_row(s, st, m, found, err);
+}
+
+/* Rule 3: a machine with the report's agent id whose hardware UUID and
+ * machine id do not contradict the report's (either side empty, or equal). */
+static enum fc_rc match_agent(struct store *s, int64_t org, const struct ingest_report *r,
+                              struct mrow *m, bool *found, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+
+	rc = store_stmt(s, ST_MATCH_AGENT,
+	                MATCH_COLS "WHERE org_id = ?1 AND agent_id = ?2 AND agent_id <> ''"
+	                           " AND (hw_uuid = '' OR ?3 = '' OR hw_uuid = ?3)"
+	                           " AND (machine_id = '' OR ?4 = '' OR machine_id = ?4)"
+	                           " ORDER BY last_seen DESC, id DESC LIMIT 1",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->agent_id) ||
+	    bind_text(st, 3, r->hw_uuid) || bind_text(st, 4, r->machine_id)) {
+		rc = bind_fail(s, "finding the machine", err);
+		store_stmt_done(st);
+		return rc;
+	}
+	return match_row(s, st, m, found, err);
+}
+
+/* Finds the report's machine by the rules of docs/identity.md, in order;
+ * *found false: rule 4, a new machine. */
+static enum fc_rc identify(struct store *s, int64_t org, const struct ingest_report *r,
+                           struct mrow *m, bool *found, char *err)
+{
+	enum fc_rc rc = FC_OK;
+
+	*found = false;
+	memset(m, 0, sizeof(*m));
+	if (r->hw_uuid[0])
+		rc = match_hw(s, org, r, m, found, err);
+	if (!rc && !*found && r->machine_id[0])
+		rc = match_mid(s, org, r, m, found, err);
+	if (!rc && !*found && r->agent_id[0])
+		rc = match_agent(s, org, r, m, found, err);
+	return rc;
+}
+
+/* ---- software lists ---- */
+
+static int sw_cmp(const void *pa, const void *pb)
+{
+	const struct ingest_sw *a = *(const struct ingest_sw *const *)pa;
+	const struct ingest_sw *b = *(const struct ingest_sw *const *)pb;
+	int c;
+
+	c = strcmp(nz(a->name), nz(b->name));
+	if (!c)
+		c = strcmp(nz(a->version), nz(b->version));
+	if (!c)
+		c = strcmp(nz(a->arch), nz(b->arch));
+	if (!c)
+		c = strcmp(nz(a->publisher), nz(b->publisher));
+	if (!c)
+		c = strcmp(nz(a->from), nz(b->from));
+	return c;
+}
+
+/* The list's identity: SHA-256 over its entries in sorted order, each field
+ * NUL-terminated (fields hold no NUL). */
+static void list_hash(const struct ingest_sw *const *sorted, size_t n,
+                      unsigned char hash[SHA256_LEN])
+{
+	static const char tag[] = "fleetcensus software list 1\n";
+	struct sha256 c;
+	const char *f[5];
+	size_t i, k;
+
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof(tag) - 1);
+	for (i = 0; i < n; i++) {
+		f[0] = nz(sorted[i]->name);
+		f[1] = nz(sorted[i]->version);
+		f[2] = nz(sorted[i]->arch);
+		f[3] = nz(sorted[i]->publisher);
+		f[4] = nz(sorted[i]->from);
+		for (k = 0; k < 5; k++)
+			sha256_update(&c, f[k], strlen(f[k]) + 1);
+	}
+	sha256_final(&c, hash);
+}
+
+/* Looks up the list with this hash: *id 0 when there is none. */
+static enum fc_rc list_find(struct store *s, const unsigned char hash[SHA256_LEN], int64_t *id,
+                            char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	*id = 0;
+	rc = store_stmt(s, ST_LIST_FIND, "SELECT id FROM software_lists WHERE hash = ?1", &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_bind_blob(st, 1, hash, SHA256_LEN, SQLITE_STATIC);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (src != SQLITE_DONE)
+		rc = store_dbfail(s, src, "finding a software list", err);
+	store_stmt_done(st);
+	return rc;
+}
+
+static enum fc_rc list_insert_items(struct store *s, int64_t id,
+                                    const struct ingest_sw *const *sorted, size_t n, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	size_t i;
+	int src = SQLITE_DONE;
+
+	rc = store_stmt(
+	    s, ST_ITEM_INSERT,
+	    "INSERT INTO software_items(list_id, seq, name, version, arch, publisher, \"from\")"
+	    " VALUES (?1, ?7, ?2, ?3, ?4, ?5, ?6)",
+	    &st, err);
+	for (i = 0; !rc && i < n; i++) {
+		if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 7, (sqlite3_int64)i) ||
+		    bind_text(st, 2, sorted[i]->name) || bind_text(st, 3, sorted[i]->version) ||
+		    bind_text(st, 4, sorted[i]->arch) || bind_text(st, 5, sorted[i]->publisher) ||
+		    bind_text(st, 6, sorted[i]->from)) {
+			rc = bind_fail(s, "storing software", err);
+			break;
+		}
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "storing software", err);
+		(void)sqlite3_reset(st); /* a failed step was reported above */
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+static enum fc_rc list_insert(struct store *s, const unsigned char hash[SHA256_LEN],
+                              const struct ingest_sw *const *sorted, size_t n, int64_t *id,
+                              char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_LIST_INSERT,
+	                "INSERT INTO software_lists(hash, count) VALUES (?1, ?2)", &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_bind_blob(st, 1, hash, SHA256_LEN, SQLITE_STATIC);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_DONE)
+		*id = sqlite3_last_insert_rowid(s->db);
+	else
+		rc = store_dbfail(s, src, "storing a software list", err);
+	store_stmt_done(st);
+	if (!rc)
+		rc = list_insert_items(s, *id, sorted, n, err);
+	return rc;
+}
+
+/* Sets *id to the stored list equal to the report's software (storing it
+ * when new); 0 when the report's software section is not ok. */
+static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64_t *id, char *err)
+{
+	const struct ingest_sw **sorted;
+	unsigned char hash[SHA256_LEN];
+	enum fc_rc rc;
+	size_t i;
+
+	*id = 0;
+	if (!r->software_ok)
+		return FC_OK;
+	sorted = xcalloc(r->n_sw ? r->n_sw : 1, sizeof(*sorted));
+	for (i = 0; i < r->n_sw; i++)
+		sorted[i] = &r->sw[i];
+	qsort(sorted, r->n_sw, sizeof(*sorted), sw_cmp);
+	list_hash(sorted, r->n_sw, hash);
+	rc = list_find(s, hash, id, err);
+	if (!rc && !*id)
+		rc = list_insert(s, hash, sorted, r->n_sw, id, err);
+	free(sorted);
+	return rc;
+}
+
+/* Deletes list id when no machine uses it any more. */
+static enum fc_rc list_gc(struct store *s, int64_t id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_LIST_GC,
+	                "DELETE FROM software_lists WHERE id = ?1"
+	                " AND NOT EXISTS (SELECT 1 FROM machines WHERE software_list_id = ?1)",
+	                &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_bind_int64(st, 1, id);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src != SQLITE_DONE)
+		rc = store_dbfail(s, src, "deleting an unused software list", err);
+	store_stmt_done(st);
+	return rc;
+}
+
+/* ---- machines and reports ---- */
+
+static enum fc_rc machine_insert(struct store *s, int64_t org, const struct ingest_report *r,
+                                 int64_t received_at, int64_t list_id, struct mrow *m, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = make_public_id(m->public_id);
+	if (!rc)
+		rc = store_stmt(
+		    s, ST_MACHINE_INSERT,
+		    "INSERT INTO machines(org_id, public_id, hw_uuid, machine_id, agent_id,"
+		    " hostname, deviceid, collected_at, collected_ts, first_seen,"
+		    " last_seen, report_id, os_json, software_ok, software_list_id)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12,"
+		    " ?13, ?14)",
+		    &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, m->public_id) ||
+	    bind_text(st, 3, r->hw_uuid) || bind_text(st, 4, r->machine_id) ||
+	    bind_text(st, 5, r->agent_id) || bind_text(st, 6, r->hostname) ||
+	    bind_text(st, 7, r->deviceid) || bind_text(st, 8, r->collected_at) ||
+	    sqlite3_bind_int64(st, 9, r->collected_ts) || sqlite3_bind_int64(st, 10, received_at) ||
+	    bind_text(st, 11, r->report_id) || bind_text(st, 12, r->os_json) ||
+	    sqlite3_bind_int(st, 13, r->software_ok) || bind_id(st, 14, list_id)) {
+		rc = bind_fail(s, "storing a new machine", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src == SQLITE_DONE)
+			m->id = sqlite3_last_insert_rowid(s->db);
+		else
+			rc = store_dbfail(s, src, "storing a new machine", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+/* The report is the machine's newest: its facts replace the stored ones,
+ * and its non-empty keys replace the machine's. */
+static enum fc_rc machine_update(struct store *s, const struct mrow *m,
+                                 const struct ingest_report *r, int64_t received_at,
+                                 int64_t list_id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_MACHINE_UPDATE,
+	                "UPDATE machines SET"
+	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
+	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
+	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
+	                " hostname = ?5, deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
+	                " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
+	                " software_list_id = ?13 WHERE id = ?1",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
+	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
+	    bind_text(st, 5, r->hostname) || bind_text(st, 6, r->deviceid) ||
+	    bind_text(st, 7, r->collected_at) || sqlite3_bind_int64(st, 8, r->collected_ts) ||
+	    sqlite3_bind_int64(st, 9, received_at) || bind_text(st, 10, r->report_id) ||
+	    bind_text(st, 11, r->os_json) || sqlite3_bind_int(st, 12, r->software_ok) ||
+	    bind_id(st, 13, list_id)) {
+		rc = bind_fail(s, "updating a machine", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "updating a machine", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+/* The report is older than the machine's newest: it only fills keys the
+ * machine does not have yet. */
+static enum fc_rc machine_fill(struct store *s, const struct mrow *m, const struct ingest_report *r,
+                               char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_MACHINE_FILL,
+	                "UPDATE machines SET"
+	                " hw_uuid = CASE WHEN hw_uuid = '' THEN ?2 ELSE hw_uuid END,"
+	                " machine_id = CASE WHEN machine_id = '' THEN ?3 ELSE machine_id END,"
+	                " agent_id = CASE WHEN agent_id = '' THEN ?4 ELSE agent_id END"
+	                " WHERE id = ?1",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
+	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id)) {
+		rc = bind_fail(s, "updating a machine's ids", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "updating a machine's ids", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+/* Sets res->duplicate (and the machine) when the organisation received this
+ * report_id before. */
+static enum fc_rc report_dup(struct store *s, int64_t org, const struct ingest_report *r,
+                             struct store_put_result *res, char *err)
+{
+	struct mrow m;
+	bool found = false;
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+
+	rc = store_stmt(s, ST_REPORT_DUP,
+	                "SELECT m.id, m.public_id, m.collected_ts, m.software_list_id"
+	                " FROM reports r JOIN machines m ON m.id = r.machine"
+	                " WHERE r.org_id = ?1 AND r.report_id = ?2",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->report_id)) {
+		rc = bind_fail(s, "looking up a report", err);
+		store_stmt_done(st);
+		return rc;
+	}
+	memset(&m, 0, sizeof(m));
+	rc = match_row(s, st, &m, &found, err);
+	if (!rc && found) {
+		res->duplicate = true;
+		res->machine_id = m.id;
+		memcpy(res->machine, m.public_id, sizeof(res->machine));
+	}
+	return rc;
+}
+
+static enum fc_rc report_insert(struct store *s, int64_t org, const struct ingest_report *r,
+                                int64_t machine, int64_t received_at, bool stale, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc =
+	    store_stmt(s, ST_REPORT_INSERT,
+	               "INSERT INTO reports(org_id, report_id, machine, collected_at, collected_ts,"
+	               " received_at, body_bytes, json_bytes, stale)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	               &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->report_id) ||
+	    sqlite3_bind_int64(st, 3, machine) || bind_text(st, 4, r->collected_at) ||
+	    sqlite3_bind_int64(st, 5, r->collected_ts) || sqlite3_bind_int64(st, 6, received_at) ||
+	    sqlite3_bind_int64(st, 7, (sqlite3_int64)r->body_bytes) ||
+	    sqlite3_bind_int64(st, 8, (sqlite3_int64)r->json_bytes) ||
+	    sqlite3_bind_int(st, 9, stale)) {
+		rc = bind_fail(s, "recording a report", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "recording a report", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+/* Stores the report's machine (in the caller's transaction): a new one, or
+ * the matched one's facts when the report is its newest (ties: the later
+ * arrival wins), or only its missing keys when the report is older. */
+static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_report *r,
+                              int64_t received_at, struct mrow *m, struct store_put_result *res,
+                              char *err)
+{
+	int64_t list_id = 0;
+	bool found = false;
+	enum fc_rc rc;
+
+	rc = identify(s, org, r, m, &found, err);
+	if (rc)
+		return rc;
+	if (found && r->collected_ts < m->collected_ts) {
+		res->stale = true;
+		return machine_fill(s, m, r, err);
+	}
+	rc = list_for(s, r, &list_id, err);
+	if (rc)
+		return rc;
+	if (!found) {
+		res->new_machine = true;
+		return machine_insert(s, org, r, received_at, list_id, m, err);
+	}
+	rc = machine_update(s, m, r, received_at, list_id, err);
+	if (!rc && m->list_id && m->list_id != list_id)
+		rc = list_gc(s, m->list_id, err);
+	return rc;
+}
+
+enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
+                            int64_t received_at, struct store_put_result *res, char *err)
+{
+	struct mrow m;
+	enum fc_rc rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&m, 0, sizeof(m));
+	if (err)
+		err[0] = '\0';
+	if (!r->report_id[0]) { /* ingest_decode never lets one through */
+		LOG_ERR("store: a report without report_id");
+		store_seterr(err, "a report without report_id cannot be stored");
+		return FC_EDB;
+	}
+	rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = report_dup(s, org_id, r, res, err);
+	if (!rc && !res->duplicate)
+		rc = put_machine(s, org_id, r, received_at, &m, res, err);
+	if (!rc && !res->duplicate)
+		rc = report_insert(s, org_id, r, m.id, received_at, res->stale, err);
+	if (!rc)
+		rc = store_commit(s, err);
+	if (rc) {
+		store_rollback(s);
+		memset(res, 0, sizeof(*res));
+		return rc;
+	}
+	if (!res->duplicate) {
+		res->machine_id = m.id;
+		memcpy(res->machine, m.public_id, sizeof(res->machine));
+	}
+	return FC_OK;
+}
+
+/* ---- reading ---- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
+                              char *err)
+{
+	struct store_machine m;
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src = SQLITE_DONE;
+
+	rc = store_stmt(s, ST_MACHINE_EACH,
+	                "SELECT o.name, m.public_id, m.hostname, m.collected_at, m.last_seen,"
+	                " m.hw_uuid, m.machine_id, m.agent_id, m.os_json,"
+	                " CASE WHEN m.software_ok THEN coalesce(l.count, 0) ELSE -1 END"
+	                " FROM machines m JOIN organisations o ON o.id = m.org_id"
+	                " LEFT JOIN software_lists l ON l.id = m.software_list_id"
+	                " WHERE ?1 = 0 OR m.org_id = ?1"
+	                " ORDER BY o.name, m.hostname, m.public_id",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, org_id)) {
+		rc = bind_fail(s, "listing machines", err);
+		store_stmt_done(st);
+		return rc;
+	}
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		m.org = col_text(st, 0);
+		m.machine = col_text(st, 1);
+		m.hostname = col_text(st, 2);
+		m.collected_at = col_text(st, 3);
+		m.last_seen = sqlite3_column_int64(st, 4);
+		m.hw_uuid = col_text(st, 5);
+		m.machine_id = col_text(st, 6);
+		m.agent_id = col_text(st, 7);
+		m.os_json = col_text(st, 8);
+		m.software_count = sqlite3_column_int64(st, 9);
+		rc = cb(&m, ctx);
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = store_dbfail(s, src, "listing machines", err);
+	store_stmt_done(st);
+	return rc;
+}
+
+enum fc_rc store_report_count(struct store *s, int64_t *count, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	*count = 0;
+	rc = store_stmt(s, ST_REPORT_COUNT, "SELECT count(*) FROM reports", &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	else
+		rc = store_dbfail(s, src, "counting reports", err);
+	store_stmt_done(st);
+	return rc;
+}
+
+enum fc_rc store_prune_reports(struct store *s, int64_t cutoff, int64_t *deleted, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	*deleted = 0;
+	rc = store_stmt(s, ST_REPORT_PRUNE, "DELETE FROM reports WHERE received_at < ?1", &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_bind_int64(st, 1, cutoff);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_DONE)
+		*deleted = sqlite3_changes64(s->db);
+	else
+		rc = store_dbfail(s, src, "deleting old report records", err);
+	store_stmt_done(st);
+	return rc;
+}

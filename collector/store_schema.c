@@ -1,0 +1,458 @@
+/* store_schema.c - the SQLite store's foundation: the schema and its
+ * migrations, opening and closing, the statement cache and the translation
+ * of SQLite errors. */
+#include "store.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "xalloc.h"
+
+#define STORE_BUSY_MS 5000
+#define STORE_APP_ID 0x46434e53 /* "FCNS" in the database header */
+
+/* Version 1. Table and column names are part of the e2e tests' queries. */
+static const char schema_v1[] =
+    "PRAGMA application_id = 1178816083;\n" /* STORE_APP_ID */
+    "CREATE TABLE meta (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE organisations (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  created INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE tokens (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),\n"
+    "  role INTEGER NOT NULL CHECK (role IN (1, 2, 3)),\n"
+    "  org_id INTEGER REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_used INTEGER NOT NULL DEFAULT 0,\n"
+    "  revoked INTEGER NOT NULL DEFAULT 0,\n"
+    "  CHECK ((role = 3) = (org_id IS NULL))\n"
+    ");\n"
+    "CREATE INDEX tokens_org ON tokens(org_id);\n"
+    "CREATE TABLE software_lists (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  hash BLOB NOT NULL UNIQUE,\n"
+    "  count INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE software_items (\n"
+    "  list_id INTEGER NOT NULL REFERENCES software_lists(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  version TEXT NOT NULL,\n"
+    "  arch TEXT NOT NULL,\n"
+    "  publisher TEXT NOT NULL,\n"
+    "  \"from\" TEXT NOT NULL,\n"
+    "  PRIMARY KEY (list_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE machines (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  public_id TEXT NOT NULL UNIQUE,\n"
+    "  hw_uuid TEXT NOT NULL DEFAULT '',\n"
+    "  machine_id TEXT NOT NULL DEFAULT '',\n"
+    "  agent_id TEXT NOT NULL DEFAULT '',\n"
+    "  hostname TEXT NOT NULL,\n"
+    "  deviceid TEXT NOT NULL,\n"
+    "  collected_at TEXT NOT NULL,\n"
+    "  collected_ts INTEGER NOT NULL,\n"
+    "  first_seen INTEGER NOT NULL,\n"
+    "  last_seen INTEGER NOT NULL,\n"
+    "  report_id TEXT NOT NULL,\n"
+    "  os_json TEXT NOT NULL,\n"
+    "  software_ok INTEGER NOT NULL,\n"
+    "  software_list_id INTEGER REFERENCES software_lists(id)\n"
+    ");\n"
+    "CREATE UNIQUE INDEX machines_hw ON machines(org_id, hw_uuid) WHERE hw_uuid <> '';\n"
+    "CREATE INDEX machines_mid ON machines(org_id, machine_id) WHERE machine_id <> '';\n"
+    "CREATE INDEX machines_agent ON machines(org_id, agent_id) WHERE agent_id <> '';\n"
+    "CREATE INDEX machines_list ON machines(software_list_id);\n"
+    "CREATE INDEX machines_order ON machines(org_id, hostname, public_id);\n"
+    "CREATE TABLE reports (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  report_id TEXT NOT NULL,\n"
+    "  machine INTEGER NOT NULL REFERENCES machines(id) ON DELETE CASCADE,\n"
+    "  collected_at TEXT NOT NULL,\n"
+    "  collected_ts INTEGER NOT NULL,\n"
+    "  received_at INTEGER NOT NULL,\n"
+    "  body_bytes INTEGER NOT NULL,\n"
+    "  json_bytes INTEGER NOT NULL,\n"
+    "  stale INTEGER NOT NULL,\n"
+    "  UNIQUE (org_id, report_id)\n"
+    ");\n"
+    "CREATE INDEX reports_machine ON reports(machine);\n"
+    "CREATE INDEX reports_received ON reports(received_at);\n"
+    "PRAGMA user_version = 1;\n";
+
+/* Migration i brings a database from version i to version i + 1. Each is
+ * constant SQL ending with its PRAGMA user_version; they run in one
+ * transaction. */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1};
+
+/* ---- helpers shared with store.c and store_report.c ---- */
+
+void store_seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, FC_ERRLEN, fmt, ap);
+	va_end(ap);
+}
+
+enum fc_rc store_dbfail(struct store *s, int rc, const char *what, char *err)
+{
+	int primary = rc & 0xff;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+	    primary == SQLITE_READONLY) {
+		LOG_WARN("database: %s: %s", what, msg);
+		store_seterr(err, "database busy: %s: %s", what, msg);
+		return FC_EBUSY;
+	}
+	LOG_ERR("database: %s: %s", what, msg);
+	store_seterr(err, "database error: %s: %s", what, msg);
+	return FC_EDB;
+}
+
+enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqlite3_stmt **out,
+                      char *err)
+{
+	int rc;
+
+	assert(id < ST__COUNT);
+	*out = NULL;
+	if (!s->st[id]) {
+		rc =
+		    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL);
+		if (rc != SQLITE_OK) {
+			s->st[id] = NULL;
+			LOG_ERR("database: cannot prepare '%s': %s", sql, sqlite3_errmsg(s->db));
+			store_seterr(err, "database error: cannot prepare a statement: %s",
+			             sqlite3_errmsg(s->db));
+			return FC_EDB;
+		}
+	}
+	*out = s->st[id];
+	return FC_OK;
+}
+
+void store_stmt_done(sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	/* The step's error was reported already; reset repeats it. */
+	(void)sqlite3_reset(st);
+	(void)sqlite3_clear_bindings(st);
+}
+
+enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
+                      char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, id, sql, &st, err);
+	if (rc)
+		return rc;
+	src = sqlite3_step(st);
+	if (src != SQLITE_DONE && src != SQLITE_ROW)
+		rc = store_dbfail(s, src, what, err);
+	store_stmt_done(st);
+	return rc;
+}
+
+enum fc_rc store_begin(struct store *s, char *err)
+{
+	return store_exec(s, ST_BEGIN, "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+enum fc_rc store_commit(struct store *s, char *err)
+{
+	return store_exec(s, ST_COMMIT, "COMMIT", "committing", err);
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	if (store_exec(s, ST_ROLLBACK, "ROLLBACK", "rolling back", NULL))
+		LOG_WARN("database: the transaction could not be rolled back");
+}
+
+enum fc_rc store_lists_gc_all(struct store *s, char *err)
+{
+	return store_exec(
+	    s, ST_LIST_GC_ALL,
+	    "DELETE FROM software_lists WHERE NOT EXISTS"
+	    " (SELECT 1 FROM machines m WHERE m.software_list_id = software_lists.id)",
+	    "deleting unused software lists", err);
+}
+
+/* ---- opening and the schema ---- */
+
+/* Runs a one-time statement (a PRAGMA) and, when val is not NULL, sets it to
+ * the first column of its first row (0 when none). */
+static enum fc_rc run_once(struct store *s, const char *sql, int64_t *val, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum fc_rc rc = FC_OK;
+	int src;
+
+	if (val)
+		*val = 0;
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return store_dbfail(s, src, sql, err);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (val) {
+			*val = sqlite3_column_int64(st, 0);
+			val = NULL;
+		}
+	}
+	if (src != SQLITE_DONE)
+		rc = store_dbfail(s, src, sql, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Reads the schema version and refuses a database that is not ours or is
+ * newer than this program. */
+static enum fc_rc schema_version(struct store *s, const char *path, int64_t *version, char *err)
+{
+	int64_t app = 0, tables = 0;
+	enum fc_rc rc;
+
+	rc = run_once(s, "PRAGMA user_version", version, err);
+	if (!rc)
+		rc = run_once(s, "PRAGMA application_id", &app, err);
+	if (!rc)
+		rc = run_once(s, "SELECT count(*) FROM sqlite_master", &tables, err);
+	if (rc)
+		return rc;
+	if ((*version == 0 && tables > 0) || (*version > 0 && app != STORE_APP_ID)) {
+		LOG_ERR("'%s' is not a fleetcensus database", path);
+		store_seterr(err, "'%s' is not a fleetcensus database", path);
+		return FC_EDB;
+	}
+	if (*version > STORE_SCHEMA_VERSION) {
+		LOG_ERR("'%s' has schema version %lld, newer than this collector's %d", path,
+		        (long long)*version, STORE_SCHEMA_VERSION);
+		store_seterr(err, "'%s' has schema version %lld; this collector knows up to %d",
+		             path, (long long)*version, STORE_SCHEMA_VERSION);
+		return FC_EDB;
+	}
+	return FC_OK;
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION in one transaction. */
+static enum fc_rc migrate(struct store *s, const char *path, char *err)
+{
+	int64_t version = 0;
+	enum fc_rc rc;
+	char *msg = NULL;
+	int src;
+
+	rc = schema_version(s, path, &version, err);
+	if (rc || version == STORE_SCHEMA_VERSION)
+		return rc;
+	rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = schema_version(s, path, &version, err); /* another process may have migrated */
+	for (; !rc && version < STORE_SCHEMA_VERSION; version++) {
+		src = sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg);
+		if (src != SQLITE_OK) {
+			LOG_ERR("cannot migrate '%s' to schema version %lld: %s", path,
+			        (long long)version + 1, msg ? msg : sqlite3_errstr(src));
+			store_seterr(err, "cannot migrate '%s' to schema version %lld: %s", path,
+			             (long long)version + 1, msg ? msg : sqlite3_errstr(src));
+			sqlite3_free(msg);
+			rc = (src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_READONLY ||
+			             (src & 0xff) == SQLITE_FULL
+			         ? FC_EBUSY
+			         : FC_EDB;
+		}
+	}
+	if (!rc)
+		rc = store_commit(s, err);
+	if (rc)
+		store_rollback(s);
+	else
+		LOG_INFO("'%s': schema version %d", path, STORE_SCHEMA_VERSION);
+	return rc;
+}
+
+/* Sets the connection's options: busy timeout, WAL, foreign keys, full
+ * synchronisation. */
+static enum fc_rc configure(struct store *s, const char *path, char *err)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *mode;
+	enum fc_rc rc;
+	int src;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	rc = run_once(s, "PRAGMA foreign_keys = ON", NULL, err);
+	if (!rc)
+		rc = run_once(s, "PRAGMA synchronous = FULL", NULL, err);
+	if (rc || s->readonly)
+		return rc;
+	src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		rc = store_dbfail(s, src, "switching to WAL", err);
+	} else {
+		mode = sqlite3_column_text(st, 0);
+		if (!mode || strcmp((const char *)mode, "wal") != 0)
+			LOG_WARN("'%s': journal mode is '%s', not 'wal'", path,
+			         mode ? (const char *)mode : "?");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static enum fc_rc open_common(const char *path, int flags, bool readonly, struct store **out,
+                              char *err)
+{
+	struct store *s;
+	int64_t version = 0;
+	enum fc_rc rc;
+	int src;
+
+	s = xcalloc(1, sizeof(*s));
+	s->readonly = readonly;
+	src = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (src != SQLITE_OK) {
+		LOG_ERR("cannot open '%s': %s", path,
+		        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+		store_seterr(err, "cannot open '%s': %s", path,
+		             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+		rc = FC_EIO;
+		goto out_close;
+	}
+	rc = configure(s, path, err);
+	if (rc) {
+		store_seterr(err, "cannot open '%s': %s", path, sqlite3_errmsg(s->db));
+		goto out_close;
+	}
+	if (!readonly) {
+		if (sqlite3_db_readonly(s->db, "main") == 1)
+			LOG_WARN("'%s' is read-only: every write will fail", path);
+		rc = migrate(s, path, err);
+	} else {
+		rc = schema_version(s, path, &version, err);
+		if (!rc && version != STORE_SCHEMA_VERSION) {
+			LOG_ERR("'%s' has schema version %lld; open it for writing once to migrate",
+			        path, (long long)version);
+			store_seterr(err, "'%s' has schema version %lld, not %d", path,
+			             (long long)version, STORE_SCHEMA_VERSION);
+			rc = FC_EDB;
+		}
+	}
+	if (rc)
+		goto out_close;
+	*out = s;
+	return FC_OK;
+out_close:
+	store_close(s);
+	return rc;
+}
+
+enum fc_rc store_open(const char *path, bool create, struct store **out, char *err)
+{
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE;
+
+	*out = NULL;
+	if (err)
+		err[0] = '\0';
+	if (!create && stat(path, &sb) != 0) {
+		store_seterr(err, "cannot open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	return open_common(path, flags, false, out, err);
+}
+
+enum fc_rc store_open_readonly(const char *path, struct store **out, char *err)
+{
+	struct stat sb;
+
+	*out = NULL;
+	if (err)
+		err[0] = '\0';
+	if (stat(path, &sb) != 0) {
+		store_seterr(err, "cannot open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	return open_common(path, SQLITE_OPEN_READONLY, true, out, err);
+}
+
+void store_close(struct store *s)
+{
+	size_t i;
+	int src;
+
+	if (!s)
+		return;
+	for (i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db && !s->readonly && !sqlite3_db_readonly(s->db, "main")) {
+		src = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (src != SQLITE_OK)
+			LOG_DEBUG("database: checkpoint on close: %s", sqlite3_errmsg(s->db));
+	}
+	src = sqlite3_close(s->db);
+	if (src != SQLITE_OK)
+		LOG_ERR("database: cannot close: %s", sqlite3_errstr(src));
+	free(s->tok_org);
+	free(s);
+}
+
+bool store_writable(struct store *s)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_begin(s, NULL);
+	if (rc)
+		return false;
+	rc = store_stmt(s, ST_WRITABLE,
+	                "INSERT OR REPLACE INTO meta(key, value) VALUES ('writable_check', ?1)",
+	                &st, NULL);
+	if (!rc) {
+		src = sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+		if (src == SQLITE_OK)
+			src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "checking that the database is writable", NULL);
+		store_stmt_done(st);
+	}
+	if (!rc)
+		rc = store_commit(s, NULL);
+	if (rc)
+		store_rollback(s);
+	return rc == FC_OK;
+}
