@@ -481,6 +481,37 @@ static int cmd_import(struct opts *o)
 	return flush_stdout(first);
 }
 
+/* Retention: forgets the metadata of reports received more than DAYS days
+ * ago. The machines and their newest facts stay. */
+static int cmd_prune(struct opts *o)
+{
+	struct store *st;
+	char *end, err[FC_ERRLEN];
+	long days;
+	int64_t deleted = 0;
+	enum fc_rc rc;
+
+	errno = 0;
+	days = strtol(o->args[0], &end, 10);
+	if (errno || end == o->args[0] || *end || days < 1 || days > 36500) {
+		LOG_ERR("prune: DAYS must be a whole number from 1 to 36500, not '%s'", o->args[0]);
+		return EXIT_USAGE;
+	}
+	rc = store_open(o->db, false, &st, err);
+	if (rc) {
+		LOG_ERR("database '%s': %s", o->db, err);
+		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
+	}
+	rc = store_prune_reports(st, (int64_t)time(NULL) - (int64_t)days * 86400, &deleted, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("prune: %s", err);
+		return exit_for(rc);
+	}
+	printf("%lld report records older than %ld days removed\n", (long long)deleted, days);
+	return flush_stdout(0);
+}
+
 /* ---- the command line ---- */
 
 static const struct command commands[] = {
@@ -519,6 +550,11 @@ static const struct command commands[] = {
      "reads one report from standard input. Prints 'FILE: machine ID (new|updated|\n"
      "duplicate|stale)' per stored file; a refused file is reported and the others\n"
      "are still imported (exit 65).\n"},
+    {"prune", NULL, "prune DAYS [--db FILE]", O_DB, 1, 1, cmd_prune,
+     "Retention: removes the records of reports received more than DAYS days ago\n"
+     "(report id, machine, sizes, times). Machines and their newest facts stay; a\n"
+     "report re-sent after its record was pruned is taken as a new arrival. Run it\n"
+     "from cron, e.g. daily with 400.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -17,7 +17,7 @@ static const uint32_t k[64] = {
 
 static void sha256_block(struct sha256 *c, const unsigned char *p)
 {
-	uint32_t w[64], s[8], t1, t2;
+	uint32_t w[64], a, b, cc, d, e, f, g, h, t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
@@ -26,18 +26,16 @@ static void sha256_block(struct sha256 *c, const unsigned char *p)
 	for (i = 16; i < 64; i++)
 		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
 		       w[i - 7] + (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	memcpy(s, c->h, sizeof(s));
+	a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+	e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
 	for (i = 0; i < 64; i++) {
-		t1 = s[7] + (ROR(s[4], 6) ^ ROR(s[4], 11) ^ ROR(s[4], 25)) +
-		     ((s[4] & s[5]) ^ (~s[4] & s[6])) + k[i] + w[i];
-		t2 = (ROR(s[0], 2) ^ ROR(s[0], 13) ^ ROR(s[0], 22)) +
-		     ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
-		memmove(s + 1, s, 7 * sizeof(s[0]));
-		s[4] += t1;
-		s[0] = t1 + t2;
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
+		h = g, g = f, f = e, e = d + t1;
+		d = cc, cc = b, b = a, a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		c->h[i] += s[i];
+	c->h[0] += a, c->h[1] += b, c->h[2] += cc, c->h[3] += d;
+	c->h[4] += e, c->h[5] += f, c->h[6] += g, c->h[7] += h;
 }
 
 void sha256_init(struct sha256 *c)

@@ -116,6 +116,23 @@ test_expect_success 'import: a bad file is reported (65), the others are still s
 	expect_status 64 collector import --db "$DB" a.json
 '
 
+test_expect_success 'prune DAYS forgets old report records, keeps the machines' '
+	n=$(sql "$DB" "SELECT count(*) FROM reports") &&
+	test "$n" -ge 4 &&
+	collector prune 30 --db "$DB" >out &&
+	grep -qx "0 report records older than 30 days removed" out &&
+	sqlite3 "$DB" "UPDATE reports SET received_at = received_at - 40 * 86400 WHERE report_id IN
+		(SELECT report_id FROM reports LIMIT 2)" &&
+	collector prune 30 --db "$DB" >out &&
+	grep -qx "2 report records older than 30 days removed" out &&
+	test "$(sql "$DB" "SELECT count(*) FROM reports")" = $((n - 2)) &&
+	test "$(sql "$DB" "SELECT count(*) FROM machines")" = 4 &&
+	expect_status 64 collector prune 0 --db "$DB" &&
+	expect_status 64 collector prune --db "$DB" &&
+	expect_status 66 collector prune 30 --db nosuch.db &&
+	test ! -e nosuch.db
+'
+
 test_expect_success 'org remove refuses while the org has machines (65), --force removes them' '
 	expect_status 65 collector org remove "Gemeente Utrecht" --db "$DB" 2>err &&
 	grep -q -- --force err &&
