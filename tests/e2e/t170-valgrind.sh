@@ -55,4 +55,28 @@ test_expect_success 'valgrind: sending to a closed port (curl, gzip, spool)' '
 	expect_status 75 vg --root "$FIXTURES/roots/debian12" --server http://127.0.0.1:9 --token t --timeout 5
 '
 
+test_expect_success 'valgrind: the collector serves a report, a listing, an import, then stops' '
+	C=$BUILD_DIR/fleetcensus-collector
+	token=$("$C" org add Valgrind --db v.db)
+	reader=$("$C" token add --org Valgrind --role reader --db v.db)
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$C" serve --db v.db --listen 127.0.0.1:0 --port-file port --threads 2 2>vg.log &
+	vpid=$!
+	i=0
+	while [ ! -s port ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	url=http://127.0.0.1:$(cat port)
+	vg --root "$FIXTURES/roots/debian12" --server "$url" --token "$token"
+	curl -sf -H "Authorization: Bearer $reader" "$url/api/v1/machines?format=csv" >m.csv
+	test "$(wc -l <m.csv)" = 2
+	test "$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer $token" \
+		--data-binary "{bad" "$url/api/v1/inventory")" = 400
+	kill -TERM $vpid
+	st=0
+	wait $vpid || st=$?
+	test "$st" = 0 || { cat vg.log; exit 1; }
+	vg --root "$FIXTURES/roots/debian12" --output r.json
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$C" import --org Valgrind --db v.db r.json
+'
+
 test_done
