@@ -37,7 +37,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/obj/%.o)
-COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o)
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/lifecycle_data.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 AGENT := $(BUILD)/fleetcensus-agent
@@ -53,6 +53,17 @@ all: $(AGENT) $(COLLECTOR)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# The shipped end-of-support catalogue, compiled in (collector/lifecycle.c).
+$(BUILD)/gen/lifecycle_data.c: data/lifecycle.csv
+	@mkdir -p $(@D)
+	{ printf '#include <stddef.h>\nextern const unsigned char lifecycle_data[];\n'; \
+	  printf 'extern const size_t lifecycle_data_len;\nconst unsigned char lifecycle_data[] = {\n'; \
+	  od -An -v -tu1 $< | awk '{ for (i = 1; i <= NF; i++) printf "%s,", $$i; print "" }'; \
+	  printf '0};\nconst size_t lifecycle_data_len = sizeof(lifecycle_data) - 1;\n'; } >$@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(COMMON_OBJ)

@@ -440,6 +440,8 @@ static enum http_route route_of(const char *url)
 		return ROUTE_HEALTHZ;
 	if (!strcmp(url, "/metrics"))
 		return ROUTE_METRICS;
+	if (!strncmp(url, HTTP_REPORTS_PREFIX, strlen(HTTP_REPORTS_PREFIX)))
+		return ROUTE_REPORTS;
 	return ROUTE_NONE;
 }
 
@@ -449,6 +451,8 @@ static struct http_req *req_new(struct http_server *srv, const char *url, const 
 
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	r->route = route_of(url);
+	if (r->route == ROUTE_REPORTS)
+		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
 	copy_printable(r->method, sizeof(r->method), method, false);
 	copy_printable(r->path, sizeof(r->path), url, false);
 	buf_init(&r->body, srv->cfg->limits.max_body);
@@ -501,6 +505,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_MACHINES: return http_machines(srv, c, r);
 	case ROUTE_HEALTHZ: return healthz(srv, c, r);
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
+	case ROUTE_REPORTS: return http_reports(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -10,6 +10,7 @@
 
 #include "fc_rc.h"
 #include "ingest.h"
+#include "lifecycle.h"
 #include "store.h"
 
 struct http_config {
@@ -22,6 +23,7 @@ struct http_config {
 	long next_report_seconds; /* told to agents on success; default 86400 */
 	const char *port_file; /* when set, the bound port is written there once listening */
 	struct ingest_limits limits;
+	const struct lifecycle *lifecycle; /* the catalogue of the reports; NULL: none */
 };
 
 /* Fills the defaults above (listen 127.0.0.1:8080, no TLS, default limits). */

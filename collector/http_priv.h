@@ -38,7 +38,17 @@ struct http_server {
 	atomic_uint inflight; /* requests begun and not yet completed */
 };
 
-enum http_route { ROUTE_NONE, ROUTE_INVENTORY, ROUTE_MACHINES, ROUTE_HEALTHZ, ROUTE_METRICS };
+enum http_route {
+	ROUTE_NONE,
+	ROUTE_INVENTORY,
+	ROUTE_MACHINES,
+	ROUTE_HEALTHZ,
+	ROUTE_METRICS,
+	ROUTE_REPORTS
+};
+
+/* GET /api/v1/reports/KIND */
+#define HTTP_REPORTS_PREFIX "/api/v1/reports/"
 
 /* One request, allocated on MHD's first call and freed when MHD says the
  * request is complete (MHD_OPTION_NOTIFY_COMPLETED). */
@@ -54,6 +64,7 @@ struct http_req {
 	int64_t org_id;
 	enum token_role role;
 	bool too_big; /* the body passed limits.max_body: the rest is discarded */
+	char kind[32]; /* ROUTE_REPORTS: the report kind from the path (shortened) */
 	struct buf body;
 };
 
@@ -87,5 +98,8 @@ void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN]);
 /* Answers GET /api/v1/machines (reader and admin tokens). */
 enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,
                               struct http_req *r);
+
+/* Answers GET /api/v1/reports/KIND (reader and admin tokens). */
+enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, struct http_req *r);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@
 #include "buf.h"
 #include "http.h"
 #include "ingest.h"
+#include "lifecycle.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 
 #define DB_DEFAULT "/var/lib/fleetcensus/collector.db"
@@ -51,8 +54,14 @@ enum {
 	O_NEXT = 1 << 9,
 	O_LIMITS = 1 << 10,
 	O_HELP = 1 << 11,
-	O_NBITS = 12,
+	O_REPORT = 1 << 12,
+	O_LIFECYCLE = 1 << 13,
+	O_NBITS = 14,
 };
+
+#define MAX_LIFECYCLE_FILES 16
+/* The most a report may hold. */
+#define REPORT_MAX_OUTPUT ((size_t)1 << 31)
 
 struct opts {
 	const char *db;
@@ -62,6 +71,10 @@ struct opts {
 	unsigned seen; /* O_* bits of the options given */
 	const char *names[O_NBITS]; /* the option last given for each bit */
 	struct http_config http;
+	struct report_opts report;
+	const char *output; /* report --output FILE */
+	const char *lifecycle[MAX_LIFECYCLE_FILES];
+	size_t n_lifecycle;
 	char **args; /* positional arguments after the command (and action) */
 	int nargs;
 };
@@ -136,9 +149,12 @@ static void show_time(int64_t t, char out[32])
 
 /* ---- serve ---- */
 
+static int load_lifecycle(const struct opts *o, struct lifecycle **out);
+
 static int cmd_serve(struct opts *o)
 {
 	char err[FC_ERRLEN] = "";
+	struct lifecycle *lc = NULL;
 	struct store *st = NULL;
 	enum fc_rc rc;
 	int code;
@@ -147,11 +163,18 @@ static int cmd_serve(struct opts *o)
 		LOG_ERR("serve: --max-connections must be at least --threads");
 		return EXIT_USAGE;
 	}
-	code = open_store(o, true, &st);
+	code = load_lifecycle(o, &lc);
 	if (code)
 		return code;
+	o->http.lifecycle = lc;
+	code = open_store(o, true, &st);
+	if (code) {
+		lifecycle_free(lc);
+		return code;
+	}
 	rc = http_serve(&o->http, st, err);
 	store_close(st);
+	lifecycle_free(lc);
 	if (rc == FC_OK)
 		return EXIT_DONE;
 	LOG_ERR("serve: %s", err);
@@ -512,11 +535,194 @@ static int cmd_prune(struct opts *o)
 	return flush_stdout(0);
 }
 
+/* ---- reports ---- */
+
+/* Loads the catalogue with the --lifecycle files over the shipped rows.
+ * Returns 0 or an exit code. */
+static int load_lifecycle(const struct opts *o, struct lifecycle **out)
+{
+	char err[FC_ERRLEN] = "";
+	struct lifecycle *lc = lifecycle_new();
+	enum fc_rc rc = FC_OK;
+	size_t i;
+
+	for (i = 0; rc == FC_OK && i < o->n_lifecycle; i++)
+		rc = lifecycle_add_file(lc, o->lifecycle[i], err);
+	if (rc) {
+		LOG_ERR("--lifecycle '%s': %s", o->lifecycle[i - 1], err);
+		lifecycle_free(lc);
+		*out = NULL;
+		return rc == FC_ENOENT || rc == FC_EIO ? EXIT_NOINPUT : exit_for(rc);
+	}
+	*out = lc;
+	return EXIT_DONE;
+}
+
+/* Writes len bytes to fd; false (errno set) on failure. */
+static bool write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync of the directory. Returns 0 or an exit
+ * code (logged). */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, dfd, code = EXIT_DONE;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
+		LOG_ERR("--output: '%s': name too long", path);
+		return EXIT_USAGE;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		LOG_ERR("cannot create a temporary file for '%s': %s", path, strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	if (!write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
+		code = EXIT_IOERR;
+	}
+	if (close(fd) != 0 && !code) {
+		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
+		code = EXIT_IOERR;
+	}
+	if (!code && rename(tmp, path) != 0) {
+		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		code = EXIT_CANTCREAT;
+	}
+	if (code) {
+		(void)unlink(tmp); /* best effort: the error was reported */
+		return code;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		if (fsync(dfd) != 0)
+			LOG_WARN("cannot sync directory '%s': %s", dir, strerror(errno));
+		close(dfd);
+	}
+	return EXIT_DONE;
+}
+
+/* The daily snapshot on the first report of the day; a read-only database
+ * only misses it (logged at debug level). */
+static void snapshot_today(struct store *st)
+{
+	char err[FC_ERRLEN] = "", date[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	bool taken;
+
+	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+		return;
+	if (store_snapshot(st, date, (int64_t)now - 30 * 86400, false, &taken, err))
+		LOG_DEBUG("no daily snapshot: %s", err);
+}
+
+static int cmd_report(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct lifecycle *lc = NULL;
+	struct store *st = NULL;
+	struct buf out;
+	enum fc_rc rc;
+	int code;
+
+	o->report.kind = o->args[0];
+	code = load_lifecycle(o, &lc);
+	if (code)
+		return code;
+	rc = store_open(o->db, false, &st, err);
+	if (rc) {
+		LOG_ERR("database '%s': %s", o->db, err);
+		lifecycle_free(lc);
+		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
+	}
+	snapshot_today(st);
+	buf_init(&out, REPORT_MAX_OUTPUT);
+	rc = report_run(st, lc, &o->report, &out, err);
+	store_close(st);
+	lifecycle_free(lc);
+	if (rc) {
+		LOG_ERR("report %s: %s", o->args[0], err);
+		code = exit_for(rc);
+	} else if (o->output) {
+		code = write_atomic(o->output, out.ptr ? out.ptr : "", out.len);
+	} else if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len) {
+		code = EXIT_IOERR;
+	}
+	buf_release(&out);
+	return o->output ? code : flush_stdout(code);
+}
+
+static int cmd_reclassify(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	int64_t changed = 0;
+	enum fc_rc rc;
+
+	rc = store_open(o->db, false, &st, err);
+	if (rc) {
+		LOG_ERR("database '%s': %s", o->db, err);
+		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
+	}
+	rc = store_reclassify(st, &changed, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("reclassify: %s", err);
+		return exit_for(rc);
+	}
+	printf("%lld machines changed\n", (long long)changed);
+	return flush_stdout(EXIT_DONE);
+}
+
+static int cmd_snapshot(struct opts *o)
+{
+	char err[FC_ERRLEN] = "", date[11];
+	struct store *st = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	bool taken = false;
+	enum fc_rc rc;
+
+	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+		return EXIT_SOFTWARE;
+	rc = store_open(o->db, false, &st, err);
+	if (rc) {
+		LOG_ERR("database '%s': %s", o->db, err);
+		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
+	}
+	rc = store_snapshot(st, date, (int64_t)now - 30 * 86400, true, &taken, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("snapshot: %s", err);
+		return exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
 /* ---- the command line ---- */
 
 static const struct command commands[] = {
     {"serve", NULL, "serve [options]",
-     O_DB | O_LISTEN | O_TLS | O_THREADS | O_PORTFILE | O_CONN | O_NEXT | O_LIMITS, 0, 0, cmd_serve,
+     O_DB | O_LISTEN | O_TLS | O_THREADS | O_PORTFILE | O_CONN | O_NEXT | O_LIMITS | O_LIFECYCLE, 0,
+     0, cmd_serve,
      "Serves the collector's HTTP API (POST /api/v1/inventory, GET /api/v1/machines,\n"
      "GET /healthz, GET /metrics) until SIGTERM or SIGINT, then finishes the requests\n"
      "in flight and exits 0. With --tls-cert and --tls-key it serves HTTPS only.\n"},
@@ -555,6 +761,23 @@ static const struct command commands[] = {
      "(report id, machine, sizes, times). Machines and their newest facts stay; a\n"
      "report re-sent after its record was pruned is taken as a new arrival. Run it\n"
      "from cron, e.g. daily with 400.\n"},
+    {"report", NULL,
+     "report KIND [--db FILE] [--format table|csv|json] [--output FILE] [--as-of DATE]\n"
+     "       [--window DAYS] [--org NAME]... [--by FIELDS] [--horizon-months N]\n"
+     "       [--min-cell K] [--name P] [--version P] [--product P] [--from DATE]\n"
+     "       [--to DATE] [--lifecycle FILE]...",
+     O_DB | O_ORG | O_REPORT | O_LIFECYCLE, 1, 1, cmd_report,
+     "Prints a report (docs/reports.md): machines, counts --by FIELDS, tender,\n"
+     "software --name P, trend --product P, stale. Machines not seen within --window\n"
+     "days (default 30) of --as-of (default today, UTC) are left out of every kind\n"
+     "but stale. --output writes the file atomically; nothing is printed then.\n"},
+    {"reclassify", NULL, "reclassify [--db FILE]", O_DB, 0, 0, cmd_reclassify,
+     "Recomputes every machine's classification from its stored raw facts, in one\n"
+     "transaction, and prints how many machines changed.\n"},
+    {"snapshot", NULL, "snapshot [--db FILE]", O_DB, 0, 0, cmd_snapshot,
+     "Takes today's (UTC) snapshot of machines per organisation and product for the\n"
+     "trend report, replacing the one the day's first ingest or report took. Run it\n"
+     "from cron at the end of the day.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -592,6 +815,24 @@ static void print_option_help(unsigned opts)
 	if (opts & O_NEXT)
 		printf("      --next-report SECONDS   interval told to agents (default %ld)\n",
 		       d.next_report_seconds);
+	if (opts & O_REPORT)
+		printf(
+		    "      --format FORMAT         table (default), csv or json\n"
+		    "      --output FILE           write the report to FILE atomically\n"
+		    "      --as-of DATE            the date of the report (default today, UTC)\n"
+		    "      --window DAYS           machines not seen within DAYS of --as-of are\n"
+		    "                              stale (default 30)\n"
+		    "      --org NAME              only this organisation (repeatable)\n"
+		    "      --by FIELDS             counts: org, os_family, os_product,\n"
+		    "                              os_edition, os_release, arch, support_status\n"
+		    "      --horizon-months N      tender: support ended by --as-of + N months\n"
+		    "      --min-cell K            tender: counts below K shown as <K\n"
+		    "      --name P, --version P   software: patterns with * and ?\n"
+		    "      --product P             trend: the os_product\n"
+		    "      --from DATE, --to DATE  trend: the dates (inclusive)\n");
+	if (opts & O_LIFECYCLE)
+		printf(
+		    "      --lifecycle FILE        add or override catalogue rows (repeatable)\n");
 	if (opts & O_LIMITS)
 		printf("      --max-body BYTES        largest report as received (default %zu)\n"
 		       "      --max-decompressed BYTES  largest report decompressed (default %zu)\n"
@@ -683,6 +924,19 @@ enum {
 	OPT_MAXDEPTH,
 	OPT_MAXSTRING,
 	OPT_MAXSW,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_ASOF,
+	OPT_WINDOW,
+	OPT_BY,
+	OPT_HORIZON,
+	OPT_MINCELL,
+	OPT_NAME,
+	OPT_VERSION,
+	OPT_PRODUCT,
+	OPT_FROM,
+	OPT_TO,
+	OPT_LIFECYCLE,
 };
 
 static const struct option longopts[] = {
@@ -704,6 +958,19 @@ static const struct option longopts[] = {
     {"max-depth", required_argument, NULL, OPT_MAXDEPTH},
     {"max-string", required_argument, NULL, OPT_MAXSTRING},
     {"max-software", required_argument, NULL, OPT_MAXSW},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"as-of", required_argument, NULL, OPT_ASOF},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"by", required_argument, NULL, OPT_BY},
+    {"horizon-months", required_argument, NULL, OPT_HORIZON},
+    {"min-cell", required_argument, NULL, OPT_MINCELL},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"version", required_argument, NULL, OPT_VERSION},
+    {"product", required_argument, NULL, OPT_PRODUCT},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -721,6 +988,8 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 	    {OPT_MAXBODY, O_LIMITS, 1, 1ULL << 30},   {OPT_MAXDECOMP, O_LIMITS, 1, 1ULL << 32},
 	    {OPT_MAXRATIO, O_LIMITS, 1, 100000},      {OPT_MAXDEPTH, O_LIMITS, 1, 1000},
 	    {OPT_MAXSTRING, O_LIMITS, 1, 1ULL << 26}, {OPT_MAXSW, O_LIMITS, 0, 10000000},
+	    {OPT_WINDOW, O_REPORT, 0, 36500},         {OPT_HORIZON, O_REPORT, 0, 1200},
+	    {OPT_MINCELL, O_REPORT, 0, 1000000},
 	};
 	struct ingest_limits *lim = &o->http.limits;
 	unsigned long long v;
@@ -742,8 +1011,46 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 	case OPT_MAXDEPTH: lim->max_depth = (int)v; break;
 	case OPT_MAXSTRING: lim->max_string = (size_t)v; break;
 	case OPT_MAXSW: lim->max_software = (size_t)v; break;
+	case OPT_WINDOW: o->report.window_days = (long)v; break;
+	case OPT_HORIZON: o->report.horizon_months = (long)v; break;
+	case OPT_MINCELL: o->report.min_cell = (long)v; break;
 	}
 	return ranges[i].bit;
+}
+
+/* Applies a report option with a text value. False (logged) when the
+ * value is not one the option takes. */
+static bool set_report_text(struct opts *o, int c, const char *val)
+{
+	struct report_opts *r = &o->report;
+	char *date = c == OPT_ASOF ? r->as_of : c == OPT_FROM ? r->from : r->to;
+
+	switch (c) {
+	case OPT_FORMAT:
+		if (!strcmp(val, "table"))
+			r->format = REPORT_TABLE;
+		else if (!strcmp(val, "csv"))
+			r->format = REPORT_CSV;
+		else if (!strcmp(val, "json"))
+			r->format = REPORT_JSON;
+		else {
+			LOG_ERR("--format: want table, csv or json, not '%s'", val);
+			return false;
+		}
+		return true;
+	case OPT_OUTPUT: o->output = val; return true;
+	case OPT_BY: r->by = val; return true;
+	case OPT_NAME: r->name_pattern = val; return true;
+	case OPT_VERSION: r->version_pattern = val; return true;
+	case OPT_PRODUCT: r->product = val; return true;
+	default: break;
+	}
+	if (strlen(val) != 10) {
+		LOG_ERR("want a date YYYY-MM-DD, not '%s'", val);
+		return false;
+	}
+	memcpy(date, val, 11);
+	return true;
 }
 
 /* Records that the option longopts[idx] (bit) was given. */
@@ -774,8 +1081,34 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			saw(o, O_DB, idx);
 			break;
 		case OPT_ORG:
+			if (o->report.n_orgs == REPORT_MAX_ORGS) {
+				LOG_ERR("--org: at most %d", REPORT_MAX_ORGS);
+				return EXIT_USAGE;
+			}
 			o->org = optarg;
+			o->report.orgs[o->report.n_orgs++] = optarg;
 			saw(o, O_ORG, idx);
+			break;
+		case OPT_LIFECYCLE:
+			if (o->n_lifecycle == MAX_LIFECYCLE_FILES) {
+				LOG_ERR("--lifecycle: at most %d files", MAX_LIFECYCLE_FILES);
+				return EXIT_USAGE;
+			}
+			o->lifecycle[o->n_lifecycle++] = optarg;
+			saw(o, O_LIFECYCLE, idx);
+			break;
+		case OPT_FORMAT:
+		case OPT_OUTPUT:
+		case OPT_ASOF:
+		case OPT_BY:
+		case OPT_NAME:
+		case OPT_VERSION:
+		case OPT_PRODUCT:
+		case OPT_FROM:
+		case OPT_TO:
+			if (!set_report_text(o, c, optarg))
+				return EXIT_USAGE;
+			saw(o, O_REPORT, idx);
 			break;
 		case OPT_ROLE:
 			o->role = optarg;
@@ -877,6 +1210,7 @@ int main(int argc, char **argv)
 	log_set_prog("fleetcensus-collector");
 	memset(&o, 0, sizeof(o));
 	http_config_default(&o.http);
+	report_opts_default(&o.report);
 	o.db = getenv(DB_ENV) && *getenv(DB_ENV) ? getenv(DB_ENV) : DB_DEFAULT;
 	if (argc < 2) {
 		usage_top(stderr);

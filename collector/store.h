@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -114,6 +114,11 @@ struct store_machine {
 	const char *agent_id;
 	const char *os_json; /* the raw facts as stored */
 	int64_t software_count; /* -1 when the software section was not ok */
+	/* The classification (classify.h), "" when unknown: */
+	const char *os_family, *os_id, *os_product, *os_edition, *os_version, *os_build,
+	    *os_release, *os_service_pack, *arch;
+	bool class_flagged; /* undecidable: the conservative product was chosen */
+	const char *class_reason; /* why, when flagged */
 };
 typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx);
 
@@ -121,6 +126,66 @@ typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx)
  * organisation name, then hostname, then public id. */
 enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
                               char *err);
+
+/* Recomputes every machine's classification from its stored raw facts
+ * (os_json) in one transaction, after a classifier upgrade. *changed is the
+ * number of machines whose classification changed. Returns FC_OK, FC_EBUSY,
+ * FC_EDB. */
+enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err);
+
+/* One group of machines with equal classification, for the counting
+ * reports. The strings stay valid during the callback only. */
+struct store_class_group {
+	const char *org;
+	const char *os_family, *os_product, *os_edition, *os_release, *arch;
+	int64_t machines;
+};
+typedef enum fc_rc (*store_class_cb)(const struct store_class_group *g, void *ctx);
+
+/* Calls cb for each group of machines of organisation org_id (0: all) last
+ * seen at or after since (Unix time) with the same organisation, os_family,
+ * os_product, os_edition, os_release and arch (one SQL GROUP BY), ordered
+ * by those columns. */
+enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
+                              void *ctx, char *err);
+
+/* One row of the software report: machines of org with software name at
+ * version. */
+struct store_sw_count {
+	const char *org;
+	const char *name;
+	const char *version;
+	int64_t machines;
+};
+typedef enum fc_rc (*store_sw_cb)(const struct store_sw_count *c, void *ctx);
+
+/* Counts the machines of org_id (0: all) last seen at or after since whose
+ * stored software list has an entry whose name matches name_pattern and
+ * whose version matches version_pattern (NULL: any); patterns use '*' and
+ * '?' and ignore ASCII case. Ordered by organisation, name, version. */
+enum fc_rc store_software_counts(struct store *s, int64_t org_id, int64_t since,
+                                 const char *name_pattern, const char *version_pattern,
+                                 store_sw_cb cb, void *ctx, char *err);
+
+/* Takes the daily snapshot of date ("YYYY-MM-DD", UTC) unless one was taken
+ * for that date already (force: replaces it): machines per organisation,
+ * os_product and os_edition, counting those last seen at or after since.
+ * *taken says whether it was taken now. Returns FC_OK, FC_EBUSY, FC_EDB. */
+enum fc_rc store_snapshot(struct store *s, const char *date, int64_t since, bool force, bool *taken,
+                          char *err);
+
+struct store_trend_row {
+	const char *date;
+	const char *org;
+	int64_t machines;
+};
+typedef enum fc_rc (*store_trend_cb)(const struct store_trend_row *t, void *ctx);
+
+/* Calls cb for each snapshot date and organisation (org_id 0: all) with
+ * the machines of os_product (every edition), from..to inclusive ("" =
+ * open), ordered by date and organisation. */
+enum fc_rc store_trend_each(struct store *s, int64_t org_id, const char *product, const char *from,
+                            const char *to, store_trend_cb cb, void *ctx, char *err);
 
 /* Counts for /metrics: machines per organisation (via store_org_each) and
  * the number of reports stored. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "classify.h"
 #include "fc_rc.h"
 #include "store.h"
 
@@ -45,6 +46,15 @@ enum store_stmt {
 	ST_MACHINE_EACH,
 	ST_REPORT_COUNT,
 	ST_REPORT_PRUNE,
+	ST_CLASS_EACH,
+	ST_CLASS_SET,
+	ST_CLASS_GROUPS,
+	ST_SW_COUNTS,
+	ST_SNAP_DONE,
+	ST_SNAP_CLEAR,
+	ST_SNAP_TAKE,
+	ST_SNAP_MARK,
+	ST_TREND,
 	ST__COUNT
 };
 
@@ -85,5 +95,27 @@ void store_rollback(struct store *s);
 /* Deletes every software list no machine uses (in the caller's
  * transaction). */
 enum fc_rc store_lists_gc_all(struct store *s, char *err);
+
+/* The classification columns, in this order, bound from first on. */
+#define STORE_CLASS_COLS                                                                           \
+	"os_family, os_id, os_product, os_edition, os_version, os_build, os_release,"              \
+	" os_service_pack, arch, class_flagged, class_reason"
+#define STORE_CLASS_NCOLS 11
+
+/* Classifies os_json into c; unparseable facts give "unknown", flagged with
+ * the reason (never an error: the report is stored all the same). */
+void store_classify(const char *os_json, struct os_class *c);
+
+/* Binds c's STORE_CLASS_NCOLS columns to st from parameter first on.
+ * Returns SQLite's code. */
+int store_bind_class(sqlite3_stmt *st, int first, const struct os_class *c);
+
+/* store_snapshot inside the caller's transaction (ingest uses it). */
+enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, bool force,
+                             bool *taken, char *err);
+
+/* store_reclassify inside the caller's transaction (the schema migration
+ * uses it). */
+enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "sha256.h"
@@ -352,7 +353,8 @@ static enum fc_rc list_gc(struct store *s, int64_t id, char *err)
 /* ---- machines and reports ---- */
 
 static enum fc_rc machine_insert(struct store *s, int64_t org, const struct ingest_report *r,
-                                 int64_t received_at, int64_t list_id, struct mrow *m, char *err)
+                                 int64_t received_at, int64_t list_id, const struct os_class *cls,
+                                 struct mrow *m, char *err)
 {
 	sqlite3_stmt *st;
 	enum fc_rc rc;
@@ -364,9 +366,10 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    s, ST_MACHINE_INSERT,
 		    "INSERT INTO machines(org_id, public_id, hw_uuid, machine_id, agent_id,"
 		    " hostname, deviceid, collected_at, collected_ts, first_seen,"
-		    " last_seen, report_id, os_json, software_ok, software_list_id)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12,"
-		    " ?13, ?14)",
+		    " last_seen, report_id, os_json, software_ok, "
+		    "software_list_id, " STORE_CLASS_COLS
+		    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12,"
+		    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 		    &st, err);
 	if (rc)
 		return rc;
@@ -376,7 +379,8 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 	    bind_text(st, 7, r->deviceid) || bind_text(st, 8, r->collected_at) ||
 	    sqlite3_bind_int64(st, 9, r->collected_ts) || sqlite3_bind_int64(st, 10, received_at) ||
 	    bind_text(st, 11, r->report_id) || bind_text(st, 12, r->os_json) ||
-	    sqlite3_bind_int(st, 13, r->software_ok) || bind_id(st, 14, list_id)) {
+	    sqlite3_bind_int(st, 13, r->software_ok) || bind_id(st, 14, list_id) ||
+	    store_bind_class(st, 15, cls)) {
 		rc = bind_fail(s, "storing a new machine", err);
 	} else {
 		src = sqlite3_step(st);
@@ -393,7 +397,7 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
  * and its non-empty keys replace the machine's. */
 static enum fc_rc machine_update(struct store *s, const struct mrow *m,
                                  const struct ingest_report *r, int64_t received_at,
-                                 int64_t list_id, char *err)
+                                 int64_t list_id, const struct os_class *cls, char *err)
 {
 	sqlite3_stmt *st;
 	enum fc_rc rc;
@@ -406,7 +410,10 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
 	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
 	                " hostname = ?5, deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
 	                " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
-	                " software_list_id = ?13 WHERE id = ?1",
+	                " software_list_id = ?13, os_family = ?14, os_id = ?15, os_product = ?16,"
+	                " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
+	                " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
+	                " class_reason = ?24 WHERE id = ?1",
 	                &st, err);
 	if (rc)
 		return rc;
@@ -416,7 +423,7 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
 	    bind_text(st, 7, r->collected_at) || sqlite3_bind_int64(st, 8, r->collected_ts) ||
 	    sqlite3_bind_int64(st, 9, received_at) || bind_text(st, 10, r->report_id) ||
 	    bind_text(st, 11, r->os_json) || sqlite3_bind_int(st, 12, r->software_ok) ||
-	    bind_id(st, 13, list_id)) {
+	    bind_id(st, 13, list_id) || store_bind_class(st, 14, cls)) {
 		rc = bind_fail(s, "updating a machine", err);
 	} else {
 		src = sqlite3_step(st);
@@ -527,6 +534,7 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
                               int64_t received_at, struct mrow *m, struct store_put_result *res,
                               char *err)
 {
+	struct os_class cls;
 	int64_t list_id = 0;
 	bool found = false;
 	enum fc_rc rc;
@@ -541,14 +549,29 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
 	rc = list_for(s, r, &list_id, err);
 	if (rc)
 		return rc;
+	store_classify(r->os_json, &cls);
 	if (!found) {
 		res->new_machine = true;
-		return machine_insert(s, org, r, received_at, list_id, m, err);
+		return machine_insert(s, org, r, received_at, list_id, &cls, m, err);
 	}
-	rc = machine_update(s, m, r, received_at, list_id, err);
+	rc = machine_update(s, m, r, received_at, list_id, &cls, err);
 	if (!rc && m->list_id && m->list_id != list_id)
 		rc = list_gc(s, m->list_id, err);
 	return rc;
+}
+
+/* The daily snapshot, taken by the day's first report (UTC), of the
+ * machines as they were before it; those not seen for 30 days are left out. */
+static enum fc_rc snapshot_first(struct store *s, int64_t received_at, char *err)
+{
+	time_t t = (time_t)received_at;
+	char date[11];
+	struct tm tm;
+	bool taken;
+
+	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+		return FC_OK;
+	return store_snapshot_tx(s, date, received_at - 30 * 86400, false, &taken, err);
 }
 
 enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
@@ -570,6 +593,8 @@ enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest
 	if (rc)
 		return rc;
 	rc = report_dup(s, org_id, r, res, err);
+	if (!rc && !res->duplicate)
+		rc = snapshot_first(s, received_at, err);
 	if (!rc && !res->duplicate)
 		rc = put_machine(s, org_id, r, received_at, &m, res, err);
 	if (!rc && !res->duplicate)
@@ -608,7 +633,10 @@ enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb 
 	rc = store_stmt(s, ST_MACHINE_EACH,
 	                "SELECT o.name, m.public_id, m.hostname, m.collected_at, m.last_seen,"
 	                " m.hw_uuid, m.machine_id, m.agent_id, m.os_json,"
-	                " CASE WHEN m.software_ok THEN coalesce(l.count, 0) ELSE -1 END"
+	                " CASE WHEN m.software_ok THEN coalesce(l.count, 0) ELSE -1 END,"
+	                " m.os_family, m.os_id, m.os_product, m.os_edition, m.os_version,"
+	                " m.os_build, m.os_release, m.os_service_pack, m.arch,"
+	                " m.class_flagged, m.class_reason"
 	                " FROM machines m JOIN organisations o ON o.id = m.org_id"
 	                " LEFT JOIN software_lists l ON l.id = m.software_list_id"
 	                " WHERE ?1 = 0 OR m.org_id = ?1"
@@ -632,6 +660,17 @@ enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb 
 		m.agent_id = col_text(st, 7);
 		m.os_json = col_text(st, 8);
 		m.software_count = sqlite3_column_int64(st, 9);
+		m.os_family = col_text(st, 10);
+		m.os_id = col_text(st, 11);
+		m.os_product = col_text(st, 12);
+		m.os_edition = col_text(st, 13);
+		m.os_version = col_text(st, 14);
+		m.os_build = col_text(st, 15);
+		m.os_release = col_text(st, 16);
+		m.os_service_pack = col_text(st, 17);
+		m.arch = col_text(st, 18);
+		m.class_flagged = sqlite3_column_int(st, 19) != 0;
+		m.class_reason = col_text(st, 20);
 		rc = cb(&m, ctx);
 	}
 	if (!rc && src != SQLITE_DONE)

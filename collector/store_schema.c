@@ -97,10 +97,37 @@ static const char schema_v1[] =
     "CREATE INDEX reports_received ON reports(received_at);\n"
     "PRAGMA user_version = 1;\n";
 
+/* Version 2: the classification of each machine (classify.h), computed at
+ * ingest and by store_reclassify; filled for existing machines by the
+ * migration (migrate() reclassifies after this SQL, in its transaction);
+ * and the daily snapshots of the trend report. */
+static const char schema_v2[] =
+    "ALTER TABLE machines ADD COLUMN os_family TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_id TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_product TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_edition TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_version TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_build TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_release TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN os_service_pack TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN arch TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN class_flagged INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE machines ADD COLUMN class_reason TEXT NOT NULL DEFAULT '';\n"
+    "CREATE INDEX machines_seen ON machines(last_seen);\n"
+    "CREATE TABLE snapshots (\n"
+    "  date TEXT NOT NULL,\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  os_product TEXT NOT NULL,\n"
+    "  os_edition TEXT NOT NULL,\n"
+    "  machines INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (date, org_id, os_product, os_edition)\n"
+    ") WITHOUT ROWID;\n"
+    "PRAGMA user_version = 2;\n";
+
 /* Migration i brings a database from version i to version i + 1. Each is
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1};
+static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2};
 
 /* ---- helpers shared with store.c and store_report.c ---- */
 
@@ -265,10 +292,11 @@ static enum fc_rc schema_version(struct store *s, const char *path, int64_t *ver
 /* Brings the schema to STORE_SCHEMA_VERSION in one transaction. */
 static enum fc_rc migrate(struct store *s, const char *path, char *err)
 {
-	int64_t version = 0;
+	int64_t version = 0, changed = 0;
 	enum fc_rc rc;
 	char *msg = NULL;
 	int src;
+	bool classify;
 
 	rc = schema_version(s, path, &version, err);
 	if (rc || version == STORE_SCHEMA_VERSION)
@@ -277,6 +305,7 @@ static enum fc_rc migrate(struct store *s, const char *path, char *err)
 	if (rc)
 		return rc;
 	rc = schema_version(s, path, &version, err); /* another process may have migrated */
+	classify = version >= 1 && version < 2;
 	for (; !rc && version < STORE_SCHEMA_VERSION; version++) {
 		src = sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg);
 		if (src != SQLITE_OK) {
@@ -291,6 +320,8 @@ static enum fc_rc migrate(struct store *s, const char *path, char *err)
 			         : FC_EDB;
 		}
 	}
+	if (!rc && classify)
+		rc = store_reclassify_tx(s, &changed, err);
 	if (!rc)
 		rc = store_commit(s, err);
 	if (rc)

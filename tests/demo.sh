@@ -2,8 +2,9 @@
 # make demo: the whole path on this machine. A collector on a temporary
 # SQLite file on loopback, an organisation and its token, the agent sending
 # this machine's inventory to it, and what the collector now holds.
-# (The tender report arrives with the classification issue; until then the
-# demo shows the stored machines.)
+# It ends with the tender table (report tender) for the machines it
+# registered: this machine, and a few crafted ones (Windows XP and 7, CentOS
+# 6) so that the table has lines to show.
 set -eu
 BUILD=${1:-build}
 tmp=$(mktemp -d)
@@ -44,3 +45,35 @@ curl -sf -H "Authorization: Bearer $reader" "$url/api/v1/machines?format=csv" | 
 echo
 echo "== the collector's log"
 sed 's/^/   /' "$tmp/serve.log"
+
+echo
+echo "== classified (report machines)"
+"$C" report machines --format table | sed 's/^/   /'
+
+echo
+echo "== a few more machines of other organisations, crafted from this report"
+"$C" org add "Gemeente Elders" >/dev/null
+for spec in "1 xp" "2 xp" "3 w7" "4 w7" "5 w7" "6 centos6"; do
+	set -- $spec
+	case $2 in
+	xp) f='del(.content.fleetcensus.os_release) | .content.fleetcensus.windows =
+		{"major":5,"minor":1,"build":2600,"product_type":1,"suite_mask":256,
+		 "csd_version":"Service Pack 3","native_arch":"x86"}' ;;
+	w7) f='del(.content.fleetcensus.os_release) | .content.fleetcensus.windows =
+		{"major":6,"minor":1,"build":7601,"product_type":1,"edition_id":"Professional",
+		 "csd_version":"Service Pack 1","native_arch":"AMD64"}' ;;
+	centos6) f='del(.content.fleetcensus.os_release) | .content.fleetcensus.release_files =
+		{"/etc/redhat-release":"CentOS release 6.10 (Final)"}' ;;
+	esac
+	jq --arg n "$1" --arg rid "$(cat /proc/sys/kernel/random/uuid)" "
+	  .content.fleetcensus.report_id = \$rid |
+	  .content.hardware.uuid = \"00000000-0000-4000-8000-00000000000\\(\$n)\" |
+	  .content.fleetcensus.agent_id = \"11111111-0000-4000-8000-00000000000\\(\$n)\" |
+	  .content.hardware.name = \"demo-\\(\$n)\" | del(.content.fleetcensus.machine_id) | $f" \
+	  "$tmp/report.json" >"$tmp/m$1.json"
+	"$C" import --org "Gemeente Elders" "$tmp/m$1.json" | sed 's/^/   /'
+done
+
+echo
+echo "== the tender table (report tender --horizon-months 12)"
+"$C" report tender --horizon-months 12 | sed 's/^/   /'

@@ -247,7 +247,7 @@ static void test_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(store_open_readonly(f->db, &s, err), FC_EDB);
 	assert_int_equal(q1(f->db, "PRAGMA user_version"), 99);
-	qexec(f->db, "PRAGMA user_version = 1");
+	qexec(f->db, "PRAGMA user_version = 2");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
 }
 
@@ -877,6 +877,205 @@ static void test_machine_each_and_counts(void **state)
 	assert_int_equal(machines(f), 3);
 }
 
+/* ---- classification (schema version 2) ---- */
+
+#define OS_DEBIAN12                                                                                \
+	"{\"operatingsystem\":{},\"fleetcensus\":{\"os_release\":{\"ID\":\"debian\","              \
+	"\"VERSION_ID\":\"12\",\"PRETTY_NAME\":\"Debian GNU/Linux 12 (bookworm)\"}}}"
+#define OS_WIN7                                                                                    \
+	"{\"operatingsystem\":{},\"fleetcensus\":{\"windows\":{\"major\":6,\"minor\":1,"           \
+	"\"build\":7601,\"product_type\":1,\"edition_id\":\"Professional\","                       \
+	"\"product_name\":\"Windows 7 Professional\",\"native_arch\":\"AMD64\"}}}"
+
+/* Stores a report of machine hw with facts os_json at ts. */
+static void put_os(struct fixture *f, int64_t org, const char *hw, const char *os_json, int64_t ts)
+{
+	struct ingest_report r;
+
+	rep(f, &r, hw, "", "", "host", ts);
+	free(r.os_json);
+	r.os_json = xstrdup(os_json);
+	put(f, org, &r);
+}
+
+static void test_classified_at_ingest(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_result res;
+
+	put_os(f, f->org, HW1, OS_DEBIAN12, T0);
+	res = put1(f, f->org, HW2, "", "", "empty", T0);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE hw_uuid = '" HW1
+	                           "' AND os_product = 'Debian 12' AND os_family = 'linux'"
+	                           " AND os_id = 'debian' AND os_version = '12'"),
+	                 1);
+	assert_string_equal(mcol(f, res.machine, "os_family"), "unknown");
+	/* a newer report replaces the classification, an older one does not */
+	put_os(f, f->org, HW1, OS_WIN7, T0 + 10);
+	put_os(f, f->org, HW1, OS_DEBIAN12, T0 + 5);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"
+	                           " AND os_edition = 'Professional' AND arch = 'x86_64'"),
+	                 1);
+}
+
+static void test_reclassify(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+	int64_t changed = -1;
+
+	put_os(f, f->org, HW1, OS_DEBIAN12, T0);
+	put_os(f, f->org, HW2, OS_WIN7, T0);
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 0);
+	qexec(f->db, "UPDATE machines SET os_product = 'stale', class_flagged = 1");
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 2);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product IN"
+	                           " ('Debian 12', 'Windows 7') AND class_flagged = 0"),
+	                 2);
+}
+
+/* A version 1 database (the v2 columns and tables dropped) is migrated to
+ * version 2 and its machines classified in the same transaction. */
+static void test_migrate_v1_to_v2(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+	const char *const cols[] = {"os_family",  "os_id",         "os_product",  "os_edition",
+	                            "os_version", "os_build",      "os_release",  "os_service_pack",
+	                            "arch",       "class_flagged", "class_reason"};
+	char sql[128];
+	size_t i;
+
+	put_os(f, f->org, HW1, OS_WIN7, T0);
+	store_close(f->s);
+	f->s = NULL;
+	qexec(f->db, "DROP TABLE snapshots");
+	qexec(f->db, "DROP INDEX machines_seen");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE machines DROP COLUMN %s", cols[i]);
+		qexec(f->db, sql);
+	}
+	qexec(f->db, "PRAGMA user_version = 1");
+	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
+	assert_int_equal(q1(f->db, "PRAGMA user_version"), 2);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"),
+	                 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM snapshots"), 0);
+}
+
+struct groups {
+	char text[512];
+};
+
+static enum fc_rc groups_cb(const struct store_class_group *g, void *ctx)
+{
+	struct groups *l = ctx;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "%s/%s/%s/%lld;", g->org, g->os_product, g->arch,
+	         (long long)g->machines);
+	return FC_OK;
+}
+
+static void test_class_groups_and_window(void **state)
+{
+	struct fixture *f = *state;
+	struct groups l;
+	char err[FC_ERRLEN] = "";
+
+	put_os(f, f->org, HW1, OS_WIN7, T0);
+	put_os(f, f->org, HW2, OS_WIN7, T0);
+	put_os(f, f->org2, HW1, OS_DEBIAN12, T0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_class_groups(f->s, 0, 0, groups_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "Gemeente Utrecht/Windows 7/x86_64/2;"
+	                            "Gemeente Zeist/Debian 12//1;");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_class_groups(f->s, f->org2, 0, groups_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "Gemeente Zeist/Debian 12//1;");
+	/* last_seen is collected_ts + 60 (put): a later cut-off leaves nothing */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_class_groups(f->s, 0, T0 + 61, groups_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "");
+}
+
+static enum fc_rc sw_cb(const struct store_sw_count *c, void *ctx)
+{
+	struct groups *l = ctx;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "%s/%s/%s/%lld;", c->org, c->name, c->version,
+	         (long long)c->machines);
+	return FC_OK;
+}
+
+static void test_software_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_report r;
+	struct groups l;
+	char err[FC_ERRLEN] = "";
+
+	rep(f, &r, HW1, "", "", "a", T0);
+	add_sw(&r, "Microsoft Office 2003", "11.0");
+	add_sw(&r, "50%_off\\tool", "1");
+	put(f, f->org, &r);
+	rep(f, &r, HW2, "", "", "b", T0);
+	add_sw(&r, "microsoft office 2003", "11.0");
+	put(f, f->org, &r);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(
+	    store_software_counts(f->s, 0, 0, "MICROSOFT OFFICE*2003", NULL, sw_cb, &l, err),
+	    FC_OK);
+	assert_string_equal(l.text, "Gemeente Utrecht/Microsoft Office 2003/11.0/1;"
+	                            "Gemeente Utrecht/microsoft office 2003/11.0/1;");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_software_counts(f->s, 0, 0, "50%_*", "?", sw_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "Gemeente Utrecht/50%_off\\tool/1/1;");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_software_counts(f->s, 0, 0, "5_%", NULL, sw_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "");
+}
+
+static enum fc_rc trend_cb(const struct store_trend_row *t, void *ctx)
+{
+	struct groups *l = ctx;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "%s/%s/%lld;", t->date, t->org,
+	         (long long)t->machines);
+	return FC_OK;
+}
+
+static void test_snapshots(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+	struct groups l;
+	bool taken = false;
+
+	put_os(f, f->org, HW1, OS_WIN7, T0);
+	put_os(f, f->org, HW2, OS_WIN7, T0);
+	assert_int_equal(store_snapshot(f->s, "2026-01-01", 0, false, &taken, err), FC_OK);
+	assert_true(taken);
+	put_os(f, f->org2, HW1, OS_WIN7, T0);
+	assert_int_equal(store_snapshot(f->s, "2026-01-01", 0, false, &taken, err), FC_OK);
+	assert_false(taken);
+	assert_int_equal(store_snapshot(f->s, "2026-01-02", 0, false, &taken, err), FC_OK);
+	assert_true(taken);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_trend_each(f->s, 0, "Windows 7", "", "", trend_cb, &l, err), FC_OK);
+	assert_string_equal(l.text, "2026-01-01/Gemeente Utrecht/2;"
+	                            "2026-01-02/Gemeente Utrecht/2;2026-01-02/Gemeente Zeist/1;");
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_trend_each(f->s, f->org2, "Windows 7", "2026-01-02", "2026-01-02",
+	                                  trend_cb, &l, err),
+	                 FC_OK);
+	assert_string_equal(l.text, "2026-01-02/Gemeente Zeist/1;");
+}
+
 /* ---- unwritable databases ---- */
 
 static void test_readonly_database(void **state)
@@ -1008,6 +1207,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_software_lists_shared, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_software_hash_is_unambiguous, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_machine_each_and_counts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_classified_at_ingest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reclassify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_class_groups_and_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_software_counts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_readonly_database, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwritable_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_locked_database, setup, teardown),

@@ -1,0 +1,880 @@
+/* report.c - the collector's reports (docs/reports.md): machines, counts,
+ * tender, software, stale. Rows come from the store (machines one by one,
+ * or counts grouped by SQL), support status from the lifecycle catalogue;
+ * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
+ * array. */
+#include "report.h"
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "xalloc.h"
+
+#define SECONDS_PER_DAY 86400
+#define MAX_COLS 16
+#define MAX_WINDOW_DAYS 36500L
+#define MAX_HORIZON_MONTHS 1200L
+
+static void seterr(char *err, const char *msg, const char *arg)
+{
+	if (err)
+		snprintf(err, FC_ERRLEN, "%s%s%s%s", msg, arg ? " '" : "", arg ? arg : "",
+		         arg ? "'" : "");
+}
+
+void report_opts_default(struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = "machines";
+	o->format = REPORT_TABLE;
+	o->window_days = 30;
+}
+
+/* ---- dates ---- */
+
+/* Parses "YYYY-MM-DD" (a real calendar date) into the Unix time of its
+ * 00:00:00 UTC. */
+static bool date_parse(const char *s, int64_t *t)
+{
+	struct tm tm;
+	int y, m, d, n = 0;
+	time_t tt;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tt = timegm(&tm);
+	if (tt == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
+		return false;
+	*t = (int64_t)tt;
+	return true;
+}
+
+static void date_format(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
+		out[0] = '\0';
+}
+
+/* as_of plus months, the day clamped to the end of the month. */
+static void date_add_months(const char *as_of, long months, char out[11])
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, last;
+	long mm;
+
+	snprintf(out, 11, "%s", as_of);
+	if (sscanf(as_of, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return;
+	mm = (long)y * 12 + (m - 1) + months;
+	y = (int)(mm / 12);
+	m = (int)(mm % 12) + 1;
+	last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d > last ? last : d);
+}
+
+static void time_format(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		out[0] = '\0';
+}
+
+/* ---- the writer: table, CSV, JSON ---- */
+
+struct writer {
+	enum report_format fmt;
+	struct buf *out;
+	const char *const *cols;
+	size_t ncols;
+	size_t nrows;
+	char **cells; /* table: every cell, row by row, until the end */
+	bool numeric[MAX_COLS];
+	size_t ncells, cap;
+};
+
+static enum fc_rc csv_field(struct buf *out, const char *s, bool last)
+{
+	enum fc_rc rc = FC_OK;
+	const char *p;
+
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		rc = buf_addstr(out, s);
+	} else {
+		rc = buf_addc(out, '"');
+		for (p = s; *p && rc == FC_OK; p++)
+			rc = *p == '"' ? buf_addstr(out, "\"\"") : buf_addc(out, *p);
+		if (rc == FC_OK)
+			rc = buf_addc(out, '"');
+	}
+	if (rc == FC_OK)
+		rc = buf_addstr(out, last ? "\r\n" : ",");
+	return rc;
+}
+
+static enum fc_rc json_string(struct buf *out, const char *s)
+{
+	enum fc_rc rc = buf_addc(out, '"');
+	char esc[8];
+
+	for (; *s && rc == FC_OK; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			esc[2] = '\0';
+			rc = buf_addstr(out, esc);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			rc = buf_addstr(out, esc);
+		} else {
+			rc = buf_addc(out, (char)c);
+		}
+	}
+	return rc == FC_OK ? buf_addc(out, '"') : rc;
+}
+
+static void writer_init(struct writer *w, enum report_format fmt, struct buf *out,
+                        const char *const *cols, size_t ncols)
+{
+	memset(w, 0, sizeof(*w));
+	w->fmt = fmt;
+	w->out = out;
+	w->cols = cols;
+	w->ncols = ncols;
+}
+
+static enum fc_rc writer_header(struct writer *w)
+{
+	enum fc_rc rc = FC_OK;
+	size_t i;
+
+	if (w->fmt != REPORT_CSV)
+		return FC_OK;
+	for (i = 0; rc == FC_OK && i < w->ncols; i++)
+		rc = csv_field(w->out, w->cols[i], i + 1 == w->ncols);
+	return rc;
+}
+
+static enum fc_rc json_row(struct writer *w, const char *const *v, const bool *num)
+{
+	enum fc_rc rc = buf_addstr(w->out, w->nrows ? ",\n{" : "[\n{");
+	size_t i;
+
+	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
+		if (i)
+			rc = buf_addc(w->out, ',');
+		if (rc == FC_OK)
+			rc = json_string(w->out, w->cols[i]);
+		if (rc == FC_OK)
+			rc = buf_addc(w->out, ':');
+		if (rc == FC_OK)
+			rc = num && num[i] ? buf_addstr(w->out, v[i]) : json_string(w->out, v[i]);
+	}
+	return rc == FC_OK ? buf_addc(w->out, '}') : rc;
+}
+
+/* Adds one row: v holds ncols strings; num (NULL: none) marks the cells that
+ * are numbers (JSON numbers, right-aligned in the table). */
+static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool *num)
+{
+	enum fc_rc rc = FC_OK;
+	size_t i;
+
+	if (w->fmt == REPORT_CSV) {
+		for (i = 0; rc == FC_OK && i < w->ncols; i++)
+			rc = csv_field(w->out, v[i], i + 1 == w->ncols);
+	} else if (w->fmt == REPORT_JSON) {
+		rc = json_row(w, v, num);
+	} else {
+		if (w->ncells + w->ncols > w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 64 * w->ncols;
+			w->cells = xrealloc(w->cells, w->cap * sizeof(*w->cells));
+		}
+		for (i = 0; i < w->ncols; i++) {
+			w->cells[w->ncells++] = xstrdup(v[i]);
+			if (num && num[i])
+				w->numeric[i] = true;
+		}
+	}
+	if (rc == FC_OK)
+		w->nrows++;
+	return rc;
+}
+
+/* Display width of UTF-8 text: its code points. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static enum fc_rc table_line(struct writer *w, const char *const *v, const size_t *width)
+{
+	enum fc_rc rc = FC_OK;
+	size_t i, pad, k;
+
+	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
+		pad = width[i] - text_width(v[i]);
+		if (i)
+			rc = buf_addstr(w->out, "  ");
+		for (k = 0; rc == FC_OK && w->numeric[i] && k < pad; k++)
+			rc = buf_addc(w->out, ' ');
+		if (rc == FC_OK)
+			rc = buf_addstr(w->out, v[i]);
+		for (k = 0; rc == FC_OK && !w->numeric[i] && i + 1 < w->ncols && k < pad; k++)
+			rc = buf_addc(w->out, ' ');
+	}
+	return rc == FC_OK ? buf_addc(w->out, '\n') : rc;
+}
+
+static enum fc_rc table_render(struct writer *w)
+{
+	size_t width[MAX_COLS], i, r;
+	enum fc_rc rc;
+
+	for (i = 0; i < w->ncols; i++)
+		width[i] = text_width(w->cols[i]);
+	for (r = 0; r < w->ncells; r++)
+		if (text_width(w->cells[r]) > width[r % w->ncols])
+			width[r % w->ncols] = text_width(w->cells[r]);
+	rc = table_line(w, w->cols, width);
+	for (r = 0; rc == FC_OK && r < w->nrows; r++)
+		rc = table_line(w, (const char *const *)w->cells + r * w->ncols, width);
+	return rc;
+}
+
+/* Ends the output (the JSON array's bracket, the table itself) and frees
+ * the writer's cells; rc is the outcome so far. */
+static enum fc_rc writer_end(struct writer *w, enum fc_rc rc)
+{
+	size_t i;
+
+	if (rc == FC_OK && w->fmt == REPORT_JSON)
+		rc = buf_addstr(w->out, w->nrows ? "\n]\n" : "[]\n");
+	else if (rc == FC_OK && w->fmt == REPORT_TABLE)
+		rc = table_render(w);
+	for (i = 0; i < w->ncells; i++)
+		free(w->cells[i]);
+	free(w->cells);
+	w->cells = NULL;
+	w->ncells = w->cap = 0;
+	return rc;
+}
+
+/* ---- grouping in C ---- */
+
+#define AGG_MAX_KEYS 8
+
+/* Rows of nkeys strings and a count, merged on equal keys after sorting. */
+struct agg {
+	size_t nkeys;
+	struct agg_row {
+		char *keys[AGG_MAX_KEYS]; /* the first nkeys set, the others NULL */
+		int64_t n;
+	} * rows;
+	size_t n, cap;
+};
+
+static void agg_add(struct agg *a, const char *const *keys, int64_t n)
+{
+	struct agg_row *r;
+	size_t i;
+
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->rows = xrealloc(a->rows, a->cap * sizeof(*a->rows));
+	}
+	assert(a->nkeys <= AGG_MAX_KEYS);
+	r = &a->rows[a->n++];
+	memset(r->keys, 0, sizeof(r->keys));
+	for (i = 0; i < a->nkeys; i++)
+		r->keys[i] = xstrdup(keys[i]);
+	r->n = n;
+}
+
+/* Compares two rows' keys (the rows of one agg have as many). */
+static int agg_cmp(const void *pa, const void *pb)
+{
+	const struct agg_row *a = pa, *b = pb;
+	size_t i;
+	int c;
+
+	for (i = 0; i < AGG_MAX_KEYS && a->keys[i] && b->keys[i]; i++) {
+		c = strcmp(a->keys[i], b->keys[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* Non-zero when a and b differ in their first n keys. */
+static int agg_cmp_prefix(const struct agg_row *a, const struct agg_row *b, size_t n)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		c = strcmp(a->keys[i], b->keys[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static void agg_row_free(struct agg *a, struct agg_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < a->nkeys; i++)
+		free(r->keys[i]);
+}
+
+/* Sorts the rows by their keys and merges equal ones, adding their counts. */
+static void agg_finish(struct agg *a)
+{
+	size_t i, o = 0;
+
+	if (a->n > 1)
+		qsort(a->rows, a->n, sizeof(*a->rows), agg_cmp);
+	for (i = 0; i < a->n; i++) {
+		if (o && agg_cmp(&a->rows[o - 1], &a->rows[i]) == 0) {
+			a->rows[o - 1].n += a->rows[i].n;
+			agg_row_free(a, &a->rows[i]);
+		} else {
+			a->rows[o++] = a->rows[i];
+		}
+	}
+	a->n = o;
+}
+
+static void agg_release(struct agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		agg_row_free(a, &a->rows[i]);
+	free(a->rows);
+	a->rows = NULL;
+	a->n = a->cap = 0;
+}
+
+/* ---- the run's context ---- */
+
+struct run {
+	struct store *st;
+	const struct lifecycle *lc;
+	const struct report_opts *o;
+	char as_of[11];
+	int64_t since; /* machines last seen before this are stale */
+	int64_t org_id; /* the one --org, else 0 */
+	struct buf *out;
+	struct writer w;
+	struct agg agg;
+	char *err;
+};
+
+/* True when the organisation passes the --org filter. */
+static bool org_wanted(const struct run *r, const char *org)
+{
+	size_t i;
+
+	if (r->o->n_orgs <= 1)
+		return true;
+	for (i = 0; i < r->o->n_orgs; i++)
+		if (!strcmp(r->o->orgs[i], org))
+			return true;
+	return false;
+}
+
+/* The support status of a product, edition and feature release (Windows
+ * 10/11 releases have their own dates) at date. */
+static enum support_status os_status(const struct run *r, const char *product, const char *edition,
+                                     const char *release, const char *date, char end[11])
+{
+	end[0] = '\0';
+	if (!product[0])
+		return SUPPORT_UNKNOWN;
+	return lifecycle_status_release(r->lc, "os", product, edition, release, date, end);
+}
+
+/* ---- machines, stale ---- */
+
+static const char *const machines_cols[] = {
+    "org",        "machine",         "hostname",   "last_seen",      "os_family",
+    "os_id",      "os_product",      "os_edition", "os_version",     "os_build",
+    "os_release", "os_service_pack", "arch",       "support_status", "support_end"};
+
+static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
+{
+	struct run *r = ctx;
+	char seen[21], end[11];
+	const char *v[15];
+	enum support_status s;
+
+	if (!org_wanted(r, m->org) || m->last_seen < r->since)
+		return FC_OK;
+	time_format(m->last_seen, seen);
+	s = os_status(r, m->os_product, m->os_edition, m->os_release, r->as_of, end);
+	v[0] = m->org;
+	v[1] = m->machine;
+	v[2] = m->hostname;
+	v[3] = seen;
+	v[4] = m->os_family;
+	v[5] = m->os_id;
+	v[6] = m->os_product;
+	v[7] = m->os_edition;
+	v[8] = m->os_version;
+	v[9] = m->os_build;
+	v[10] = m->os_release;
+	v[11] = m->os_service_pack;
+	v[12] = m->arch;
+	v[13] = support_status_name(s);
+	v[14] = end;
+	return writer_row(&r->w, v, NULL);
+}
+
+static const char *const stale_cols[] = {"org", "machine", "hostname", "last_seen", "os_product"};
+
+static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
+{
+	struct run *r = ctx;
+	char seen[21];
+	const char *v[5];
+
+	if (!org_wanted(r, m->org) || m->last_seen >= r->since)
+		return FC_OK;
+	time_format(m->last_seen, seen);
+	v[0] = m->org;
+	v[1] = m->machine;
+	v[2] = m->hostname;
+	v[3] = seen;
+	v[4] = m->os_product;
+	return writer_row(&r->w, v, NULL);
+}
+
+static enum fc_rc run_machines(struct run *r, bool stale)
+{
+	enum fc_rc rc;
+
+	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
+	            stale ? 5 : 15);
+	rc = writer_header(&r->w);
+	if (rc == FC_OK)
+		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,
+		                        r->err);
+	return writer_end(&r->w, rc);
+}
+
+/* ---- counts ---- */
+
+static const char *const count_fields[] = {"org",        "os_family", "os_product",    "os_edition",
+                                           "os_release", "arch",      "support_status"};
+#define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
+
+struct counts {
+	struct run *run;
+	size_t field[N_COUNT_FIELDS]; /* indexes into count_fields, in --by order */
+	size_t nfields;
+};
+
+/* Parses --by into c->field, each name checked against count_fields. */
+static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
+{
+	char name[32];
+	const char *p = by, *e;
+	size_t i, k, len;
+
+	c->nfields = 0;
+	while (*p) {
+		e = strchr(p, ',');
+		len = e ? (size_t)(e - p) : strlen(p);
+		snprintf(name, sizeof(name), "%.*s", (int)(len < 31 ? len : 31), p);
+		for (i = 0; i < N_COUNT_FIELDS && (len >= 31 || strcmp(name, count_fields[i])); i++)
+			;
+		if (i == N_COUNT_FIELDS) {
+			seterr(err,
+			       "--by: want org, os_family, os_product, os_edition, os_release, "
+			       "arch or support_status, not",
+			       name);
+			return FC_EUSAGE;
+		}
+		for (k = 0; k < c->nfields; k++)
+			if (c->field[k] == i) {
+				seterr(err, "--by: a field given twice:", name);
+				return FC_EUSAGE;
+			}
+		c->field[c->nfields++] = i;
+		p = e ? e + 1 : p + len;
+	}
+	if (!c->nfields) {
+		seterr(err, "--by: no field given", NULL);
+		return FC_EUSAGE;
+	}
+	return FC_OK;
+}
+
+static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
+{
+	struct counts *c = ctx;
+	const char *all[N_COUNT_FIELDS], *keys[N_COUNT_FIELDS];
+	char end[11];
+	size_t i;
+
+	if (!org_wanted(c->run, g->org))
+		return FC_OK;
+	all[0] = g->org;
+	all[1] = g->os_family;
+	all[2] = g->os_product;
+	all[3] = g->os_edition;
+	all[4] = g->os_release;
+	all[5] = g->arch;
+	all[6] = support_status_name(
+	    os_status(c->run, g->os_product, g->os_edition, g->os_release, c->run->as_of, end));
+	for (i = 0; i < c->nfields; i++)
+		keys[i] = all[c->field[i]];
+	agg_add(&c->run->agg, keys, g->machines);
+	return FC_OK;
+}
+
+static enum fc_rc run_counts(struct run *r)
+{
+	const char *cols[N_COUNT_FIELDS + 1], *v[N_COUNT_FIELDS + 1];
+	bool num[N_COUNT_FIELDS + 1] = {false};
+	struct counts c = {r, {0}, 0};
+	char n[24];
+	enum fc_rc rc;
+	size_t i, k;
+
+	rc = counts_parse(r->o->by ? r->o->by : "org,os_product", &c, r->err);
+	if (rc)
+		return rc;
+	for (i = 0; i < c.nfields; i++)
+		cols[i] = count_fields[c.field[i]];
+	cols[c.nfields] = "machines";
+	num[c.nfields] = true;
+	r->agg.nkeys = c.nfields;
+	rc = store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
+	if (rc)
+		return rc;
+	agg_finish(&r->agg);
+	writer_init(&r->w, r->o->format, r->out, cols, c.nfields + 1);
+	rc = writer_header(&r->w);
+	for (i = 0; rc == FC_OK && i < r->agg.n; i++) {
+		for (k = 0; k < c.nfields; k++)
+			v[k] = r->agg.rows[i].keys[k];
+		snprintf(n, sizeof(n), "%lld", (long long)r->agg.rows[i].n);
+		v[c.nfields] = n;
+		rc = writer_row(&r->w, v, num);
+	}
+	return writer_end(&r->w, rc);
+}
+
+/* ---- tender ---- */
+
+static const char *const tender_cols[] = {"org",  "os_product",     "os_edition",  "os_release",
+                                          "arch", "support_status", "support_end", "machines"};
+
+static enum fc_rc tender_group(const struct store_class_group *g, void *ctx)
+{
+	struct run *r = ctx;
+	const char *keys[5];
+
+	if (!org_wanted(r, g->org) || !g->os_product[0])
+		return FC_OK;
+	keys[0] = g->os_product;
+	keys[1] = g->os_edition;
+	keys[2] = g->os_release;
+	keys[3] = g->arch;
+	keys[4] = g->org;
+	agg_add(&r->agg, keys, g->machines);
+	return FC_OK;
+}
+
+/* One line of the tender: rows [first, last) of r->agg share product,
+ * edition, release and arch. */
+struct line {
+	size_t first, last;
+	const char *status, *end;
+	int64_t total, visible;
+	size_t hidden;
+};
+
+/* The text of a count under --min-cell k: "<k" below k. */
+static bool cell_text(int64_t n, long k, char out[24])
+{
+	if (k > 0 && n < k) {
+		snprintf(out, 24, "<%ld", k);
+		return false;
+	}
+	snprintf(out, 24, "%lld", (long long)n);
+	return true;
+}
+
+static enum fc_rc tender_row(struct run *r, const struct line *l, const char *org,
+                             const char *count, bool numeric)
+{
+	const struct agg_row *a = &r->agg.rows[l->first];
+	const char *v[8];
+	bool num[8] = {false, false, false, false, false, false, false, false};
+
+	v[0] = org;
+	v[1] = a->keys[0];
+	v[2] = a->keys[1];
+	v[3] = a->keys[2];
+	v[4] = a->keys[3];
+	v[5] = l->status;
+	v[6] = l->end;
+	v[7] = count;
+	num[7] = numeric;
+	return writer_row(&r->w, v, num);
+}
+
+/* The organisations' rows of a line, then its ALL row. The ALL total is
+ * computed before suppression; it is shown as "<K" when below K, and as
+ * ">=K" when any organisation's cell is hidden: the total minus the visible
+ * cells would give one hidden cell away, and several when their sum pins
+ * them (two hidden cells summing to 2 are both 1). */
+static enum fc_rc tender_line(struct run *r, struct line *l)
+{
+	long k = r->o->min_cell;
+	char text[24];
+	enum fc_rc rc = FC_OK;
+	size_t i;
+	bool num;
+
+	for (i = l->first; i < l->last; i++) {
+		l->total += r->agg.rows[i].n;
+		if (k > 0 && r->agg.rows[i].n < k)
+			l->hidden++;
+	}
+	for (i = l->first; rc == FC_OK && i < l->last; i++) {
+		num = cell_text(r->agg.rows[i].n, k, text);
+		rc = tender_row(r, l, r->agg.rows[i].keys[4], text, num);
+	}
+	num = cell_text(l->total, k, text);
+	if (num && k > 0 && l->hidden > 0) {
+		snprintf(text, sizeof(text), ">=%ld", k);
+		num = false;
+	}
+	return rc == FC_OK ? tender_row(r, l, "ALL", text, num) : rc;
+}
+
+static enum fc_rc run_tender(struct run *r)
+{
+	char horizon[11], end[11];
+	struct line l;
+	enum support_status s;
+	enum fc_rc rc;
+	size_t i;
+
+	date_add_months(r->as_of, r->o->horizon_months, horizon);
+	r->agg.nkeys = 5;
+	rc = store_class_groups(r->st, r->org_id, r->since, tender_group, r, r->err);
+	if (rc)
+		return rc;
+	agg_finish(&r->agg);
+	writer_init(&r->w, r->o->format, r->out, tender_cols, 8);
+	rc = writer_header(&r->w);
+	for (i = 0; rc == FC_OK && i < r->agg.n; i = l.last) {
+		memset(&l, 0, sizeof(l));
+		l.first = i;
+		for (l.last = i + 1; l.last < r->agg.n; l.last++)
+			if (agg_cmp_prefix(&r->agg.rows[i], &r->agg.rows[l.last], 4))
+				break;
+		s = os_status(r, r->agg.rows[i].keys[0], r->agg.rows[i].keys[1],
+		              r->agg.rows[i].keys[2], horizon, end);
+		if (s != SUPPORT_ESU && s != SUPPORT_EOL)
+			continue;
+		l.status = support_status_name(s);
+		l.end = end;
+		rc = tender_line(r, &l);
+	}
+	return writer_end(&r->w, rc);
+}
+
+/* ---- software ---- */
+
+static const char *const software_cols[] = {"org",      "software",       "version",
+                                            "machines", "support_status", "support_end"};
+
+static enum fc_rc software_row(const struct store_sw_count *c, void *ctx)
+{
+	struct run *r = ctx;
+	const bool num[6] = {false, false, false, true, false, false};
+	char n[24], end[11] = "";
+	const char *v[6];
+	enum support_status s;
+
+	if (!org_wanted(r, c->org))
+		return FC_OK;
+	s = lifecycle_status(r->lc, "software", c->name, c->version, r->as_of, end);
+	snprintf(n, sizeof(n), "%lld", (long long)c->machines);
+	v[0] = c->org;
+	v[1] = c->name;
+	v[2] = c->version;
+	v[3] = n;
+	v[4] = support_status_name(s);
+	v[5] = end;
+	return writer_row(&r->w, v, num);
+}
+
+static enum fc_rc run_software(struct run *r)
+{
+	enum fc_rc rc;
+
+	if (!r->o->name_pattern || !r->o->name_pattern[0]) {
+		seterr(r->err, "software: --name PATTERN is needed", NULL);
+		return FC_EUSAGE;
+	}
+	writer_init(&r->w, r->o->format, r->out, software_cols, 6);
+	rc = writer_header(&r->w);
+	if (rc == FC_OK)
+		rc = store_software_counts(r->st, r->org_id, r->since, r->o->name_pattern,
+		                           r->o->version_pattern, software_row, r, r->err);
+	return writer_end(&r->w, rc);
+}
+
+/* ---- trend ---- */
+
+static const char *const trend_cols[] = {"date", "org", "machines"};
+
+static enum fc_rc trend_row(const struct store_trend_row *t, void *ctx)
+{
+	struct run *r = ctx;
+	const bool num[3] = {false, false, true};
+	const char *v[3];
+	char n[24];
+
+	if (!org_wanted(r, t->org))
+		return FC_OK;
+	snprintf(n, sizeof(n), "%lld", (long long)t->machines);
+	v[0] = t->date;
+	v[1] = t->org;
+	v[2] = n;
+	return writer_row(&r->w, v, num);
+}
+
+static enum fc_rc run_trend(struct run *r)
+{
+	const struct report_opts *o = r->o;
+	int64_t t;
+	enum fc_rc rc;
+
+	if (!o->product || !o->product[0]) {
+		seterr(r->err, "trend: --product P is needed", NULL);
+		return FC_EUSAGE;
+	}
+	if ((o->from[0] && !date_parse(o->from, &t)) || (o->to[0] && !date_parse(o->to, &t))) {
+		seterr(r->err, "--from, --to: want a date YYYY-MM-DD", NULL);
+		return FC_EUSAGE;
+	}
+	writer_init(&r->w, o->format, r->out, trend_cols, 3);
+	rc = writer_header(&r->w);
+	if (rc == FC_OK)
+		rc = store_trend_each(r->st, r->org_id, o->product, o->from, o->to, trend_row, r,
+		                      r->err);
+	return writer_end(&r->w, rc);
+}
+
+/* ---- running a report ---- */
+
+/* Checks the options and sets r's dates and organisation. */
+static enum fc_rc run_prepare(struct run *r)
+{
+	const struct report_opts *o = r->o;
+	int64_t day, id = 0;
+	enum fc_rc rc;
+	size_t i;
+
+	if (!o->as_of[0])
+		date_format((int64_t)time(NULL), r->as_of);
+	else
+		snprintf(r->as_of, sizeof(r->as_of), "%s", o->as_of);
+	if (!date_parse(r->as_of, &day)) {
+		seterr(r->err, "--as-of: want a date YYYY-MM-DD, not", o->as_of);
+		return FC_EUSAGE;
+	}
+	if (o->window_days < 0 || o->window_days > MAX_WINDOW_DAYS || o->horizon_months < 0 ||
+	    o->horizon_months > MAX_HORIZON_MONTHS || o->min_cell < 0) {
+		seterr(r->err,
+		       "--window, --horizon-months and --min-cell take a whole number "
+		       "in range",
+		       NULL);
+		return FC_EUSAGE;
+	}
+	r->since = day - (int64_t)o->window_days * SECONDS_PER_DAY;
+	for (i = 0; i < o->n_orgs; i++) {
+		rc = store_org_find(r->st, o->orgs[i], &id, r->err);
+		if (rc)
+			return rc;
+	}
+	r->org_id = o->n_orgs == 1 ? id : 0;
+	return FC_OK;
+}
+
+enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct report_opts *o,
+                      struct buf *out, char *err)
+{
+	struct run r;
+	enum fc_rc rc;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	r.lc = lc;
+	r.o = o;
+	r.out = out;
+	r.err = err;
+	if (err)
+		err[0] = '\0';
+	if (o->format != REPORT_TABLE && o->format != REPORT_CSV && o->format != REPORT_JSON) {
+		seterr(err, "--format: want table, csv or json", NULL);
+		return FC_EUSAGE;
+	}
+	rc = run_prepare(&r);
+	if (rc)
+		return rc;
+	if (!strcmp(o->kind, "machines"))
+		rc = run_machines(&r, false);
+	else if (!strcmp(o->kind, "stale"))
+		rc = run_machines(&r, true);
+	else if (!strcmp(o->kind, "counts"))
+		rc = run_counts(&r);
+	else if (!strcmp(o->kind, "tender"))
+		rc = run_tender(&r);
+	else if (!strcmp(o->kind, "software"))
+		rc = run_software(&r);
+	else if (!strcmp(o->kind, "trend"))
+		rc = run_trend(&r);
+	else {
+		seterr(err,
+		       "unknown report kind (want machines, counts, tender, software, trend, "
+		       "stale):",
+		       o->kind);
+		rc = FC_EUSAGE;
+	}
+	agg_release(&r.agg);
+	if (rc == FC_ELIMIT)
+		seterr(err, "the report exceeds the output limit", NULL);
+	return rc;
+}
