@@ -122,6 +122,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen
 	@sh bench/agent.sh $(BUILD)
 	@sh bench/collector.sh $(BUILD)
+	@sh bench/reports.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:
