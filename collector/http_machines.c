@@ -10,6 +10,7 @@
 #include "http_priv.h"
 #include "json.h"
 #include "log.h"
+#include "report.h"
 
 struct listing {
 	struct buf *out;
@@ -60,29 +61,6 @@ out_delete:
 		LOG_ERR("out of memory building the machine list");
 	cJSON_free(text);
 	cJSON_Delete(o);
-	return rc;
-}
-
-/* ---- CSV ---- */
-
-/* Appends s as one CSV field, quoted when it holds a comma, a quote or a
- * line break, then a comma or (last) the CRLF that ends the row. */
-static enum fc_rc add_field(struct buf *out, const char *s, bool last)
-{
-	enum fc_rc rc = FC_OK;
-	const char *p;
-
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		rc = buf_addstr(out, s);
-	} else {
-		rc = buf_addc(out, '"');
-		for (p = s; *p && rc == FC_OK; p++)
-			rc = *p == '"' ? buf_addstr(out, "\"\"") : buf_addc(out, *p);
-		if (rc == FC_OK)
-			rc = buf_addc(out, '"');
-	}
-	if (rc == FC_OK)
-		rc = buf_addstr(out, last ? "\r\n" : ",");
 	return rc;
 }
 
@@ -140,23 +118,23 @@ static enum fc_rc add_csv(const struct store_machine *m, struct listing *l)
 	count[0] = '\0';
 	if (m->software_count >= 0)
 		snprintf(count, sizeof(count), "%lld", (long long)m->software_count);
-	rc = add_field(l->out, m->org, false);
+	rc = report_csv_field(l->out, m->org, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, m->machine, false);
+		rc = report_csv_field(l->out, m->machine, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, m->hostname, false);
+		rc = report_csv_field(l->out, m->hostname, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, seen, false);
+		rc = report_csv_field(l->out, seen, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, m->collected_at, false);
+		rc = report_csv_field(l->out, m->collected_at, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, id, false);
+		rc = report_csv_field(l->out, id, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, ver, false);
+		rc = report_csv_field(l->out, ver, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, pretty, false);
+		rc = report_csv_field(l->out, pretty, false);
 	if (rc == FC_OK)
-		rc = add_field(l->out, count, true);
+		rc = report_csv_field(l->out, count, true);
 	return rc;
 }
 

@@ -130,21 +130,6 @@ static const char *ctype_for(enum report_format f)
 	return f == REPORT_JSON ? "application/json" : "text/plain; charset=utf-8";
 }
 
-/* The daily snapshot on the day's first report, as the CLI takes it; a
- * failure only means it is missed (logged at debug level). Under the lock. */
-static void snapshot_today(struct store *st)
-{
-	char err[FC_ERRLEN] = "", date[11];
-	time_t now = time(NULL);
-	struct tm tm;
-	bool taken;
-
-	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
-		return;
-	if (store_snapshot(st, date, (int64_t)now - 30 * 86400, false, &taken, err))
-		LOG_DEBUG("no daily snapshot: %s", err);
-}
-
 enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, struct http_req *r)
 {
 	struct query q;
@@ -170,7 +155,7 @@ enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, 
 		                        "the server has no lifecycle catalogue");
 	buf_init(&out, HTTP_MAX_REPORT);
 	pthread_mutex_lock(&srv->store_lock);
-	snapshot_today(srv->st);
+	report_snapshot_today(srv->st);
 	rc = report_run(srv->st, srv->cfg->lifecycle, &q.o, &out, err);
 	pthread_mutex_unlock(&srv->store_lock);
 	if (rc == FC_OK) {

@@ -619,21 +619,6 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	return EXIT_DONE;
 }
 
-/* The daily snapshot on the first report of the day; a read-only database
- * only misses it (logged at debug level). */
-static void snapshot_today(struct store *st)
-{
-	char err[FC_ERRLEN] = "", date[11];
-	time_t now = time(NULL);
-	struct tm tm;
-	bool taken;
-
-	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
-		return;
-	if (store_snapshot(st, date, (int64_t)now - 30 * 86400, false, &taken, err))
-		LOG_DEBUG("no daily snapshot: %s", err);
-}
-
 static int cmd_report(struct opts *o)
 {
 	char err[FC_ERRLEN] = "";
@@ -653,7 +638,7 @@ static int cmd_report(struct opts *o)
 		lifecycle_free(lc);
 		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
 	}
-	snapshot_today(st);
+	report_snapshot_today(st);
 	buf_init(&out, REPORT_MAX_OUTPUT);
 	rc = report_run(st, lc, &o->report, &out, err);
 	store_close(st);

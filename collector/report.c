@@ -108,7 +108,20 @@ struct writer {
 	size_t ncells, cap;
 };
 
-static enum fc_rc csv_field(struct buf *out, const char *s, bool last)
+void report_snapshot_today(struct store *st)
+{
+	char err[FC_ERRLEN] = "", date[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	bool taken;
+
+	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+		return;
+	if (store_snapshot(st, date, (int64_t)now - 30 * 86400, false, &taken, err))
+		LOG_DEBUG("no daily snapshot: %s", err);
+}
+
+enum fc_rc report_csv_field(struct buf *out, const char *s, bool last)
 {
 	enum fc_rc rc = FC_OK;
 	const char *p;
@@ -168,7 +181,7 @@ static enum fc_rc writer_header(struct writer *w)
 	if (w->fmt != REPORT_CSV)
 		return FC_OK;
 	for (i = 0; rc == FC_OK && i < w->ncols; i++)
-		rc = csv_field(w->out, w->cols[i], i + 1 == w->ncols);
+		rc = report_csv_field(w->out, w->cols[i], i + 1 == w->ncols);
 	return rc;
 }
 
@@ -199,7 +212,7 @@ static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool 
 
 	if (w->fmt == REPORT_CSV) {
 		for (i = 0; rc == FC_OK && i < w->ncols; i++)
-			rc = csv_field(w->out, v[i], i + 1 == w->ncols);
+			rc = report_csv_field(w->out, v[i], i + 1 == w->ncols);
 	} else if (w->fmt == REPORT_JSON) {
 		rc = json_row(w, v, num);
 	} else {

@@ -5,6 +5,7 @@
 #ifndef FC_COLLECTOR_REPORT_H
 #define FC_COLLECTOR_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -34,6 +35,15 @@ struct report_opts {
 
 /* Sets the defaults above. */
 void report_opts_default(struct report_opts *o);
+
+/* Appends s to out as one RFC 4180 CSV field, quoted when it holds a comma,
+ * a quote or a line break, then a comma or (last) the CRLF that ends the row. */
+enum fc_rc report_csv_field(struct buf *out, const char *s, bool last);
+
+/* Takes today's (UTC) snapshot of the counts if none was taken yet, as the
+ * day's first report or ingest does; a failure (a read-only database) only
+ * misses it and is logged at debug level. The caller holds st. */
+void report_snapshot_today(struct store *st);
 
 /* Runs one report over st with catalogue lc and appends its text to out.
  * Returns FC_OK, FC_EUSAGE (bad kind, field or option: err says which),
