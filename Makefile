@@ -98,7 +98,7 @@ unit: $(UNIT_BIN)
 # Runs every unit and end-to-end test of one build; appends counts to
 # $(BUILD)/results. Used twice by check: plain, then SANITIZE=1.
 check-run: $(AGENT) $(COLLECTOR) $(UNIT_BIN)
-	@FC_VALGRIND=$(if $(VALGRIND),1,0) sh tests/run.sh $(BUILD)
+	@FC_VALGRIND=$(if $(SANITIZE),0,$(if $(VALGRIND),1,0)) sh tests/run.sh $(BUILD)
 
 check: deps
 	@rm -f build/results build/asan/results
