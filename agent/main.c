@@ -1,5 +1,6 @@
 /* main.c - fleetcensus-agent: the command line. Collects one report, then
  * writes it (--output) or sends it (--server). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "exitcode.h"
 #include "gzip.h"
 #include "log.h"
+#include "relay.h"
 #include "report.h"
 #include "rootfs.h"
 #include "send.h"
@@ -33,6 +35,8 @@ static const char usage_text[] =
     "  -c, --config FILE     settings file (default " CONFIG_DEFAULT_PATH ")\n"
     "  -r, --root DIR        read the system below DIR instead of /\n"
     "  -o, --output FILE     write the report JSON to FILE ('-': stdout); send nothing\n"
+    "  -o, --output DIR/     write it into DIR under a new unique name (USB stick, share)\n"
+    "      --relay DIR       send the report files found in DIR (from --output DIR/)\n"
     "  -s, --server URL      collector base URL, e.g. https://collector.example:8443\n"
     "  -t, --token TOKEN     the organisation's agent token\n"
     "      --token-file FILE read the token from FILE\n"
@@ -51,23 +55,17 @@ static const char usage_text[] =
 
 /* Parses the command line into cli. Returns 0, or an exit code to end with
  * (-1 for a clean exit after --help or --version). */
-static int parse_args(int argc, char **argv, struct agent_opts *cli)
+static int parse_args(int argc, char **argv, struct agent_opts *cli, char **relay)
 {
-	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-	                                         {"root", required_argument, NULL, 'r'},
-	                                         {"output", required_argument, NULL, 'o'},
-	                                         {"server", required_argument, NULL, 's'},
-	                                         {"token", required_argument, NULL, 't'},
-	                                         {"token-file", required_argument, NULL, 1},
-	                                         {"cacert", required_argument, NULL, 2},
-	                                         {"timeout", required_argument, NULL, 3},
-	                                         {"state-dir", required_argument, NULL, 4},
-	                                         {"splay", required_argument, NULL, 5},
-	                                         {"verbose", no_argument, NULL, 'v'},
-	                                         {"quiet", no_argument, NULL, 'q'},
-	                                         {"version", no_argument, NULL, 'V'},
-	                                         {"help", no_argument, NULL, 'h'},
-	                                         {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},  {"root", required_argument, NULL, 'r'},
+	    {"output", required_argument, NULL, 'o'},  {"server", required_argument, NULL, 's'},
+	    {"token", required_argument, NULL, 't'},   {"token-file", required_argument, NULL, 1},
+	    {"cacert", required_argument, NULL, 2},    {"timeout", required_argument, NULL, 3},
+	    {"state-dir", required_argument, NULL, 4}, {"splay", required_argument, NULL, 5},
+	    {"relay", required_argument, NULL, 6},     {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},         {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	char err[FC_ERRLEN];
 	int c, idx;
 
@@ -83,6 +81,10 @@ static int parse_args(int argc, char **argv, struct agent_opts *cli)
 		case 'c':
 			free(cli->config);
 			cli->config = xstrdup(optarg);
+			continue;
+		case 6:
+			free(*relay);
+			*relay = xstrdup(optarg);
 			continue;
 		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
 		case '?':
@@ -201,14 +203,29 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 	strftime(since, 32, "%Y-%m-%d-%H-%M-%S", &tm);
 }
 
-/* Builds the report. In output mode a state dir that cannot be used only
- * costs the agent id its persistence. */
-static int collect(const struct agent_opts *o, bool sending, char **json)
-{
-	char agent_id[STATE_ID_LEN + 1], report_id[STATE_ID_LEN + 1], err[FC_ERRLEN];
-	char at[32], since[32];
-	struct report_ids ids;
+/* One collected report: the full JSON, its short form (software ok only)
+ * and what the collection found. */
+struct collected {
+	char *json;
+	char *short_json;
+	char report_id[STATE_ID_LEN + 1];
+	char at[32];
 	struct report_summary sum;
+};
+
+static void collected_release(struct collected *c)
+{
+	free(c->json);
+	free(c->short_json);
+	c->json = c->short_json = NULL;
+}
+
+/* Builds the report into c. In output mode a state dir that cannot be used
+ * only costs the agent id its persistence. */
+static int collect(const struct agent_opts *o, bool sending, struct collected *c)
+{
+	char agent_id[STATE_ID_LEN + 1], err[FC_ERRLEN], since[32];
+	struct report_ids ids;
 	time_t now = time(NULL), created = now;
 
 	if (spool_mkdirs(o->state_dir, err) != FC_OK ||
@@ -221,18 +238,44 @@ static int collect(const struct agent_opts *o, bool sending, char **json)
 		if (state_new_uuid(agent_id) != FC_OK)
 			return EXIT_SOFTWARE;
 	}
-	if (state_new_uuid(report_id) != FC_OK)
+	if (state_new_uuid(c->report_id) != FC_OK)
 		return EXIT_SOFTWARE;
-	format_times(now, created, at, since);
+	format_times(now, created, c->at, since);
 	ids.agent_id = agent_id;
 	ids.since = since;
-	ids.report_id = report_id;
-	ids.collected_at = at;
-	if (report_build(o->root, &ids, json, &sum) != FC_OK)
+	ids.report_id = c->report_id;
+	ids.collected_at = c->at;
+	if (report_build(o->root, &ids, &c->json, sending ? &c->short_json : NULL, &c->sum) !=
+	    FC_OK)
 		return EXIT_SOFTWARE;
 	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
-	         section_status_name(sum.os), section_status_name(sum.software), sum.packages,
-	         section_status_name(sum.hardware));
+	         section_status_name(c->sum.os), section_status_name(c->sum.software),
+	         c->sum.packages, section_status_name(c->sum.hardware));
+	return 0;
+}
+
+/* Writes json and a newline to the new file fd (path, for messages), syncs
+ * and closes it. */
+static int write_fd(int fd, const char *path, const char *json)
+{
+	size_t len = strlen(json);
+	FILE *f = fdopen(fd, "w");
+
+	if (!f) {
+		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		return EXIT_CANTCREAT;
+	}
+	if (fwrite(json, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0 ||
+	    fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
+		fclose(f);
+		return EXIT_CANTCREAT;
+	}
+	if (fclose(f) != 0) {
+		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
+		return EXIT_CANTCREAT;
+	}
 	return 0;
 }
 
@@ -241,8 +284,7 @@ static int write_output(const char *path, const char *json)
 {
 	size_t len = strlen(json);
 	char tmp[4200];
-	FILE *f;
-	int fd;
+	int fd, code;
 
 	if (!strcmp(path, "-")) {
 		if (fwrite(json, 1, len, stdout) != len || putchar('\n') == EOF ||
@@ -254,27 +296,96 @@ static int write_output(const char *path, const char *json)
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	if (fd < 0) {
 		LOG_ERR("cannot create '%s': %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return EXIT_CANTCREAT;
 	}
-	if (fwrite(json, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0 ||
-	    fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return EXIT_CANTCREAT;
-	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
+	code = write_fd(fd, tmp, json);
+	if (code == 0 && rename(tmp, path) != 0) {
 		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+		code = EXIT_CANTCREAT;
+	}
+	if (code)
 		unlink(tmp);
+	else
+		LOG_INFO("report written to '%s' (%zu bytes)", path, len);
+	return code;
+}
+
+/* True when --output names a directory: a trailing slash, or an existing
+ * directory. */
+static bool output_is_dir(const char *path)
+{
+	struct stat st;
+	size_t n = strlen(path);
+
+	return (n > 1 && path[n - 1] == '/') ||
+	       (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+/* The file name of a report in an output directory:
+ * fleetcensus-<host>-<YYYYmmddTHHMMSSZ>-<first 8 of report_id>.json, the host
+ * name reduced to letters, digits, '.', '-' and '_'. */
+static void output_name(const struct collected *c, char *name, size_t cap)
+{
+	char host[sizeof(c->sum.hostname)], stamp[32];
+	size_t i, j = 0;
+
+	for (i = 0; c->sum.hostname[i] && j < sizeof(host) - 1; i++) {
+		char ch = c->sum.hostname[i];
+
+		host[j++] =
+		    isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.' ? ch : '_';
+	}
+	host[j] = '\0';
+	for (i = j = 0; c->at[i] && j < sizeof(stamp) - 1; i++) {
+		if (c->at[i] != '-' && c->at[i] != ':')
+			stamp[j++] = c->at[i];
+	}
+	stamp[j] = '\0';
+	snprintf(name, cap, "fleetcensus-%s-%s-%.8s.json", host[0] ? host : "unknown", stamp,
+	         c->report_id);
+}
+
+/* Writes the report into directory dir under a new unique name, atomically
+ * (a hidden temporary file in dir, then linked to its name, which must not
+ * exist; where links are not supported, renamed after checking). Never
+ * overwrites a file. */
+static int write_output_dir(const char *dir, const struct collected *c)
+{
+	char name[160], path[4400], tmp[4400];
+	struct stat st;
+	size_t n = strlen(dir);
+	int fd, code;
+
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		LOG_ERR("output directory '%s' does not exist", dir);
 		return EXIT_CANTCREAT;
 	}
-	LOG_INFO("report written to '%s' (%zu bytes)", path, len);
-	return 0;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	output_name(c, name, sizeof(name));
+	snprintf(path, sizeof(path), "%.*s/%s", (int)n, dir, name);
+	snprintf(tmp, sizeof(tmp), "%.*s/.fleetcensus-XXXXXX.tmp", (int)n, dir);
+	fd = mkstemps(tmp, 4);
+	if (fd < 0) {
+		LOG_ERR("cannot create a file in '%s': %s", dir, strerror(errno));
+		return EXIT_CANTCREAT;
+	}
+	code = write_fd(fd, tmp, c->json);
+	if (code == 0 && link(tmp, path) != 0) {
+		if (errno == EEXIST || lstat(path, &st) == 0) {
+			LOG_ERR("'%s' exists already; not overwritten", path);
+			code = EXIT_CANTCREAT;
+		} else if (rename(tmp, path) != 0) {
+			LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+			code = EXIT_CANTCREAT;
+		}
+	}
+	(void)unlink(tmp); /* linked or renamed: the temporary name goes either way */
+	if (code == 0)
+		LOG_INFO("report written to '%s' (%zu bytes)", path, strlen(c->json));
+	return code;
 }
 
 static void splay_wait(long splay)
@@ -288,21 +399,61 @@ static void splay_wait(long splay)
 	sleep(r);
 }
 
+/* Gzips json into gz (initialised by the caller). */
+static int compress_json(const char *json, struct buf *gz)
+{
+	if (gzip_compress(json, strlen(json), gz) != FC_OK) {
+		LOG_ERR("cannot compress the report");
+		return EXIT_SOFTWARE;
+	}
+	return 0;
+}
+
+/* Sends the short report when the software list is the one the collector
+ * last accepted, else (or when the collector asks with 409) the full one.
+ * *full_sent tells which went last. */
+static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct send_opts *so,
+                                     const struct collected *c, const struct buf *gz,
+                                     struct send_result *res, bool *full_sent)
+{
+	char known[STATE_DIGEST_LEN + 1];
+	struct buf sgz;
+	enum fc_rc rc;
+
+	*full_sent = true;
+	if (!c->short_json || state_read_digest(o->state_dir, known) != FC_OK ||
+	    strcmp(known, c->sum.software_digest) != 0)
+		return send_report_backoff(so, gz->ptr, gz->len, res);
+	buf_init(&sgz, SPOOL_MAX);
+	if (compress_json(c->short_json, &sgz)) {
+		buf_release(&sgz);
+		return FC_ENOMEM;
+	}
+	LOG_INFO("software list unchanged (%s): sending the short report", known);
+	*full_sent = false;
+	rc = send_report_backoff(so, sgz.ptr, sgz.len, res);
+	buf_release(&sgz);
+	if (rc != FC_EREFUSED || !res->resend_full)
+		return rc;
+	LOG_INFO("the collector asks for the full report (%s)", res->message);
+	*full_sent = true;
+	return send_report_backoff(so, gz->ptr, gz->len, res);
+}
+
 /* Sends the report; keeps it in the spool when it cannot be delivered now. */
-static int deliver(const struct agent_opts *o, const char *json)
+static int deliver(const struct agent_opts *o, const struct collected *c)
 {
 	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
 	struct send_result res;
 	char err[FC_ERRLEN];
 	struct buf gz;
 	enum fc_rc rc;
+	bool full_sent;
 	int code;
 
-	buf_init(&gz, 256u << 20);
-	if (gzip_compress(json, strlen(json), &gz) != FC_OK) {
-		LOG_ERR("cannot compress the report");
+	buf_init(&gz, SPOOL_MAX);
+	if (compress_json(c->json, &gz))
 		return EXIT_SOFTWARE;
-	}
 	/* The new report supersedes any spooled one: spool it first, so that
 	 * nothing is lost if this run dies while sending. */
 	if (spool_put(o->state_dir, gz.ptr, gz.len, err) != FC_OK) {
@@ -311,17 +462,21 @@ static int deliver(const struct agent_opts *o, const char *json)
 		return EXIT_CANTCREAT;
 	}
 	splay_wait(o->splay);
-	rc = send_report(&so, gz.ptr, gz.len, &res);
+	rc = send_short_or_full(o, &so, c, &gz, &res, &full_sent);
 	buf_release(&gz);
 	switch (rc) {
 	case FC_OK:
 		code = EXIT_DONE;
 		LOG_INFO("delivered to %s (HTTP %ld)", o->server, res.http_status);
+		if (full_sent && c->sum.software == SECTION_OK &&
+		    state_write_digest(o->state_dir, c->sum.software_digest, err) != FC_OK)
+			LOG_WARN("state: %s; the next report is sent in full", err);
 		break;
 	case FC_EREFUSED:
 		code = EXIT_REFUSED;
 		LOG_ERR("the collector refused the report: %s", res.message);
 		break;
+	case FC_ENOMEM: return EXIT_SOFTWARE;
 	default:
 		LOG_ERR("not delivered, kept for the next run: %s", res.message);
 		return EXIT_TEMPFAIL;
@@ -331,35 +486,75 @@ static int deliver(const struct agent_opts *o, const char *json)
 	return code;
 }
 
-static int run(const struct agent_opts *o)
+/* Takes the run lock in the state directory; *lockfd receives it. */
+static int take_lock(const struct agent_opts *o, int *lockfd)
 {
-	struct stat st;
-	char *json = NULL, err[FC_ERRLEN];
-	int code, lockfd = -1;
-	enum fc_rc rc;
+	char err[FC_ERRLEN];
+	enum fc_rc rc = spool_mkdirs(o->state_dir, err);
 
+	if (rc == FC_OK)
+		rc = spool_lock(o->state_dir, lockfd, err);
+	if (rc) {
+		LOG_ERR("%s", err);
+		return rc == FC_ELOCKED ? EXIT_TEMPFAIL : EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
+/* --relay DIR: sends the reports found in DIR (relay.c). */
+static int run_relay(const struct agent_opts *o, const char *dir)
+{
+	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
+	struct relay_counts n;
+	int code, lockfd = -1;
+
+	code = take_lock(o, &lockfd);
+	if (code)
+		return code;
+	switch (relay_run(dir, &so, &n)) {
+	case FC_OK: code = EXIT_DONE; break;
+	case FC_EREFUSED: code = EXIT_REFUSED; break;
+	case FC_EHTTP:
+	case FC_ENET: code = EXIT_TEMPFAIL; break;
+	case FC_ECONFIG: code = EXIT_CONFIG; break;
+	case FC_EIO: code = EXIT_NOINPUT; break;
+	default: code = EXIT_SOFTWARE; break;
+	}
+	printf("relay %s: sent %d, rejected %d, kept %d, superseded %d, skipped %d\n", dir, n.sent,
+	       n.rejected, n.kept, n.superseded, n.skipped);
+	fflush(stdout);
+	spool_unlock(lockfd);
+	return code;
+}
+
+static int run(const struct agent_opts *o, const char *relay_dir)
+{
+	struct collected c = {0};
+	struct stat st;
+	int code, lockfd = -1;
+
+	if (relay_dir)
+		return run_relay(o, relay_dir);
 	if (o->root && (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		LOG_ERR("root '%s' is not a readable directory", o->root);
 		return EXIT_NOINPUT;
 	}
 	if (o->output) {
-		code = collect(o, false, &json);
-		if (code == 0)
-			code = write_output(o->output, json);
-		free(json);
+		code = collect(o, false, &c);
+		if (code == 0 && output_is_dir(o->output))
+			code = write_output_dir(o->output, &c);
+		else if (code == 0)
+			code = write_output(o->output, c.json);
+		collected_release(&c);
 		return code;
 	}
-	rc = spool_mkdirs(o->state_dir, err);
-	if (rc == FC_OK)
-		rc = spool_lock(o->state_dir, &lockfd, err);
-	if (rc) {
-		LOG_ERR("%s", err);
-		return rc == FC_ELOCKED ? EXIT_TEMPFAIL : EXIT_CANTCREAT;
-	}
-	code = collect(o, true, &json);
+	code = take_lock(o, &lockfd);
+	if (code)
+		return code;
+	code = collect(o, true, &c);
 	if (code == 0)
-		code = deliver(o, json);
-	free(json);
+		code = deliver(o, &c);
+	collected_release(&c);
 	spool_unlock(lockfd);
 	return code;
 }
@@ -367,12 +562,13 @@ static int run(const struct agent_opts *o)
 int main(int argc, char **argv)
 {
 	struct agent_opts cli, o;
+	char *relay = NULL;
 	int code;
 
 	log_set_prog("fleetcensus-agent");
 	agent_opts_init(&cli);
 	agent_opts_init(&o);
-	code = parse_args(argc, argv, &cli);
+	code = parse_args(argc, argv, &cli, &relay);
 	if (code == 0)
 		code = load_config(&cli, &o);
 	if (code == 0) {
@@ -380,7 +576,10 @@ int main(int argc, char **argv)
 			log_threshold = LOG_LEVEL_ERR;
 		else if (o.verbose > 0)
 			log_threshold = LOG_LEVEL_INFO;
-		if (!o.output && !o.server) {
+		if (relay && (o.output || !o.server)) {
+			LOG_ERR("--relay sends to --server and writes no --output");
+			code = EXIT_USAGE;
+		} else if (!o.output && !o.server) {
 			LOG_ERR("nothing to do: give --output FILE or --server URL (see --help)");
 			code = EXIT_USAGE;
 		} else if (!o.output) {
@@ -391,11 +590,12 @@ int main(int argc, char **argv)
 		LOG_ERR("cannot initialise libcurl");
 		code = EXIT_SOFTWARE;
 	} else if (code == 0) {
-		code = run(&o); /* libcurl is initialised only when sending */
+		code = run(&o, relay); /* libcurl is initialised only when sending */
 		if (!o.output)
 			curl_global_cleanup();
 	}
 	agent_opts_release(&cli);
 	agent_opts_release(&o);
+	free(relay);
 	return code < 0 ? 0 : code;
 }

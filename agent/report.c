@@ -9,6 +9,7 @@
 #include "json.h"
 #include "log.h"
 #include "sha256.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define ARCH_SLOTS 8
@@ -16,11 +17,34 @@
 struct pkg_ctx {
 	cJSON *arr;
 	long count;
+	struct sha256 digest; /* over the list as sent: docs/protocol.md */
 	struct {
 		char name[32];
 		long n;
 	} arch[ARCH_SLOTS];
 };
+
+/* Adds key: s (UTF-8 repaired) to o unless s is NULL or empty and optional;
+ * feeds the string as sent, or "" when absent, and a NUL to the digest. */
+static void add_pkg_field(cJSON *o, struct sha256 *d, const char *key, const char *s, bool optional)
+{
+	char *clean = NULL;
+
+	if (!s || (optional && !*s)) {
+		sha256_update(d, "", 1);
+		return;
+	}
+	if (!utf8_valid(s, strlen(s))) {
+		clean = utf8_sanitize(s, strlen(s));
+		s = clean;
+	}
+	if (!cJSON_AddStringToObject(o, key, s)) {
+		LOG_ERR("out of memory building JSON");
+		abort();
+	}
+	sha256_update(d, s, strlen(s) + 1);
+	free(clean);
+}
 
 static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 {
@@ -35,13 +59,11 @@ static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 		LOG_ERR("out of memory building JSON");
 		abort();
 	}
-	json_add_str(o, "name", p->name);
-	json_add_str(o, "version", p->version);
-	if (p->arch && *p->arch)
-		json_add_str(o, "arch", p->arch);
-	if (p->publisher && *p->publisher)
-		json_add_str(o, "publisher", p->publisher);
-	json_add_str(o, "from", p->from);
+	add_pkg_field(o, &ctx->digest, "name", p->name, false);
+	add_pkg_field(o, &ctx->digest, "version", p->version, false);
+	add_pkg_field(o, &ctx->digest, "arch", p->arch, true);
+	add_pkg_field(o, &ctx->digest, "publisher", p->publisher, true);
+	add_pkg_field(o, &ctx->digest, "from", p->from, false);
 	ctx->count++;
 	if (!p->arch || !*p->arch || !strcmp(p->arch, "all") || !strcmp(p->arch, "noarch") ||
 	    !strcmp(p->arch, "any") || strlen(p->arch) >= sizeof(ctx->arch[0].name))
@@ -194,6 +216,10 @@ static void add_extension(cJSON *content, const struct report_ids *ids, const st
 		json_add_str(errs, "software", sum->software_err);
 	if (sum->hardware != SECTION_OK)
 		json_add_str(errs, "hardware", h->err);
+	if (sum->software == SECTION_OK) {
+		json_add_str(ext, "software_digest", sum->software_digest);
+		json_add_num(ext, "software_count", (double)sum->packages);
+	}
 	if (f->osrel.n)
 		add_kvlist(ext, "os_release", &f->osrel);
 	if (f->release_files.n)
@@ -209,6 +235,8 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 	enum fc_rc rc;
 
 	ctx->arr = json_add_arr(content, "softwares");
+	sha256_init(&ctx->digest);
+	sha256_update(&ctx->digest, REPORT_DIGEST_TAG, strlen(REPORT_DIGEST_TAG));
 	rc = os_each_package(root, add_pkg, ctx, &found, sum->software_err);
 	if (rc == FC_ELIMIT && !sum->software_err[0])
 		snprintf(sum->software_err, sizeof(sum->software_err), "more than %d packages",
@@ -226,10 +254,31 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 		ctx->count = 0;
 	}
 	sum->packages = ctx->count;
+	if (sum->software == SECTION_OK) {
+		unsigned char bin[SHA256_LEN];
+
+		sha256_final(&ctx->digest, bin);
+		hex_encode(bin, sizeof(bin), sum->software_digest);
+	}
+}
+
+/* The short form of a full report's document: without content.softwares,
+ * with content.fleetcensus.software_unchanged (docs/protocol.md). */
+static char *print_short(cJSON *doc)
+{
+	cJSON *content = cJSON_GetObjectItemCaseSensitive(doc, "content");
+	cJSON *ext = cJSON_GetObjectItemCaseSensitive(content, "fleetcensus");
+
+	cJSON_DeleteItemFromObjectCaseSensitive(content, "softwares");
+	if (!cJSON_AddTrueToObject(ext, "software_unchanged")) {
+		LOG_ERR("out of memory building JSON");
+		abort();
+	}
+	return cJSON_PrintUnformatted(doc);
 }
 
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
-                        struct report_summary *sum)
+                        char **short_json, struct report_summary *sum)
 {
 	struct os_facts f;
 	struct hw_facts h;
@@ -248,6 +297,7 @@ enum fc_rc report_build(const char *root, const struct report_ids *ids, char **j
 	sum->os = f.status;
 	sum->hardware = h.status;
 	snprintf(deviceid, sizeof(deviceid), "%s-%s", f.hostname, ids->since);
+	snprintf(sum->hostname, sizeof(sum->hostname), "%s", f.hostname ? f.hostname : "");
 	json_add_str(doc, "deviceid", deviceid);
 	json_add_str(doc, "itemtype", "Computer");
 	json_add_str(doc, "action", "inventory");
@@ -259,11 +309,19 @@ enum fc_rc report_build(const char *root, const struct report_ids *ids, char **j
 	add_hardware(content, &f, &h);
 	add_extension(content, ids, &f, &h, sum);
 	*json = cJSON_PrintUnformatted(doc);
+	if (short_json)
+		*short_json = sum->software == SECTION_OK && *json ? print_short(doc) : NULL;
 	cJSON_Delete(doc);
 	os_facts_release(&f);
 	hw_facts_release(&h);
-	if (!*json) {
+	if (!*json || (short_json && sum->software == SECTION_OK && !*short_json)) {
 		LOG_ERR("out of memory printing JSON");
+		free(*json);
+		*json = NULL;
+		if (short_json) {
+			free(*short_json);
+			*short_json = NULL;
+		}
 		return FC_ENOMEM;
 	}
 	return FC_OK;

@@ -20,14 +20,25 @@ struct report_summary {
 	enum section_status os, software, hardware;
 	long packages;
 	char software_err[FC_ERRLEN];
+	char software_digest[65]; /* hex SHA-256 of the list when software is ok, else "" */
+	char hostname[64]; /* the report's host name, cut short; "" when unknown */
 };
+
+/* The software list's digest starts with this tag (docs/protocol.md,
+ * "Unchanged software lists"). */
+#define REPORT_DIGEST_TAG "fleetcensus software list 1\n"
 
 /* Collects OS, packages and hardware below root (NULL = this system) and
  * returns the report as compact JSON text in *json (heap; the caller frees
- * it with free()). Sections that fail are marked so in the report; only an
- * internal error makes this return non-OK. */
+ * it with free()). Every report whose software section is ok carries
+ * content.fleetcensus.software_digest and software_count (also in sum).
+ * When short_json is not NULL it receives the short form of the same report
+ * (no content.softwares, software_unchanged: true) if the software section
+ * is ok, else NULL; the caller frees it. Sections that fail are marked so in
+ * the report; only an internal error makes this return non-OK (both outputs
+ * NULL). */
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
-                        struct report_summary *sum);
+                        char **short_json, struct report_summary *sum);
 
 /* Hashes a raw machine-id (32 hex digits) with fleetcensus' application key,
  * as systemd's sd_id128_get_machine_app_specific() does; writes 32 hex

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "os.h"
 
 #ifndef FC_VERSION
 #define FC_VERSION "unknown"
@@ -249,8 +250,12 @@ static void send_parse_error(const struct buf *answer, struct send_result *res)
 	cJSON *root = cJSON_ParseWithLength(buf_cstr(answer), answer->len);
 	const cJSON *error =
 	    cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "error") : NULL;
+	const cJSON *resend =
+	    cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "resend") : NULL;
 	const char *text = buf_cstr(answer);
 
+	res->resend_full = res->http_status == 409 && cJSON_IsString(resend) &&
+	                   !strcmp(resend->valuestring, "full");
 	if (cJSON_IsString(error))
 		text = error->valuestring;
 	else if (root)
@@ -333,6 +338,7 @@ enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
 	res->http_status = 0;
 	res->retry_after = -1;
 	res->next_report_seconds = -1;
+	res->resend_full = false;
 	res->message[0] = '\0';
 	buf_init(&ctx.url, SEND_URL_MAX);
 	buf_init(&ctx.answer, SEND_ANSWER_MAX);
@@ -365,4 +371,47 @@ out:
 	buf_release(&ctx.url);
 	buf_release(&ctx.answer);
 	return rc;
+}
+
+/* Sleeps ms milliseconds. */
+static void send_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+long send_backoff_ms(long retry_after, unsigned int random)
+{
+	long ms = retry_after * 1000;
+
+	ms += (long)(random % (unsigned int)(ms / 2 + 1));
+	return ms < 1000 ? 1000 : ms;
+}
+
+enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t gzlen,
+                               struct send_result *res)
+{
+	unsigned int r;
+	enum fc_rc rc;
+	long ms;
+	int tries = 0;
+
+	for (;;) {
+		rc = send_report(o, gz, gzlen, res);
+		if (rc != FC_EHTTP || (res->http_status != 429 && res->http_status != 503) ||
+		    res->retry_after < 0 || res->retry_after > SEND_RETRY_AFTER_MAX ||
+		    tries >= SEND_BACKOFF_TRIES)
+			return rc;
+		tries++;
+		if (os_random(&r, sizeof(r)) != FC_OK)
+			r = 0;
+		ms = send_backoff_ms(res->retry_after, r);
+		LOG_INFO("the collector is busy (HTTP %ld, Retry-After %ld); sending again in "
+		         "%ld.%03ld s (%d of %d)",
+		         res->http_status, res->retry_after, ms / 1000, ms % 1000, tries,
+		         SEND_BACKOFF_TRIES);
+		send_sleep_ms(ms);
+	}
 }

@@ -15,6 +15,8 @@
 #define SEND_PATH "/api/v1/inventory"
 #define SEND_ANSWER_MAX (64 * 1024) /* bytes of the server's answer kept */
 #define SEND_DEFAULT_TIMEOUT 60L /* seconds, used when timeout <= 0 */
+#define SEND_RETRY_AFTER_MAX 600L /* longest Retry-After waited for in one run, seconds */
+#define SEND_BACKOFF_TRIES 3 /* sends again after 429/503 with Retry-After, per run */
 
 struct send_opts {
 	const char *server; /* base URL, e.g. "https://collector:8443"; SEND_PATH is appended */
@@ -28,6 +30,7 @@ struct send_result {
 	long http_status; /* 0 when no HTTP answer */
 	long retry_after; /* seconds from Retry-After, -1 if none */
 	long next_report_seconds; /* from a 2xx JSON answer, -1 if absent */
+	bool resend_full; /* a 409 whose JSON answer says "resend":"full" */
 	char message[FC_ERRLEN]; /* one line: what happened */
 };
 
@@ -41,14 +44,27 @@ struct send_result {
  * At most SEND_ANSWER_MAX bytes of the answer are read.
  *
  * Returns FC_OK for 2xx; FC_EREFUSED for 3xx and 4xx other than 408 and 429
- * (do not send this report again); FC_EHTTP for 5xx, 408, 429 and other
- * answers (try again later, after res->retry_after when set); FC_ENET when
- * no complete answer came (connection, TLS, timeout); FC_ECONFIG for a bad
- * server URL (or a scheme other than http/https), token or CA file;
- * FC_ENOMEM when libcurl could not allocate.
- * res is filled on every path. Nothing is logged above DEBUG: the caller
- * reports res->message once. The token never appears in res or the log. */
+ * (do not send this report again; for a 409 whose JSON answer holds
+ * "resend":"full", res->resend_full is set: send the full report instead); FC_EHTTP for 5xx, 408,
+ * 429 and other answers (try again later, after res->retry_after when set); FC_ENET when no
+ * complete answer came (connection, TLS, timeout); FC_ECONFIG for a bad server URL (or a scheme
+ * other than http/https), token or CA file; FC_ENOMEM when libcurl could not allocate. res is
+ * filled on every path. Nothing is logged above DEBUG: the caller reports res->message once. The
+ * token never appears in res or the log. */
 enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
                        struct send_result *res);
+
+/* How long to wait after a Retry-After of retry_after seconds, in
+ * milliseconds: retry_after plus a jitter of random modulo half of it (so
+ * uniform in [0, retry_after / 2] for a uniform random), at least 1000. */
+long send_backoff_ms(long retry_after, unsigned int random);
+
+/* send_report, and while the answer is 429 or 503 with a Retry-After of at
+ * most SEND_RETRY_AFTER_MAX seconds, waits send_backoff_ms of it and sends
+ * again, at most SEND_BACKOFF_TRIES times (docs/protocol.md,
+ * "Back-pressure"). Returns what the last send_report returned; each wait
+ * is logged at INFO. */
+enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t gzlen,
+                               struct send_result *res);
 
 #endif

@@ -45,22 +45,21 @@ static bool is_uuid(const char *s)
 	return s[STATE_ID_LEN] == '\0' || s[STATE_ID_LEN] == '\n';
 }
 
-static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char *err)
+/* Writes len bytes of text and a newline to path atomically: a temporary
+ * file next to it, fsynced, renamed over it. */
+static enum fc_rc write_file_atomic(const char *path, const char *text, size_t len, char *err)
 {
 	char tmp[4200];
+	enum fc_rc rc = FC_OK;
 	int fd;
-	enum fc_rc rc = state_new_uuid(id);
 
-	if (rc)
-		return rc;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp, strerror(errno));
 		return FC_EIO;
 	}
-	if (write(fd, id, STATE_ID_LEN) != STATE_ID_LEN || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0) {
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
@@ -75,6 +74,15 @@ static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char
 	if (rc)
 		unlink(tmp);
 	return rc;
+}
+
+static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char *err)
+{
+	enum fc_rc rc = state_new_uuid(id);
+
+	if (rc)
+		return rc;
+	return write_file_atomic(path, id, STATE_ID_LEN, err);
 }
 
 enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time_t *created,
@@ -108,5 +116,65 @@ enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time
 		return rc;
 out_stat:
 	*created = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+	return FC_OK;
+}
+
+/* Writes "<state_dir>/software.digest" into path (cap bytes). */
+static enum fc_rc digest_path(const char *state_dir, char *path, size_t cap)
+{
+	int n = snprintf(path, cap, "%s/software.digest", state_dir);
+
+	return n < 0 || (size_t)n >= cap ? FC_ELIMIT : FC_OK;
+}
+
+enum fc_rc state_read_digest(const char *state_dir, char out[STATE_DIGEST_LEN + 1])
+{
+	char path[4096], text[STATE_DIGEST_LEN + 2];
+	ssize_t n = -1;
+	int fd, i;
+
+	out[0] = '\0';
+	if (digest_path(state_dir, path, sizeof(path)) != FC_OK)
+		return FC_ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text));
+		close(fd);
+	}
+	if (n != STATE_DIGEST_LEN + 1 || text[STATE_DIGEST_LEN] != '\n')
+		return FC_ENOENT;
+	for (i = 0; i < STATE_DIGEST_LEN; i++) {
+		if (!isdigit((unsigned char)text[i]) && (text[i] < 'a' || text[i] > 'f'))
+			return FC_ENOENT;
+	}
+	memcpy(out, text, STATE_DIGEST_LEN);
+	out[STATE_DIGEST_LEN] = '\0';
+	return FC_OK;
+}
+
+enum fc_rc state_write_digest(const char *state_dir, const char *digest, char *err)
+{
+	char path[4096];
+
+	if (strlen(digest) != STATE_DIGEST_LEN ||
+	    digest_path(state_dir, path, sizeof(path)) != FC_OK) {
+		snprintf(err, FC_ERRLEN, "bad digest or state directory path too long");
+		return FC_EIO;
+	}
+	return write_file_atomic(path, digest, STATE_DIGEST_LEN, err);
+}
+
+enum fc_rc state_forget_digest(const char *state_dir, char *err)
+{
+	char path[4096];
+
+	if (digest_path(state_dir, path, sizeof(path)) != FC_OK) {
+		snprintf(err, FC_ERRLEN, "state directory path too long");
+		return FC_EIO;
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		snprintf(err, FC_ERRLEN, "cannot remove '%s': %s", path, strerror(errno));
+		return FC_EIO;
+	}
 	return FC_OK;
 }

@@ -13,7 +13,14 @@
 #   e400   400 {"status":"error","error":"softwares[3].name: missing"}
 #   e401   401 {"status":"error","error":"invalid token"}
 #   e500   500 {"status":"error","error":"internal error"}
-#   e429   429 with Retry-After: 120
+#   e429   429 with Retry-After: 1 (short, so that tests of the agent's
+#          back-pressure waits stay fast)
+#   e503   503 with Retry-After: 1
+#   busy1  the first POST gets 503 with Retry-After: 1, later ones 200
+#   short409  409 {"error":...,"resend":"full"} to a short report
+#          (content.fleetcensus.software_unchanged true), 200 to others
+#   byhost by content.hardware.name of the report: a name starting with
+#          "refuse" gets 400, "fail" 500, anything else 200
 #   hang   reads the request, never answers
 #   close  reads the request, closes the connection without answering
 #   r302   302 to another host (a client must not follow it with the token)
@@ -29,6 +36,7 @@ import signal
 import ssl
 import sys
 import threading
+import time
 import zlib
 
 MODES = {
@@ -38,8 +46,13 @@ MODES = {
              {"WWW-Authenticate": "Bearer"}),
     "e500": (500, {"status": "error", "error": "internal error"}, {}),
     "e429": (429, {"status": "error", "error": "too many requests"},
-             {"Retry-After": "120"}),
+             {"Retry-After": "1"}),
+    "e503": (503, {"status": "error", "error": "busy"}, {"Retry-After": "1"}),
 }
+E409 = (409, {"status": "error", "resend": "full",
+              "error": "software list is not the one stored for this machine: "
+                       "send the full report"}, {})
+OTHER_MODES = ["hang", "close", "r302", "big", "busy1", "short409", "byhost"]
 BODY_MAX = 256 << 20
 
 
@@ -72,12 +85,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise ValueError("bad Content-Length")
         return self.rfile.read(n)
 
+    def choose(self, n, doc):
+        """The answer (status, doc, headers) for request number n."""
+        mode = self.server.mode
+        ext = ((doc or {}).get("content") or {}).get("fleetcensus") or {}
+        host = str(((doc or {}).get("content") or {}).get("hardware", {}).get("name", ""))
+        if mode == "busy1":
+            return MODES["e503"] if n == 1 else MODES["ok"]
+        if mode == "short409":
+            return E409 if ext.get("software_unchanged") is True else MODES["ok"]
+        if mode == "byhost":
+            if host.startswith("refuse"):
+                return MODES["e400"]
+            if host.startswith("fail"):
+                return MODES["e500"]
+            return MODES["ok"]
+        return MODES.get(mode)
+
     def record(self, body):
         decoded, error = decode(body, self.headers.get("Content-Encoding"))
+        try:
+            doc = json.loads(decoded) if decoded is not None else None
+            if not isinstance(doc, dict):
+                doc = None
+        except ValueError:
+            doc = None
+        ext = ((doc or {}).get("content") or {}).get("fleetcensus") or {}
         with self.server.lock:
             self.server.count += 1
             n = self.server.count
+            answer = self.choose(n, doc)
             entry = {
+                "time": time.time(),
+                "status": answer[0] if answer else None,
+                "kind": None if doc is None else
+                ("short" if ext.get("software_unchanged") is True else "full"),
+                "host": ((doc or {}).get("content") or {}).get("hardware", {}).get("name"),
+                "report_id": ext.get("report_id"),
                 "n": n,
                 "method": self.command,
                 "path": self.path,
@@ -94,6 +138,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     f.write(decoded)
             with open(self.server.log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry, sort_keys=True) + "\n")
+        return answer
 
     def answer(self, status, doc, headers):
         data = (json.dumps(doc) + "\n").encode()
@@ -111,7 +156,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             self.answer(411, {"status": "error", "error": "bad Content-Length"}, {})
             return
-        self.record(body)
+        chosen = self.record(body)
         mode = self.server.mode
         if mode == "hang":
             while not self.server.stopping.wait(3600):
@@ -127,7 +172,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "big":
             self.answer(200, {"status": "ok", "pad": "x" * (1 << 20)}, {})
             return
-        status, doc, headers = MODES[mode]
+        status, doc, headers = chosen
         self.answer(status, doc, headers)
 
     def do_GET(self):
@@ -173,7 +218,7 @@ class Server(http.server.ThreadingHTTPServer):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--port-file", required=True)
-    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + ["hang", "close", "r302", "big"]))
+    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + OTHER_MODES))
     ap.add_argument("--log", required=True)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")

@@ -236,11 +236,36 @@ test_expect_success '500: not delivered (75) and spooled; the next run delivers 
 	httpd_stop later
 '
 
-test_expect_success '429 with Retry-After: not delivered (75), spooled' '
+test_expect_success '429 with Retry-After: 1: sent again 3 times after waiting, then 75, spooled' '
 	httpd_start e429 e429 &&
-	expect_status 75 send st-429 "$URL" 2>err &&
+	expect_status 75 send st-429 "$URL" -v 2>err &&
+	test "$(req_count e429)" = 4 &&
 	spooled st-429 &&
+	test "$(grep -c "sending again in" err)" = 3 &&
+	$PY -c "import json, sys
+t = [json.loads(l)[\"time\"] for l in open(sys.argv[1])]
+gaps = [b - a for a, b in zip(t, t[1:])]
+print(gaps)
+# Retry-After 1 plus a jitter of at most 0.5 s, and never less than 1 s
+sys.exit(0 if all(0.95 <= g <= 3 for g in gaps) else 1)" e429/log &&
 	httpd_stop e429
+'
+
+test_expect_success '503 with Retry-After once, then 200: delivered (0) in the same run' '
+	httpd_start busy1 busy1 &&
+	send st-busy "$URL" &&
+	test "$(req_count busy1)" = 2 &&
+	test "$(req_field busy1 1 status)" = 503 &&
+	test "$(req_field busy1 2 status)" = 200 &&
+	! spooled st-busy &&
+	httpd_stop busy1
+'
+
+test_expect_success '500 (no Retry-After): not sent again in the same run' '
+	httpd_start e500b e500 &&
+	expect_status 75 send st-500b "$URL" &&
+	test "$(req_count e500b)" = 1 &&
+	httpd_stop e500b
 '
 
 test_expect_success 'a server that never answers: 75 after --timeout 2, within 5s' '

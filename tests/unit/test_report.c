@@ -4,10 +4,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cJSON.h>
 
 #include "report.h"
 #include "state.h"
+
+#define ROOT "tests/fixtures/roots/debian12"
 
 /* The expected value was printed by systemd's own tool on the build machine:
  * with /etc/machine-id = 3d1219c7c4c5404aaa1f6d2a48adfda4,
@@ -42,11 +47,92 @@ static void test_uuid_format(void **state)
 	assert_string_not_equal(id, id2);
 }
 
+/* The expected digest was computed without the agent, from dpkg-query's own
+ * fields for the fixture root, in the status file's order:
+ *   dpkg-query --admindir=tests/fixtures/roots/debian12/var/lib/dpkg -W \
+ *     -f '${db:Status-Status}\t${Package}\t${Version}\t${Architecture}\t${Maintainer}\n'
+ * keeping the "installed" rows, then in python3:
+ *   h = hashlib.sha256(b"fleetcensus software list 1\n")
+ *   for each of base-files, libc6:amd64, libc6:i386, tzdata, perl-base,
+ *   openssh-server: h.update(f.encode() + b"\0") for f in name, version,
+ *   arch, maintainer, "deb"; h.hexdigest(). */
+#define ROOT_DIGEST "2e73c706d9143774ebc2be00a255f29afd7c8bf8de33d98aefac7118f9054369"
+
+static const cJSON *path2(const cJSON *doc, const char *a, const char *b)
+{
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, a), b);
+}
+
+static void test_software_digest(void **state)
+{
+	struct report_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
+	                         "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
+	struct report_summary sum;
+	char *json = NULL, *short_json = NULL;
+	cJSON *full, *brief;
+	const cJSON *ext, *sext;
+
+	(void)state;
+	assert_int_equal(report_build(ROOT, &ids, &json, &short_json, &sum), FC_OK);
+	assert_string_equal(sum.software_digest, ROOT_DIGEST);
+	assert_int_equal(sum.packages, 6);
+	full = cJSON_Parse(json);
+	brief = cJSON_Parse(short_json);
+	assert_non_null(full);
+	assert_non_null(brief);
+	ext = path2(cJSON_GetObjectItemCaseSensitive(full, "content"), "fleetcensus",
+	            "software_digest");
+	assert_true(cJSON_IsString(ext));
+	assert_string_equal(ext->valuestring, ROOT_DIGEST);
+	assert_int_equal(cJSON_GetArraySize(path2(full, "content", "softwares")), 6);
+	assert_null(cJSON_GetObjectItemCaseSensitive(path2(full, "content", "fleetcensus"),
+	                                             "software_unchanged"));
+	/* the short form: the same document without the list */
+	assert_null(path2(brief, "content", "softwares"));
+	sext = path2(brief, "content", "fleetcensus");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sext, "software_unchanged")));
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(sext, "software_digest")->valuestring,
+	                    ROOT_DIGEST);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(sext, "software_count")->valueint, 6);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(sext, "report_id")->valuestring,
+	                    ids.report_id);
+	assert_string_equal(sum.hostname, "ws-0042");
+	cJSON_Delete(full);
+	cJSON_Delete(brief);
+	free(json);
+	free(short_json);
+}
+
+/* No list, no digest, no short form. */
+static void test_no_software_no_digest(void **state)
+{
+	struct report_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
+	                         "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
+	struct report_summary sum;
+	char *json = NULL, *short_json = (char *)"x";
+	cJSON *doc;
+
+	(void)state;
+	assert_int_equal(
+	    report_build("tests/fixtures/roots/centos6-legacy", &ids, &json, &short_json, &sum),
+	    FC_OK);
+	assert_int_equal(sum.software, SECTION_SKIPPED);
+	assert_string_equal(sum.software_digest, "");
+	assert_null(short_json);
+	doc = cJSON_Parse(json);
+	assert_null(cJSON_GetObjectItemCaseSensitive(path2(doc, "content", "fleetcensus"),
+	                                             "software_digest"));
+	cJSON_Delete(doc);
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_machine_id_matches_systemd),
 	    cmocka_unit_test(test_uuid_format),
+	    cmocka_unit_test(test_software_digest),
+	    cmocka_unit_test(test_no_software_no_digest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,7 +312,84 @@ static void test_e429_retry_after(void **state)
 	server_start(f, "e429", false);
 	assert_int_equal(send_to(f, f->url, NULL, 10), FC_EHTTP);
 	assert_int_equal(f->res.http_status, 429);
-	assert_int_equal(f->res.retry_after, 120);
+	assert_int_equal(f->res.retry_after, 1);
+	assert_false(f->res.resend_full);
+}
+
+/* 503 with Retry-After once, then 200: send_report_backoff waits at least a
+ * second and sends again. */
+static void test_backoff_then_ok(void **state)
+{
+	struct fixture *f = *state;
+	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct timespec t0, t1;
+
+	server_start(f, "busy1", false);
+	o.server = f->url;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(count_requests(f), 2);
+	assert_true(t1.tv_sec - t0.tv_sec >= 1);
+}
+
+/* Always 429 with Retry-After: 1: one send and SEND_BACKOFF_TRIES more. */
+static void test_backoff_gives_up(void **state)
+{
+	struct fixture *f = *state;
+	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+
+	server_start(f, "e429", false);
+	o.server = f->url;
+	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_EHTTP);
+	assert_int_equal(count_requests(f), 1 + SEND_BACKOFF_TRIES);
+	assert_int_equal(f->res.http_status, 429);
+}
+
+/* No waiting without Retry-After (500), or after a refusal. */
+static void test_backoff_only_with_retry_after(void **state)
+{
+	struct fixture *f = *state;
+	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+
+	server_start(f, "e500", false);
+	o.server = f->url;
+	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_EHTTP);
+	assert_int_equal(count_requests(f), 1);
+}
+
+/* The wait: Retry-After plus up to half of it, at least a second. */
+static void test_backoff_ms(void **state)
+{
+	(void)state;
+	assert_int_equal(send_backoff_ms(0, 12345), 1000);
+	assert_int_equal(send_backoff_ms(1, 0), 1000);
+	assert_int_equal(send_backoff_ms(1, 500), 1500);
+	assert_int_equal(send_backoff_ms(1, 501), 1000);
+	assert_int_equal(send_backoff_ms(10, 5000), 15000);
+	assert_int_equal(send_backoff_ms(10, 4999), 14999);
+	assert_int_equal(send_backoff_ms(600, 0xffffffffu), 600000 + 0xffffffffu % 300001);
+}
+
+/* 409 with "resend":"full" to a short report: refused, resend_full set. */
+static void test_409_resend_full(void **state)
+{
+	struct fixture *f = *state;
+	const char *short_report = "{\"deviceid\":\"x\",\"content\":{\"fleetcensus\":"
+	                           "{\"software_unchanged\":true}}}";
+	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct buf gz;
+
+	server_start(f, "short409", false);
+	o.server = f->url;
+	buf_init(&gz, 1 << 20);
+	assert_int_equal(gzip_compress(short_report, strlen(short_report), &gz), FC_OK);
+	assert_int_equal(send_report(&o, gz.ptr, gz.len, &f->res), FC_EREFUSED);
+	assert_int_equal(f->res.http_status, 409);
+	assert_true(f->res.resend_full);
+	assert_int_equal(send_report(&o, f->gz.ptr, f->gz.len, &f->res), FC_OK);
+	assert_false(f->res.resend_full);
+	buf_release(&gz);
 }
 
 static void test_hang_times_out(void **state)
@@ -472,6 +549,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_e401_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_e500_retry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_e429_retry_after, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backoff_then_ok, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backoff_gives_up, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_backoff_only_with_retry_after, setup, teardown),
+	    cmocka_unit_test(test_backoff_ms),
+	    cmocka_unit_test_setup_teardown(test_409_resend_full, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hang_times_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_close_without_answer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_connection_refused, setup, teardown),
