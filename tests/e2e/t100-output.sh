@@ -5,6 +5,10 @@
 ROOT=$FIXTURES/roots/debian12
 X=.content.fleetcensus
 
+validate_or_parse() {
+	if have_shared; then validate_report "$1"; else jq -e . "$1" >/dev/null; fi
+}
+
 test_expect_success 'report of the debian12 fixture root' '
 	agent --root "$ROOT" --state-dir st --output r.json &&
 	test "$(jqr .itemtype r.json)" = Computer &&
@@ -103,6 +107,39 @@ test_expect_success 'legacy release files reported verbatim when there is no os-
 	test "$(jqr "$X.errors.software" c6.json)" = "no package database found (dpkg, rpm, apk, pacman)" &&
 	test "$(jqr ".content | has(\"softwares\")" c6.json)" = false &&
 	test "$(jqr .content.operatingsystem.full_name c6.json)" = "CentOS release 6.10 (Final)"
+'
+
+test_expect_success '--output DIR/: a new uniquely named file per run, never overwritten' '
+	mkdir usb &&
+	agent --root "$ROOT" --state-dir st --output usb/ &&
+	agent --root "$ROOT" --state-dir st --output usb &&
+	ls usb >names &&
+	test "$(wc -l <names)" = 2 &&
+	! grep -v "^fleetcensus-ws-0042-[0-9]\{8\}T[0-9]\{6\}Z-[0-9a-f]\{8\}\.json$" names &&
+	for f in usb/*; do
+		validate_or_parse "$f" &&
+		rid=$(jqr $X.report_id "$f") &&
+		case $f in *-$(echo "$rid" | cut -c1-8).json) ;; *) exit 1 ;; esac &&
+		test "$(jqr ".content.softwares | length" "$f")" = 6 || exit 1
+	done &&
+	test "$(ls -a usb | grep -c "^\.fleetcensus")" = 0
+'
+
+test_expect_success '--output DIR/ that does not exist: 73, nothing made' '
+	expect_status 73 agent --root "$ROOT" --state-dir st --output nodir/ 2>err &&
+	grep -q "nodir" err &&
+	! test -e nodir
+'
+
+test_expect_success '--output DIR/ that cannot be written: 73, nothing left in it' '
+	mkdir usb2 &&
+	chmod 0555 usb2 &&
+	if touch usb2/probe 2>/dev/null; then
+		rm -f usb2/probe; chmod 0755 usb2; skip_test "running as root: the directory stays writable"
+	fi
+	expect_status 73 agent --root "$ROOT" --state-dir st --output usb2/ 2>err &&
+	chmod 0755 usb2 &&
+	test -z "$(ls -A usb2)"
 '
 
 test_expect_success 'this machine: a smoke run validates' '
