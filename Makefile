@@ -27,6 +27,9 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP \
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DFC_VERSION='"$(VERSION)"' \
 	-Iinclude -Icommon -Iagent -Icollector $(CPPFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# The agent loads libcurl with dlopen only when it sends (agent/send.c), so
+# that a run writing a file does not map its dependency tree.
+AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcjson zlib sqlite3 2>/dev/null) -ldl
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
@@ -79,7 +82,7 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 	ar rcs $@ $^
 
 $(AGENT): $(BUILD)/obj/agent/main.o $(LIBAGENT) $(LIBCOMMON)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
 $(COLLECTOR): $(BUILD)/obj/collector/main.o $(LIBCOLLECTOR) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread

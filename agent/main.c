@@ -11,8 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "buf.h"
 #include "config.h"
 #include "exitcode.h"
@@ -562,7 +560,7 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 int main(int argc, char **argv)
 {
 	struct agent_opts cli, o;
-	char *relay = NULL;
+	char *relay = NULL, err[FC_ERRLEN];
 	int code;
 
 	log_set_prog("fleetcensus-agent");
@@ -586,13 +584,13 @@ int main(int argc, char **argv)
 			code = load_token(&o);
 		}
 	}
-	if (code == 0 && !o.output && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		LOG_ERR("cannot initialise libcurl");
+	if (code == 0 && !o.output && send_global_init(err) != FC_OK) {
+		LOG_ERR("%s", err);
 		code = EXIT_SOFTWARE;
 	} else if (code == 0) {
 		code = run(&o, relay); /* libcurl is initialised only when sending */
 		if (!o.output)
-			curl_global_cleanup();
+			send_global_cleanup();
 	}
 	agent_opts_release(&cli);
 	agent_opts_release(&o);

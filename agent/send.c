@@ -1,4 +1,10 @@
-/* send.c - deliver a gzip report to the collector over HTTP(S) (libcurl). */
+/* send.c - deliver a gzip report to the collector over HTTP(S) (libcurl).
+ *
+ * libcurl is loaded with dlopen when the first report is sent
+ * (send_global_init), not linked: its dependency tree (TLS, Kerberos, LDAP,
+ * SSH, HTTP/2, ...) costs several MiB of memory and start-up time in every
+ * run that writes a file and sends nothing. Build with -DFC_CURL_LINKED=1
+ * (and -lcurl) to link it instead, e.g. for a static binary. */
 #include "send.h"
 
 #include <assert.h>
@@ -15,6 +21,9 @@
 
 #include <cJSON.h>
 #include <curl/curl.h>
+#ifndef FC_CURL_LINKED
+#include <dlfcn.h>
+#endif
 
 #include "buf.h"
 #include "log.h"
@@ -27,11 +36,31 @@
 #define SEND_URL_MAX 4096
 #define SEND_AUTH_HEADER "Authorization:"
 
+#define SEND_CURL_SONAME "libcurl.so.4"
+
+/* The libcurl functions used, resolved once by send_global_init. This and
+ * libcurl's own global state are the module's only globals. */
+static struct {
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode c);
+	CURLHcode (*easy_header)(CURL *easy, const char *name, size_t index, unsigned int origin,
+	                         int request, struct curl_header **hout);
+	time_t (*getdate)(const char *p, const time_t *unused);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *data);
+	void (*slist_free_all)(struct curl_slist *list);
+} cu;
+
 /* Sets one option unless an earlier one failed; c collects the first error. */
 #define SEND_SETOPT(c, h, opt, val)                                                                \
 	do {                                                                                       \
 		if ((c) == CURLE_OK)                                                               \
-			(c) = curl_easy_setopt((h), (opt), (val));                                 \
+			(c) = cu.easy_setopt((h), (opt), (val));                                   \
 	} while (0)
 
 struct send_ctx {
@@ -150,7 +179,7 @@ static enum fc_rc send_add_headers(struct send_ctx *ctx, const char *token)
 	size_t i;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-		l = curl_slist_append(ctx->headers, fixed[i]);
+		l = cu.slist_append(ctx->headers, fixed[i]);
 		if (!l)
 			return FC_ENOMEM;
 		ctx->headers = l;
@@ -158,7 +187,7 @@ static enum fc_rc send_add_headers(struct send_ctx *ctx, const char *token)
 	buf_init(&auth, 64 * 1024);
 	if (buf_printf(&auth, SEND_AUTH_HEADER " Bearer %s", token))
 		return FC_ECONFIG;
-	l = curl_slist_append(ctx->headers, auth.ptr);
+	l = cu.slist_append(ctx->headers, auth.ptr);
 	buf_release(&auth);
 	if (!l)
 		return FC_ENOMEM;
@@ -208,7 +237,7 @@ static long send_retry_after(CURL *curl)
 	char *end;
 	time_t when;
 
-	if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+	if (cu.easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
 		return -1;
 	if (isdigit((unsigned char)h->value[0])) {
 		errno = 0;
@@ -217,7 +246,7 @@ static long send_retry_after(CURL *curl)
 			return -1;
 		return secs;
 	}
-	when = curl_getdate(h->value, NULL);
+	when = cu.getdate(h->value, NULL);
 	if (when == -1)
 		return -1;
 	return when > time(NULL) ? (long)(when - time(NULL)) : 0;
@@ -277,7 +306,7 @@ static enum fc_rc send_classify(struct send_ctx *ctx, struct send_result *res)
 		return FC_OK;
 	}
 	if (s >= 300 && s <= 399) {
-		if (curl_easy_getinfo(ctx->curl, CURLINFO_REDIRECT_URL, &location) != CURLE_OK)
+		if (cu.easy_getinfo(ctx->curl, CURLINFO_REDIRECT_URL, &location) != CURLE_OK)
 			location = NULL;
 		send_message(res, "server answered HTTP %ld redirecting to '%.150s' (not followed)",
 		             s, location ? location : "?");
@@ -305,9 +334,9 @@ static enum fc_rc send_curl_rc(CURLcode c)
 /* Runs the transfer and translates its outcome. */
 static enum fc_rc send_perform(struct send_ctx *ctx, struct send_result *res)
 {
-	CURLcode c = curl_easy_perform(ctx->curl);
+	CURLcode c = cu.easy_perform(ctx->curl);
 
-	if (curl_easy_getinfo(ctx->curl, CURLINFO_RESPONSE_CODE, &res->http_status) != CURLE_OK)
+	if (cu.easy_getinfo(ctx->curl, CURLINFO_RESPONSE_CODE, &res->http_status) != CURLE_OK)
 		res->http_status = 0;
 	if (c == CURLE_WRITE_ERROR && ctx->answer_too_big && res->http_status != 0) {
 		LOG_DEBUG("the answer from '%s' is larger than %d bytes; ignored", ctx->url.ptr,
@@ -316,12 +345,11 @@ static enum fc_rc send_perform(struct send_ctx *ctx, struct send_result *res)
 		c = CURLE_OK;
 	}
 	if (c != CURLE_OK) {
-		LOG_DEBUG("POST '%s': %s: %s", ctx->url.ptr, curl_easy_strerror(c), ctx->errbuf);
-		if (!ctx->errbuf[0] || strstr(ctx->errbuf, curl_easy_strerror(c)))
-			send_message(res, "%s",
-			             ctx->errbuf[0] ? ctx->errbuf : curl_easy_strerror(c));
+		LOG_DEBUG("POST '%s': %s: %s", ctx->url.ptr, cu.easy_strerror(c), ctx->errbuf);
+		if (!ctx->errbuf[0] || strstr(ctx->errbuf, cu.easy_strerror(c)))
+			send_message(res, "%s", ctx->errbuf[0] ? ctx->errbuf : cu.easy_strerror(c));
 		else
-			send_message(res, "%s: %s", curl_easy_strerror(c), ctx->errbuf);
+			send_message(res, "%s: %s", cu.easy_strerror(c), ctx->errbuf);
 		return send_curl_rc(c);
 	}
 	return send_classify(ctx, res);
@@ -335,6 +363,7 @@ enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
 	CURLcode c;
 
 	assert(o && o->server && (gz || gzlen == 0) && res);
+	assert(cu.easy_init); /* send_global_init first */
 	res->http_status = 0;
 	res->retry_after = -1;
 	res->next_report_seconds = -1;
@@ -352,7 +381,7 @@ enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
 		rc = FC_ECONFIG;
 		goto out;
 	}
-	ctx.curl = curl_easy_init();
+	ctx.curl = cu.easy_init();
 	rc = ctx.curl ? send_add_headers(&ctx, o->token) : FC_ENOMEM;
 	if (rc) {
 		send_message(res, "cannot prepare the request: %s", fc_strerror(rc));
@@ -360,14 +389,14 @@ enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
 	}
 	c = send_setup(&ctx, o, gz, gzlen);
 	if (c != CURLE_OK) {
-		send_message(res, "cannot prepare the request: %s", curl_easy_strerror(c));
+		send_message(res, "cannot prepare the request: %s", cu.easy_strerror(c));
 		rc = c == CURLE_OUT_OF_MEMORY ? FC_ENOMEM : FC_ECONFIG;
 		goto out;
 	}
 	rc = send_perform(&ctx, res);
 out:
-	curl_easy_cleanup(ctx.curl);
-	curl_slist_free_all(ctx.headers);
+	cu.easy_cleanup(ctx.curl);
+	cu.slist_free_all(ctx.headers);
 	buf_release(&ctx.url);
 	buf_release(&ctx.answer);
 	return rc;
@@ -414,4 +443,91 @@ enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t
 		         SEND_BACKOFF_TRIES);
 		send_sleep_ms(ms);
 	}
+}
+
+#ifdef FC_CURL_LINKED
+static enum fc_rc send_load(char *err)
+{
+	(void)err;
+	cu.global_init = curl_global_init;
+	cu.global_cleanup = curl_global_cleanup;
+	cu.easy_init = curl_easy_init;
+	cu.easy_setopt = curl_easy_setopt;
+	cu.easy_perform = curl_easy_perform;
+	cu.easy_getinfo = curl_easy_getinfo;
+	cu.easy_cleanup = curl_easy_cleanup;
+	cu.easy_strerror = curl_easy_strerror;
+	cu.easy_header = curl_easy_header;
+	cu.getdate = curl_getdate;
+	cu.slist_append = curl_slist_append;
+	cu.slist_free_all = curl_slist_free_all;
+	return FC_OK;
+}
+#else
+/* Loads libcurl and resolves every function of cu; the library stays loaded
+ * until the process ends (its TLS libraries register exit handlers). */
+static enum fc_rc send_load(char *err)
+{
+#define SEND_SYM(field, name)                                                                      \
+	{                                                                                          \
+		(void *)&cu.field, sizeof(cu.field), name                                          \
+	}
+	static const struct {
+		void *slot;
+		size_t size;
+		const char *name;
+	} syms[] = {SEND_SYM(global_init, "curl_global_init"),
+	            SEND_SYM(global_cleanup, "curl_global_cleanup"),
+	            SEND_SYM(easy_init, "curl_easy_init"),
+	            SEND_SYM(easy_setopt, "curl_easy_setopt"),
+	            SEND_SYM(easy_perform, "curl_easy_perform"),
+	            SEND_SYM(easy_getinfo, "curl_easy_getinfo"),
+	            SEND_SYM(easy_cleanup, "curl_easy_cleanup"),
+	            SEND_SYM(easy_strerror, "curl_easy_strerror"),
+	            SEND_SYM(easy_header, "curl_easy_header"),
+	            SEND_SYM(getdate, "curl_getdate"),
+	            SEND_SYM(slist_append, "curl_slist_append"),
+	            SEND_SYM(slist_free_all, "curl_slist_free_all")};
+#undef SEND_SYM
+	void *lib = dlopen(SEND_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *sym;
+	size_t i;
+
+	if (!lib) {
+		snprintf(err, FC_ERRLEN, "cannot load %s (install libcurl4): %s", SEND_CURL_SONAME,
+		         dlerror());
+		return FC_ECONFIG;
+	}
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		sym = dlsym(lib, syms[i].name);
+		if (!sym) {
+			snprintf(err, FC_ERRLEN, "%s has no %s: libcurl 7.83 or later is needed",
+			         SEND_CURL_SONAME, syms[i].name);
+			memset(&cu, 0, sizeof(cu));
+			return FC_ECONFIG;
+		}
+		assert(syms[i].size == sizeof(sym));
+		memcpy(syms[i].slot, &sym, sizeof(sym)); /* POSIX: data and code pointers agree */
+	}
+	return FC_OK;
+}
+#endif
+
+enum fc_rc send_global_init(char *err)
+{
+	enum fc_rc rc = FC_OK;
+
+	if (!cu.global_init)
+		rc = send_load(err);
+	if (rc == FC_OK && cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, FC_ERRLEN, "cannot initialise libcurl");
+		rc = FC_ENOMEM;
+	}
+	return rc;
+}
+
+void send_global_cleanup(void)
+{
+	if (cu.global_cleanup)
+		cu.global_cleanup();
 }

@@ -1,9 +1,8 @@
 /* send.h - deliver a gzip report to the collector over HTTP(S) (libcurl).
  *
- * The program calls curl_global_init(CURL_GLOBAL_DEFAULT) once, before its
- * first send_report and before starting any thread, and curl_global_cleanup()
- * at exit; send_report never does (libcurl's global init is not
- * thread-safe). */
+ * The program calls send_global_init() once, before its first send_report
+ * and before starting any thread, and send_global_cleanup() at exit;
+ * send_report never does (libcurl's global init is not thread-safe). */
 #ifndef FC_AGENT_SEND_H
 #define FC_AGENT_SEND_H
 
@@ -33,6 +32,17 @@ struct send_result {
 	bool resend_full; /* a 409 whose JSON answer says "resend":"full" */
 	char message[FC_ERRLEN]; /* one line: what happened */
 };
+
+/* Loads libcurl (dlopen, unless built with FC_CURL_LINKED) and runs its
+ * global initialisation. Returns FC_OK; FC_ECONFIG when libcurl cannot be
+ * loaded or lacks a function (err says which); FC_ENOMEM when its
+ * initialisation fails. Calling it again after FC_OK only initialises
+ * libcurl again (pair each call with send_global_cleanup). */
+enum fc_rc send_global_init(char *err);
+
+/* Undoes send_global_init; libcurl itself stays loaded. Harmless when
+ * send_global_init failed or was never called. */
+void send_global_cleanup(void);
 
 /* POSTs the gzlen bytes at gz (a gzip-compressed JSON report) to
  * o->server + SEND_PATH with Content-Type: application/json,

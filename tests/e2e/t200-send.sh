@@ -305,6 +305,19 @@ test_expect_success 'another run holds the lock: 75 with a message about the loc
 	httpd_stop locked
 '
 
+test_expect_success 'libcurl is loaded when sending, and not by a run that writes a file' '
+	LD_DEBUG=files "$AGENT_BIN" --config /dev/null --root "$ROOT" --state-dir st-ld \
+		--output out.json 2>ld-output &&
+	grep -q "file=libcjson" ld-output &&
+	! grep -q "file=libcurl" ld-output &&
+	httpd_start ld ok &&
+	LD_DEBUG=files "$AGENT_BIN" --config /dev/null --root "$ROOT" --server "$URL" \
+		--token "$TOKEN" --state-dir st-ld 2>ld-send &&
+	grep -q "file=libcurl.so.4" ld-send &&
+	test "$(req_count ld)" = 1 &&
+	httpd_stop ld
+'
+
 if command -v openssl >/dev/null 2>&1 && make_cert; then
 	test_expect_success 'HTTPS with --cacert: delivered' '
 		httpd_start tls ok tls &&

@@ -563,14 +563,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_config, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verbose_hides_token, setup, teardown),
 	};
+	char err[FC_ERRLEN];
 	int failed;
 
 	/* Loopback traffic never goes through a proxy from the environment. */
 	setenv("no_proxy", "127.0.0.1,localhost", 1);
 	setenv("NO_PROXY", "127.0.0.1,localhost", 1);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (send_global_init(err) != FC_OK)
 		return 1;
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
-	curl_global_cleanup();
+	send_global_cleanup();
 	return failed;
 }
