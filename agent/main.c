@@ -201,71 +201,77 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 	strftime(since, 32, "%Y-%m-%d-%H-%M-%S", &tm);
 }
 
-/* One collected report: the full JSON, its short form (software ok only)
- * and what the collection found. */
+/* One collected report and the ids it carries (its strings live here). */
 struct collected {
-	char *json;
-	char *short_json;
+	struct report *r;
+	char agent_id[STATE_ID_LEN + 1];
 	char report_id[STATE_ID_LEN + 1];
 	char at[32];
-	struct report_summary sum;
+	char since[32];
 };
 
 static void collected_release(struct collected *c)
 {
-	free(c->json);
-	free(c->short_json);
-	c->json = c->short_json = NULL;
+	report_free(c->r);
+	c->r = NULL;
 }
 
-/* Builds the report into c. In output mode a state dir that cannot be used
+/* Collects the OS and hardware facts into c (the packages are read while
+ * the report is written). In output mode a state dir that cannot be used
  * only costs the agent id its persistence. */
 static int collect(const struct agent_opts *o, bool sending, struct collected *c)
 {
-	char agent_id[STATE_ID_LEN + 1], err[FC_ERRLEN], since[32];
+	char err[FC_ERRLEN];
 	struct report_ids ids;
 	time_t now = time(NULL), created = now;
 
 	if (spool_mkdirs(o->state_dir, err) != FC_OK ||
-	    state_agent_id(o->state_dir, agent_id, &created, err) != FC_OK) {
+	    state_agent_id(o->state_dir, c->agent_id, &created, err) != FC_OK) {
 		if (sending) {
 			LOG_ERR("state: %s", err);
 			return EXIT_CANTCREAT;
 		}
 		LOG_WARN("state: %s; this report's agent id is not kept", err);
-		if (state_new_uuid(agent_id) != FC_OK)
+		if (state_new_uuid(c->agent_id) != FC_OK)
 			return EXIT_SOFTWARE;
 	}
 	if (state_new_uuid(c->report_id) != FC_OK)
 		return EXIT_SOFTWARE;
-	format_times(now, created, c->at, since);
-	ids.agent_id = agent_id;
-	ids.since = since;
+	format_times(now, created, c->at, c->since);
+	ids.agent_id = c->agent_id;
+	ids.since = c->since;
 	ids.report_id = c->report_id;
 	ids.collected_at = c->at;
-	if (report_build(o->root, &ids, &c->json, sending ? &c->short_json : NULL, &c->sum) !=
-	    FC_OK)
-		return EXIT_SOFTWARE;
-	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
-	         section_status_name(c->sum.os), section_status_name(c->sum.software),
-	         c->sum.packages, section_status_name(c->sum.hardware));
-	return 0;
+	return report_collect(o->root, &ids, &c->r) == FC_OK ? 0 : EXIT_SOFTWARE;
 }
 
-/* Writes json and a newline to the new file fd (path, for messages), syncs
- * and closes it. */
-static int write_fd(int fd, const char *path, const char *json)
+static void log_collected(const struct collected *c)
 {
-	size_t len = strlen(json);
-	FILE *f = fdopen(fd, "w");
+	const struct report_summary *sum = report_summary(c->r);
+
+	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
+	         section_status_name(sum->os), section_status_name(sum->software), sum->packages,
+	         section_status_name(sum->hardware));
+}
+
+/* Streams the full report and a newline into the new file fd (path, for
+ * messages), syncs and closes it. */
+static int write_fd(int fd, const char *path, const struct collected *c)
+{
+	struct report_sink sink;
+	FILE *f = fdopen(fd, "w+");
+	enum fc_rc rc;
 
 	if (!f) {
 		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		return EXIT_CANTCREAT;
 	}
-	if (fwrite(json, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0 ||
-	    fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+	report_sink_file(&sink, f);
+	rc = report_write(c->r, REPORT_FULL, &sink);
+	log_collected(c);
+	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fd) != 0 ||
+	    fchmod(fd, 0644) != 0) {
 		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
 		fclose(f);
 		return EXIT_CANTCREAT;
@@ -277,28 +283,44 @@ static int write_fd(int fd, const char *path, const char *json)
 	return 0;
 }
 
-/* Writes the report to path ('-' = stdout); a file is replaced atomically. */
-static int write_output(const char *path, const char *json)
+/* The report on stdout: built in memory first, since a pipe cannot be
+ * restarted if the software list fails half-way. */
+static int write_stdout(const struct collected *c)
 {
-	size_t len = strlen(json);
+	struct report_sink sink;
+	struct buf b;
+	int code = 0;
+
+	buf_init(&b, (size_t)1 << 30);
+	report_sink_buf(&sink, &b);
+	if (report_write(c->r, REPORT_FULL, &sink) != FC_OK) {
+		LOG_ERR("cannot build the report: larger than %zu bytes", b.max);
+		code = EXIT_SOFTWARE;
+	} else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || putchar('\n') == EOF ||
+	           fflush(stdout) != 0) {
+		LOG_ERR("cannot write the report to stdout: %s", strerror(errno));
+		code = EXIT_CANTCREAT;
+	}
+	log_collected(c);
+	buf_release(&b);
+	return code;
+}
+
+/* Writes the report to path ('-' = stdout); a file is replaced atomically. */
+static int write_output(const char *path, const struct collected *c)
+{
 	char tmp[4200];
 	int fd, code;
 
-	if (!strcmp(path, "-")) {
-		if (fwrite(json, 1, len, stdout) != len || putchar('\n') == EOF ||
-		    fflush(stdout) != 0) {
-			LOG_ERR("cannot write the report to stdout: %s", strerror(errno));
-			return EXIT_CANTCREAT;
-		}
-		return 0;
-	}
+	if (!strcmp(path, "-"))
+		return write_stdout(c);
 	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		LOG_ERR("cannot create '%s': %s", tmp, strerror(errno));
 		return EXIT_CANTCREAT;
 	}
-	code = write_fd(fd, tmp, json);
+	code = write_fd(fd, tmp, c);
 	if (code == 0 && rename(tmp, path) != 0) {
 		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
 		code = EXIT_CANTCREAT;
@@ -306,7 +328,7 @@ static int write_output(const char *path, const char *json)
 	if (code)
 		unlink(tmp);
 	else
-		LOG_INFO("report written to '%s' (%zu bytes)", path, len);
+		LOG_INFO("report written to '%s'", path);
 	return code;
 }
 
@@ -326,11 +348,12 @@ static bool output_is_dir(const char *path)
  * name reduced to letters, digits, '.', '-' and '_'. */
 static void output_name(const struct collected *c, char *name, size_t cap)
 {
-	char host[sizeof(c->sum.hostname)], stamp[32];
+	const char *hostname = report_summary(c->r)->hostname;
+	char host[64], stamp[32];
 	size_t i, j = 0;
 
-	for (i = 0; c->sum.hostname[i] && j < sizeof(host) - 1; i++) {
-		char ch = c->sum.hostname[i];
+	for (i = 0; hostname[i] && j < sizeof(host) - 1; i++) {
+		char ch = hostname[i];
 
 		host[j++] =
 		    isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.' ? ch : '_';
@@ -370,7 +393,7 @@ static int write_output_dir(const char *dir, const struct collected *c)
 		LOG_ERR("cannot create a file in '%s': %s", dir, strerror(errno));
 		return EXIT_CANTCREAT;
 	}
-	code = write_fd(fd, tmp, c->json);
+	code = write_fd(fd, tmp, c);
 	if (code == 0 && link(tmp, path) != 0) {
 		if (errno == EEXIST || lstat(path, &st) == 0) {
 			LOG_ERR("'%s' exists already; not overwritten", path);
@@ -382,7 +405,7 @@ static int write_output_dir(const char *dir, const struct collected *c)
 	}
 	(void)unlink(tmp); /* linked or renamed: the temporary name goes either way */
 	if (code == 0)
-		LOG_INFO("report written to '%s' (%zu bytes)", path, strlen(c->json));
+		LOG_INFO("report written to '%s'", path);
 	return code;
 }
 
@@ -397,84 +420,115 @@ static void splay_wait(long splay)
 	sleep(r);
 }
 
-/* Gzips json into gz (initialised by the caller). */
-static int compress_json(const char *json, struct buf *gz)
-{
-	if (gzip_compress(json, strlen(json), gz) != FC_OK) {
-		LOG_ERR("cannot compress the report");
-		return EXIT_SOFTWARE;
-	}
-	return 0;
-}
-
 /* Sends the short report when the software list is the one the collector
- * last accepted, else (or when the collector asks with 409) the full one.
- * *full_sent tells which went last. */
+ * last accepted, else (or when the collector asks with 409) the full one,
+ * read from the spool file. *full_sent tells which went last. */
 static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct send_opts *so,
-                                     const struct collected *c, const struct buf *gz,
+                                     const struct collected *c, const struct send_body *full,
                                      struct send_result *res, bool *full_sent)
 {
+	const struct report_summary *sum = report_summary(c->r);
 	char known[STATE_DIGEST_LEN + 1];
-	struct buf sgz;
+	struct report_sink sink;
+	struct send_body body = {NULL, NULL, 0};
+	struct buf json, gz;
 	enum fc_rc rc;
 
 	*full_sent = true;
-	if (!c->short_json || state_read_digest(o->state_dir, known) != FC_OK ||
-	    strcmp(known, c->sum.software_digest) != 0)
-		return send_report_backoff(so, gz->ptr, gz->len, res);
-	buf_init(&sgz, SPOOL_MAX);
-	if (compress_json(c->short_json, &sgz)) {
-		buf_release(&sgz);
+	if (sum->software != SECTION_OK || state_read_digest(o->state_dir, known) != FC_OK ||
+	    strcmp(known, sum->software_digest) != 0)
+		return send_report_backoff(so, full, res);
+	buf_init(&json, SPOOL_MAX);
+	buf_init(&gz, SPOOL_MAX);
+	report_sink_buf(&sink, &json);
+	rc = report_write(c->r, REPORT_SHORT, &sink);
+	if (!rc)
+		rc = gzip_compress(json.ptr, json.len, &gz);
+	buf_release(&json);
+	if (rc) {
+		snprintf(res->message, sizeof(res->message), "cannot build the short report: %s",
+		         fc_strerror(rc));
+		buf_release(&gz);
 		return FC_ENOMEM;
 	}
 	LOG_INFO("software list unchanged (%s): sending the short report", known);
 	*full_sent = false;
-	rc = send_report_backoff(so, sgz.ptr, sgz.len, res);
-	buf_release(&sgz);
+	body.data = gz.ptr;
+	body.len = gz.len;
+	rc = send_report_backoff(so, &body, res);
+	buf_release(&gz);
 	if (rc != FC_EREFUSED || !res->resend_full)
 		return rc;
 	LOG_INFO("the collector asks for the full report (%s)", res->message);
 	*full_sent = true;
-	return send_report_backoff(so, gz->ptr, gz->len, res);
+	return send_report_backoff(so, full, res);
+}
+
+/* Streams the full report, gzip-compressed, into the spool. */
+static int spool_report(const struct agent_opts *o, const struct collected *c)
+{
+	struct spool_writer *w;
+	struct report_sink sink = {spool_write, spool_restart, NULL};
+	char err[FC_ERRLEN];
+	enum fc_rc rc;
+
+	rc = spool_begin(o->state_dir, &w, err);
+	if (rc) {
+		LOG_ERR("spool: %s", err);
+		return EXIT_CANTCREAT;
+	}
+	sink.ctx = w;
+	rc = report_write(c->r, REPORT_FULL, &sink);
+	log_collected(c);
+	if (rc) {
+		(void)spool_commit(w, err); /* fails with the writer's error, which is err */
+		LOG_ERR("spool: %s", err);
+		return EXIT_CANTCREAT;
+	}
+	if (spool_commit(w, err) != FC_OK) {
+		LOG_ERR("spool: %s", err);
+		return EXIT_CANTCREAT;
+	}
+	return 0;
 }
 
 /* Sends the report; keeps it in the spool when it cannot be delivered now. */
 static int deliver(const struct agent_opts *o, const struct collected *c)
 {
 	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
+	struct send_body full = {NULL, NULL, 0};
 	struct send_result res;
 	char err[FC_ERRLEN];
-	struct buf gz;
 	enum fc_rc rc;
 	bool full_sent;
 	int code;
 
-	buf_init(&gz, SPOOL_MAX);
-	if (compress_json(c->json, &gz))
-		return EXIT_SOFTWARE;
 	/* The new report supersedes any spooled one: spool it first, so that
 	 * nothing is lost if this run dies while sending. */
-	if (spool_put(o->state_dir, gz.ptr, gz.len, err) != FC_OK) {
+	code = spool_report(o, c);
+	if (code)
+		return code;
+	if (spool_open(o->state_dir, &full.file, &full.len, err) != FC_OK) {
 		LOG_ERR("spool: %s", err);
-		buf_release(&gz);
 		return EXIT_CANTCREAT;
 	}
 	splay_wait(o->splay);
-	rc = send_short_or_full(o, &so, c, &gz, &res, &full_sent);
-	buf_release(&gz);
+	rc = send_short_or_full(o, &so, c, &full, &res, &full_sent);
+	fclose(full.file);
 	switch (rc) {
 	case FC_OK:
 		code = EXIT_DONE;
 		LOG_INFO("delivered to %s (HTTP %ld)", o->server, res.http_status);
-		if (full_sent && c->sum.software == SECTION_OK &&
-		    state_write_digest(o->state_dir, c->sum.software_digest, err) != FC_OK)
+		if (full_sent && report_summary(c->r)->software == SECTION_OK &&
+		    state_write_digest(o->state_dir, report_summary(c->r)->software_digest, err) !=
+		        FC_OK)
 			LOG_WARN("state: %s; the next report is sent in full", err);
 		break;
 	case FC_EREFUSED:
 		code = EXIT_REFUSED;
 		LOG_ERR("the collector refused the report: %s", res.message);
 		break;
-	case FC_ENOMEM: return EXIT_SOFTWARE;
+	case FC_ENOMEM: LOG_ERR("%s", res.message); return EXIT_SOFTWARE;
 	default:
 		LOG_ERR("not delivered, kept for the next run: %s", res.message);
 		return EXIT_TEMPFAIL;
@@ -527,7 +581,7 @@ static int run_relay(const struct agent_opts *o, const char *dir)
 
 static int run(const struct agent_opts *o, const char *relay_dir)
 {
-	struct collected c = {0};
+	struct collected c = {NULL, "", "", "", ""};
 	struct stat st;
 	int code, lockfd = -1;
 
@@ -542,7 +596,7 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 		if (code == 0 && output_is_dir(o->output))
 			code = write_output_dir(o->output, &c);
 		else if (code == 0)
-			code = write_output(o->output, c.json);
+			code = write_output(o->output, &c);
 		collected_release(&c);
 		return code;
 	}

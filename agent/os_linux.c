@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #define OSREL_MAX (64u << 10) /* os-release and legacy release files */
 #define SMALL_FILE_MAX (64u << 10) /* /proc and /sys files, hostname */
 #define PACMAN_DESC_MAX (1u << 20)
+#define TEXT_DB_CHUNK (256u << 10) /* read size of the large text databases */
 
 /* Reads a small text file below root and returns its first line without
  * leading and trailing blanks (Solaris centres its /etc/release), as a heap
@@ -201,6 +203,108 @@ static enum fc_rc read_text_db(const char *root, const char *path,
 	return rc;
 }
 
+typedef enum fc_rc (*text_db_parse)(const char *, size_t, fc_pkg_cb, void *, char *);
+
+/* Parses the complete stanzas at the start of b (up to and including its
+ * last blank line, "\n\n"; everything at eof) and keeps the rest in b. A
+ * parser error's "line N" is made a line of the whole file: *lines counts
+ * the lines parsed before. */
+static enum fc_rc parse_stanzas(struct buf *b, bool eof, text_db_parse parse, fc_pkg_cb cb,
+                                void *ctx, size_t *lines, char *err)
+{
+	size_t n = b->len, i, line;
+	enum fc_rc rc;
+	int skip;
+
+	while (!eof && n >= 2 && !(b->ptr[n - 1] == '\n' && b->ptr[n - 2] == '\n'))
+		n--;
+	if (!eof && n < 2)
+		return FC_OK; /* no stanza complete yet: read more */
+	rc = parse(b->ptr, n, cb, ctx, err);
+	if (rc && sscanf(err, "line %zu:%n", &line, &skip) == 1 && skip > 0) {
+		char tmp[FC_ERRLEN];
+
+		snprintf(tmp, sizeof(tmp), "line %zu:%s", line + *lines, err + skip);
+		memcpy(err, tmp, sizeof(tmp));
+	}
+	for (i = 0; i < n; i++)
+		*lines += b->ptr[i] == '\n';
+	memmove(b->ptr, b->ptr + n, b->len - n);
+	b->len -= n;
+	b->ptr[b->len] = '\0';
+	return rc;
+}
+
+/* Reads the fd of a stanza database (dpkg status, apk installed) in chunks
+ * and parses it stanza by stanza, so that memory does not grow with the
+ * database; a stanza is held whole, up to PKG_MAX_TEXT_DB. */
+static enum fc_rc read_stanza_fd(int fd, const char *path, text_db_parse parse, fc_pkg_cb cb,
+                                 void *ctx, char *err)
+{
+	char *chunk = xmalloc(TEXT_DB_CHUNK);
+	size_t lines = 0, total = 0;
+	enum fc_rc rc = FC_OK;
+	struct buf b;
+	ssize_t n;
+
+	buf_init(&b, PKG_MAX_TEXT_DB);
+	while (!rc && (n = read(fd, chunk, TEXT_DB_CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+			rc = FC_EIO;
+		} else if ((total += (size_t)n) > PKG_MAX_TEXT_DB ||
+		           buf_add(&b, chunk, (size_t)n)) {
+			snprintf(err, FC_ERRLEN, "'%s' is larger than %u bytes", path,
+			         PKG_MAX_TEXT_DB);
+			rc = FC_ELIMIT;
+		} else {
+			rc = parse_stanzas(&b, false, parse, cb, ctx, &lines, err);
+		}
+	}
+	if (!rc && !b.ptr)
+		rc = buf_add(&b, "", 0);
+	if (!rc)
+		rc = parse_stanzas(&b, true, parse, cb, ctx, &lines, err);
+	buf_release(&b);
+	free(chunk);
+	return rc;
+}
+
+/* As read_text_db, for the large single-file databases, read in chunks. */
+static enum fc_rc read_stanza_db(const char *root, const char *path, text_db_parse parse,
+                                 fc_pkg_cb cb, void *ctx, int *found, char *err)
+{
+	enum fc_rc rc;
+	struct stat st;
+	int fd = rootfs_open(root, path, 0, &rc, err);
+
+	if (fd < 0 && rc == FC_ENOENT && !rootfs_exists(root, path)) {
+		err[0] = '\0';
+		return FC_OK;
+	}
+	(*found)++;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		snprintf(err, FC_ERRLEN, "'%s' is not a regular file", path);
+		rc = FC_EIO;
+	} else if (fd >= 0 && (unsigned long long)st.st_size > PKG_MAX_TEXT_DB) {
+		snprintf(err, FC_ERRLEN, "'%s' is larger than %u bytes", path, PKG_MAX_TEXT_DB);
+		rc = FC_ELIMIT;
+	} else if (fd >= 0) {
+		rc = read_stanza_fd(fd, path, parse, cb, ctx, err);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (rc && !strstr(err, path)) {
+		char tmp[FC_ERRLEN];
+
+		snprintf(tmp, sizeof(tmp), "'%s': %s", path, err);
+		memcpy(err, tmp, sizeof(tmp));
+	}
+	return rc;
+}
+
 /* Reads every file of a directory of package databases (dpkg status.d,
  * pacman local/<pkg>/desc). suffix is appended to each entry's path. */
 static enum fc_rc read_db_dir(const char *root, const char *dir, const char *suffix,
@@ -242,12 +346,12 @@ enum fc_rc os_each_package(const char *root, fc_pkg_cb cb, void *ctx, int *found
 
 	*found = 0;
 	err[0] = '\0';
-	rc = read_text_db(root, "/var/lib/dpkg/status", parse_dpkg, cb, ctx, found, err);
+	rc = read_stanza_db(root, "/var/lib/dpkg/status", parse_dpkg, cb, ctx, found, err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/dpkg/status.d", "", parse_dpkg_statusd, cb, ctx,
 		                 found, err);
 	if (rc == FC_OK)
-		rc = read_text_db(root, "/lib/apk/db/installed", parse_apk, cb, ctx, found, err);
+		rc = read_stanza_db(root, "/lib/apk/db/installed", parse_apk, cb, ctx, found, err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/pacman/local", "/desc", parse_pacman_desc, cb, ctx,
 		                 found, err);

@@ -257,6 +257,7 @@ static enum fc_rc relay_send(const char *dir, const struct relay_entry *e,
                              const struct send_opts *so, struct send_result *res)
 {
 	char path[RELAY_PATH_MAX], err[FC_ERRLEN];
+	struct send_body body = {NULL, NULL, 0};
 	struct buf raw, gz;
 	enum fc_rc rc;
 
@@ -268,12 +269,12 @@ static enum fc_rc relay_send(const char *dir, const struct relay_entry *e,
 	rc = relay_load(path, &raw, err);
 	if (!rc && !e->gz)
 		rc = gzip_compress(raw.ptr, raw.len, &gz);
+	body.data = e->gz ? raw.ptr : gz.ptr;
+	body.len = e->gz ? raw.len : gz.len;
 	if (rc)
 		snprintf(res->message, sizeof(res->message), "%s", err);
-	else if (e->gz)
-		rc = send_report_backoff(so, raw.ptr, raw.len, res);
 	else
-		rc = send_report_backoff(so, gz.ptr, gz.len, res);
+		rc = send_report_backoff(so, &body, res);
 	buf_release(&raw);
 	buf_release(&gz);
 	return rc;

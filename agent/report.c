@@ -1,21 +1,47 @@
-/* report.c - build one inventory report. */
+/* report.c - build one inventory report, streamed as JSON text to a sink:
+ * nothing of the package list is kept in memory but the digest and the
+ * architecture counts, so memory does not grow with the number of packages. */
 #include "report.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "json.h"
 #include "log.h"
 #include "sha256.h"
 #include "utf8.h"
 #include "xalloc.h"
 
 #define ARCH_SLOTS 8
+#define JW_BUF 16384
+#define JW_DEPTH 8
+
+/* A streaming JSON writer: output is buffered and handed to the sink. */
+struct jw {
+	const struct report_sink *sink;
+	enum fc_rc rc; /* the first sink error; later output is dropped */
+	int depth;
+	bool first[JW_DEPTH]; /* nothing written yet in the object/array at that depth */
+	size_t len;
+	char buf[JW_BUF];
+};
+
+struct report {
+	char *root;
+	struct report_ids ids;
+	struct os_facts f;
+	struct hw_facts h;
+	struct report_summary sum;
+	const char *arch; /* operatingsystem.arch: kernel_arch or arch_buf */
+	char arch_buf[32];
+	bool listed; /* a full report has been written (sum.software is known) */
+};
 
 struct pkg_ctx {
-	cJSON *arr;
+	struct jw *w;
 	long count;
 	struct sha256 digest; /* over the list as sent: docs/protocol.md */
 	struct {
@@ -24,62 +50,199 @@ struct pkg_ctx {
 	} arch[ARCH_SLOTS];
 };
 
-/* Adds key: s (UTF-8 repaired) to o unless s is NULL or empty and optional;
- * feeds the string as sent, or "" when absent, and a NUL to the digest. */
-static void add_pkg_field(cJSON *o, struct sha256 *d, const char *key, const char *s, bool optional)
+static void jw_init(struct jw *w, const struct report_sink *sink)
 {
-	char *clean = NULL;
+	w->sink = sink;
+	w->rc = FC_OK;
+	w->depth = 0;
+	w->first[0] = true;
+	w->len = 0;
+}
 
-	if (!s || (optional && !*s)) {
-		sha256_update(d, "", 1);
-		return;
+static void jw_flush(struct jw *w)
+{
+	if (w->len && !w->rc)
+		w->rc = w->sink->write(w->sink->ctx, w->buf, w->len);
+	w->len = 0;
+}
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+	size_t k;
+
+	while (n > 0) {
+		if (w->len == sizeof(w->buf))
+			jw_flush(w);
+		k = sizeof(w->buf) - w->len < n ? sizeof(w->buf) - w->len : n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
 	}
+}
+
+/* A comma unless this is the first member or element at this depth. */
+static void jw_sep(struct jw *w)
+{
+	if (!w->first[w->depth])
+		jw_raw(w, ",", 1);
+	w->first[w->depth] = false;
+}
+
+/* Writes s, valid UTF-8, as a JSON string. */
+static void jw_quote(struct jw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+
+	jw_raw(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jw_raw(w, run, (size_t)(s - run));
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			jw_raw(w, esc, 2);
+			esc[1] = 'u';
+		} else if (c == '\n' || c == '\t' || c == '\r' || c == '\b' || c == '\f') {
+			esc[1] = c == '\n'   ? 'n'
+			         : c == '\t' ? 't'
+			         : c == '\r' ? 'r'
+			         : c == '\b' ? 'b'
+			                     : 'f';
+			jw_raw(w, esc, 2);
+			esc[1] = 'u';
+		} else {
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			jw_raw(w, esc, 6);
+		}
+	}
+	jw_raw(w, run, (size_t)(s - run));
+	jw_raw(w, "\"", 1);
+}
+
+static void jw_key(struct jw *w, const char *key)
+{
+	jw_sep(w);
+	jw_quote(w, key);
+	jw_raw(w, ":", 1);
+}
+
+/* Opens an object or array ('{' or '['), as a member named key or (key
+ * NULL) as an array element. */
+static void jw_open(struct jw *w, const char *key, char c)
+{
+	if (key)
+		jw_key(w, key);
+	else
+		jw_sep(w);
+	jw_raw(w, &c, 1);
+	if (w->depth + 1 >= JW_DEPTH) {
+		LOG_ERR("JSON nesting too deep");
+		abort(); /* a programming error: the report's shape is fixed */
+	}
+	w->first[++w->depth] = true;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	jw_raw(w, &c, 1);
+	w->depth--;
+}
+
+/* key: s, with ill-formed UTF-8 replaced by U+FFFD; nothing when s is NULL.
+ * Returns the string as written (s, or *clean which the caller frees). */
+static const char *jw_str(struct jw *w, const char *key, const char *s, char **clean)
+{
+	*clean = NULL;
+	if (!s)
+		return NULL;
 	if (!utf8_valid(s, strlen(s))) {
-		clean = utf8_sanitize(s, strlen(s));
-		s = clean;
+		*clean = utf8_sanitize(s, strlen(s));
+		s = *clean;
 	}
-	if (!cJSON_AddStringToObject(o, key, s)) {
-		LOG_ERR("out of memory building JSON");
-		abort();
-	}
-	sha256_update(d, s, strlen(s) + 1);
+	jw_key(w, key);
+	jw_quote(w, s);
+	return s;
+}
+
+static void jw_kstr(struct jw *w, const char *key, const char *s)
+{
+	char *clean;
+
+	jw_str(w, key, s, &clean);
 	free(clean);
+}
+
+static void jw_knum(struct jw *w, const char *key, long long n)
+{
+	char num[32];
+
+	jw_key(w, key);
+	jw_raw(w, num, (size_t)snprintf(num, sizeof(num), "%lld", n));
+}
+
+/* Writes key: s of a package and feeds the string as sent, or "" when
+ * absent, and a NUL to the digest. Optional fields are left out when empty. */
+static void pkg_field(struct pkg_ctx *ctx, const char *key, const char *s, bool optional)
+{
+	const char *sent;
+	char *clean;
+
+	if (optional && s && !*s)
+		s = NULL;
+	sent = jw_str(ctx->w, key, s, &clean);
+	if (sent)
+		sha256_update(&ctx->digest, sent, strlen(sent) + 1);
+	else
+		sha256_update(&ctx->digest, "", 1);
+	free(clean);
+}
+
+static void count_arch(struct pkg_ctx *ctx, const char *a)
+{
+	int i;
+
+	if (!a || !*a || !strcmp(a, "all") || !strcmp(a, "noarch") || !strcmp(a, "any") ||
+	    strlen(a) >= sizeof(ctx->arch[0].name))
+		return;
+	for (i = 0; i < ARCH_SLOTS; i++) {
+		if (!ctx->arch[i].n)
+			snprintf(ctx->arch[i].name, sizeof(ctx->arch[i].name), "%s", a);
+		if (!strcmp(ctx->arch[i].name, a)) {
+			ctx->arch[i].n++;
+			break;
+		}
+	}
 }
 
 static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 {
 	struct pkg_ctx *ctx = vctx;
-	cJSON *o;
-	int i;
 
 	if (ctx->count >= PKG_MAX_COUNT)
 		return FC_ELIMIT;
-	o = cJSON_CreateObject();
-	if (!o || !cJSON_AddItemToArray(ctx->arr, o)) {
-		LOG_ERR("out of memory building JSON");
-		abort();
-	}
-	add_pkg_field(o, &ctx->digest, "name", p->name, false);
-	add_pkg_field(o, &ctx->digest, "version", p->version, false);
-	add_pkg_field(o, &ctx->digest, "arch", p->arch, true);
-	add_pkg_field(o, &ctx->digest, "publisher", p->publisher, true);
-	add_pkg_field(o, &ctx->digest, "from", p->from, false);
+	if (ctx->count == 0)
+		jw_open(ctx->w, "softwares", '[');
+	jw_open(ctx->w, NULL, '{');
+	pkg_field(ctx, "name", p->name, false);
+	pkg_field(ctx, "version", p->version, false);
+	pkg_field(ctx, "arch", p->arch, true);
+	pkg_field(ctx, "publisher", p->publisher, true);
+	pkg_field(ctx, "from", p->from, false);
+	jw_close(ctx->w, '}');
 	ctx->count++;
-	if (!p->arch || !*p->arch || !strcmp(p->arch, "all") || !strcmp(p->arch, "noarch") ||
-	    !strcmp(p->arch, "any") || strlen(p->arch) >= sizeof(ctx->arch[0].name))
-		return FC_OK;
-	for (i = 0; i < ARCH_SLOTS; i++) {
-		if (!ctx->arch[i].n)
-			snprintf(ctx->arch[i].name, sizeof(ctx->arch[i].name), "%s", p->arch);
-		if (!strcmp(ctx->arch[i].name, p->arch)) {
-			ctx->arch[i].n++;
-			break;
-		}
-	}
-	return FC_OK;
+	count_arch(ctx, p->arch);
+	return ctx->w->rc;
 }
 
-/* The packages' own architecture names, in the kernel's (uname -m) words. */
+/* The packages' own architecture names, in the kernel's (uname -m) words;
+ * NULL for a name the kernel shares. */
 static const char *arch_uname_name(const char *a)
 {
 	static const char *const map[][2] = {
@@ -90,88 +253,102 @@ static const char *arch_uname_name(const char *a)
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(a, map[i][0]))
 			return map[i][1];
-	return a;
+	return NULL;
 }
 
 /* With --root the packages witness the architecture better than the running
- * kernel; the most common package architecture wins. */
-static const char *witness_arch(const struct pkg_ctx *ctx)
+ * kernel; the most common package architecture wins, written to name.
+ * Returns false when no package has one. */
+static bool witness_arch(const struct pkg_ctx *ctx, char name[32])
 {
+	const char *mapped;
 	int i, best = -1;
 
 	for (i = 0; i < ARCH_SLOTS; i++)
 		if (ctx->arch[i].n && (best < 0 || ctx->arch[i].n > ctx->arch[best].n))
 			best = i;
-	return best < 0 ? NULL : arch_uname_name(ctx->arch[best].name);
+	if (best < 0)
+		return false;
+	mapped = arch_uname_name(ctx->arch[best].name);
+	snprintf(name, 32, "%s", mapped ? mapped : ctx->arch[best].name);
+	return true;
 }
 
-static void add_operatingsystem(cJSON *content, const struct os_facts *f, const char *arch)
+static void write_operatingsystem(struct jw *w, const struct os_facts *f, const char *arch)
 {
-	cJSON *os = json_add_obj(content, "operatingsystem");
 	const char *name = kvlist_get(&f->osrel, "NAME");
 	const char *full = kvlist_get(&f->osrel, "PRETTY_NAME");
-	const char *version = kvlist_get(&f->osrel, "VERSION_ID");
 
 	if (!f->osrel.n && f->release_files.n) {
 		full = f->release_files.items[0].value;
 		name = full;
 	}
-	json_add_str(os, "name", name ? name : "Linux");
-	json_add_str(os, "full_name", full ? full : name);
-	json_add_str(os, "version", version);
-	json_add_str(os, "kernel_name", f->kernel_name);
-	json_add_str(os, "kernel_version", f->kernel_version);
-	json_add_str(os, "arch", arch);
-	json_add_str(os, "fqdn", f->fqdn);
-	json_add_str(os, "dns_domain", f->dns_domain);
+	jw_open(w, "operatingsystem", '{');
+	jw_kstr(w, "name", name ? name : "Linux");
+	jw_kstr(w, "full_name", full ? full : name);
+	jw_kstr(w, "version", kvlist_get(&f->osrel, "VERSION_ID"));
+	jw_kstr(w, "kernel_name", f->kernel_name);
+	jw_kstr(w, "kernel_version", f->kernel_version);
+	jw_kstr(w, "arch", arch);
+	jw_kstr(w, "fqdn", f->fqdn);
+	jw_kstr(w, "dns_domain", f->dns_domain);
+	jw_close(w, '}');
 }
 
-static void add_hardware(cJSON *content, const struct os_facts *f, const struct hw_facts *h)
+static void write_hardware(struct jw *w, const struct os_facts *f, const struct hw_facts *h)
 {
-	cJSON *hw = json_add_obj(content, "hardware"), *bios, *nets, *n;
+	static const char *const bios[][2] = {
+	    {"ssn", "product_serial"},    {"smanufacturer", "sys_vendor"},
+	    {"smodel", "product_name"},   {"bmanufacturer", "bios_vendor"},
+	    {"bversion", "bios_version"}, {"mmanufacturer", "board_vendor"},
+	    {"mmodel", "board_name"},     {"msn", "board_serial"}};
 	size_t i;
 
-	json_add_str(hw, "name", f->hostname);
-	json_add_str(hw, "uuid", kvlist_get(&h->dmi, "product_uuid"));
+	jw_open(w, "hardware", '{');
+	jw_kstr(w, "name", f->hostname);
+	jw_kstr(w, "uuid", kvlist_get(&h->dmi, "product_uuid"));
 	if (h->memory_mb >= 0)
-		json_add_num(hw, "memory", (double)h->memory_mb);
-	json_add_str(hw, "vmsystem", h->vmsystem);
-	json_add_str(hw, "chassis_type", kvlist_get(&h->dmi, "chassis_type"));
-	bios = json_add_obj(content, "bios");
-	json_add_str(bios, "ssn", kvlist_get(&h->dmi, "product_serial"));
-	json_add_str(bios, "smanufacturer", kvlist_get(&h->dmi, "sys_vendor"));
-	json_add_str(bios, "smodel", kvlist_get(&h->dmi, "product_name"));
-	json_add_str(bios, "bmanufacturer", kvlist_get(&h->dmi, "bios_vendor"));
-	json_add_str(bios, "bversion", kvlist_get(&h->dmi, "bios_version"));
-	json_add_str(bios, "mmanufacturer", kvlist_get(&h->dmi, "board_vendor"));
-	json_add_str(bios, "mmodel", kvlist_get(&h->dmi, "board_name"));
-	json_add_str(bios, "msn", kvlist_get(&h->dmi, "board_serial"));
+		jw_knum(w, "memory", h->memory_mb);
+	jw_kstr(w, "vmsystem", h->vmsystem);
+	jw_kstr(w, "chassis_type", kvlist_get(&h->dmi, "chassis_type"));
+	jw_close(w, '}');
+	jw_open(w, "bios", '{');
+	for (i = 0; i < sizeof(bios) / sizeof(bios[0]); i++)
+		jw_kstr(w, bios[i][0], kvlist_get(&h->dmi, bios[i][1]));
+	jw_close(w, '}');
 	if (h->cpu_model || h->cpu_count > 0) {
-		cJSON *cpus = json_add_arr(content, "cpus"), *c = cJSON_CreateObject();
-
-		cJSON_AddItemToArray(cpus, c);
-		json_add_str(c, "name", h->cpu_model);
+		jw_open(w, "cpus", '[');
+		jw_open(w, NULL, '{');
+		jw_kstr(w, "name", h->cpu_model);
 		if (h->cpu_count > 0)
-			json_add_num(c, "core", (double)h->cpu_count);
+			jw_knum(w, "core", h->cpu_count);
+		jw_close(w, '}');
+		jw_close(w, ']');
 	}
-	nets = json_add_arr(content, "networks");
+	jw_open(w, "networks", '[');
 	for (i = 0; i < h->macs.n; i++) {
-		n = cJSON_CreateObject();
-		cJSON_AddItemToArray(nets, n);
-		json_add_str(n, "description", h->macs.items[i].key);
-		json_add_str(n, "mac", h->macs.items[i].value);
+		jw_open(w, NULL, '{');
+		jw_kstr(w, "description", h->macs.items[i].key);
+		jw_kstr(w, "mac", h->macs.items[i].value);
+		jw_close(w, '}');
 	}
+	jw_close(w, ']');
 }
 
-static void add_kvlist(cJSON *parent, const char *key, const struct kvlist *l)
+/* An object of the list's keys; a key that repeats keeps its last value, at
+ * the place of its last occurrence. */
+static void write_kvlist(struct jw *w, const char *key, const struct kvlist *l)
 {
-	cJSON *o = json_add_obj(parent, key);
-	size_t i;
+	size_t i, j;
 
+	jw_open(w, key, '{');
 	for (i = 0; i < l->n; i++) {
-		cJSON_DeleteItemFromObjectCaseSensitive(o, l->items[i].key);
-		json_add_str(o, l->items[i].key, l->items[i].value);
+		for (j = i + 1; j < l->n && strcmp(l->items[i].key, l->items[j].key); j++)
+			;
+		if (j == l->n)
+			jw_kstr(w, l->items[i].key, l->items[i].value);
 	}
+	jw_close(w, '}');
 }
 
 enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
@@ -193,51 +370,92 @@ enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
 	return FC_OK;
 }
 
-static void add_extension(cJSON *content, const struct report_ids *ids, const struct os_facts *f,
-                          const struct hw_facts *h, const struct report_summary *sum)
+static void write_extension(struct jw *w, const struct report *r, bool brief)
 {
-	cJSON *ext = json_add_obj(content, "fleetcensus"), *sec, *errs;
+	const struct report_summary *sum = &r->sum;
 	char hashed[33];
 
-	json_add_num(ext, "schema", 1);
-	json_add_str(ext, "report_id", ids->report_id);
-	json_add_str(ext, "collected_at", ids->collected_at);
-	json_add_str(ext, "agent_id", ids->agent_id);
-	if (h->machine_id && report_hash_machine_id(h->machine_id, hashed) == FC_OK)
-		json_add_str(ext, "machine_id", hashed);
-	sec = json_add_obj(ext, "sections");
-	json_add_str(sec, "os", section_status_name(sum->os));
-	json_add_str(sec, "software", section_status_name(sum->software));
-	json_add_str(sec, "hardware", section_status_name(sum->hardware));
-	errs = json_add_obj(ext, "errors");
+	jw_open(w, "fleetcensus", '{');
+	jw_knum(w, "schema", 1);
+	jw_kstr(w, "report_id", r->ids.report_id);
+	jw_kstr(w, "collected_at", r->ids.collected_at);
+	jw_kstr(w, "agent_id", r->ids.agent_id);
+	if (r->h.machine_id && report_hash_machine_id(r->h.machine_id, hashed) == FC_OK)
+		jw_kstr(w, "machine_id", hashed);
+	jw_open(w, "sections", '{');
+	jw_kstr(w, "os", section_status_name(sum->os));
+	jw_kstr(w, "software", section_status_name(sum->software));
+	jw_kstr(w, "hardware", section_status_name(sum->hardware));
+	jw_close(w, '}');
+	jw_open(w, "errors", '{');
 	if (sum->os != SECTION_OK)
-		json_add_str(errs, "os", f->err);
+		jw_kstr(w, "os", r->f.err);
 	if (sum->software != SECTION_OK)
-		json_add_str(errs, "software", sum->software_err);
+		jw_kstr(w, "software", sum->software_err);
 	if (sum->hardware != SECTION_OK)
-		json_add_str(errs, "hardware", h->err);
+		jw_kstr(w, "hardware", r->h.err);
+	jw_close(w, '}');
 	if (sum->software == SECTION_OK) {
-		json_add_str(ext, "software_digest", sum->software_digest);
-		json_add_num(ext, "software_count", (double)sum->packages);
+		jw_kstr(w, "software_digest", sum->software_digest);
+		jw_knum(w, "software_count", sum->packages);
+		if (brief) {
+			jw_key(w, "software_unchanged");
+			jw_raw(w, "true", 4);
+		}
 	}
-	if (f->osrel.n)
-		add_kvlist(ext, "os_release", &f->osrel);
-	if (f->release_files.n)
-		add_kvlist(ext, "release_files", &f->release_files);
+	if (r->f.osrel.n)
+		write_kvlist(w, "os_release", &r->f.osrel);
+	if (r->f.release_files.n)
+		write_kvlist(w, "release_files", &r->f.release_files);
+	jw_close(w, '}');
 }
 
-/* Collects the packages into content.softwares; on failure the list is
- * dropped, so that a failed section is never read as a short one. */
-static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
-                         struct report_summary *sum)
+/* Everything up to the software list. */
+static void write_head(struct jw *w, const struct report *r)
 {
+	const char *host = r->f.hostname ? r->f.hostname : "";
+	size_t n = strlen(host) + strlen(r->ids.since) + 2;
+	char *deviceid = xmalloc(n);
+
+	snprintf(deviceid, n, "%s-%s", host, r->ids.since);
+	jw_open(w, NULL, '{');
+	jw_kstr(w, "deviceid", deviceid);
+	free(deviceid);
+	jw_kstr(w, "itemtype", "Computer");
+	jw_kstr(w, "action", "inventory");
+	jw_open(w, "content", '{');
+	jw_kstr(w, "versionclient", "fleetcensus-agent_v" FC_VERSION);
+}
+
+/* Everything after the software list. */
+static void write_tail(struct jw *w, const struct report *r, bool brief)
+{
+	write_operatingsystem(w, &r->f, r->arch);
+	write_hardware(w, &r->f, &r->h);
+	write_extension(w, r, brief);
+	jw_close(w, '}');
+	jw_close(w, '}');
+	jw_flush(w);
+}
+
+/* Streams the packages into the list; sets the software section's status,
+ * digest and count, and the architecture. Returns a sink error only. */
+static enum fc_rc write_software(struct jw *w, struct report *r)
+{
+	struct report_summary *sum = &r->sum;
+	struct pkg_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	unsigned char bin[SHA256_LEN];
 	int found = 0;
 	enum fc_rc rc;
 
-	ctx->arr = json_add_arr(content, "softwares");
+	ctx->w = w;
 	sha256_init(&ctx->digest);
 	sha256_update(&ctx->digest, REPORT_DIGEST_TAG, strlen(REPORT_DIGEST_TAG));
-	rc = os_each_package(root, add_pkg, ctx, &found, sum->software_err);
+	rc = os_each_package(r->root, add_pkg, ctx, &found, sum->software_err);
+	if (w->rc) {
+		rc = w->rc;
+		goto out;
+	}
 	if (rc == FC_ELIMIT && !sum->software_err[0])
 		snprintf(sum->software_err, sizeof(sum->software_err), "more than %d packages",
 		         PKG_MAX_COUNT);
@@ -248,81 +466,160 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 		snprintf(sum->software_err, sizeof(sum->software_err),
 		         "no package database found (dpkg, rpm, apk, pacman)");
 		sum->software = SECTION_SKIPPED;
-	}
-	if (sum->software != SECTION_OK) {
-		cJSON_DeleteItemFromObjectCaseSensitive(content, "softwares");
-		ctx->count = 0;
-	}
-	sum->packages = ctx->count;
-	if (sum->software == SECTION_OK) {
-		unsigned char bin[SHA256_LEN];
-
+	} else {
+		if (ctx->count == 0)
+			jw_open(w, "softwares", '[');
+		jw_close(w, ']');
 		sha256_final(&ctx->digest, bin);
 		hex_encode(bin, sizeof(bin), sum->software_digest);
 	}
+	sum->packages = sum->software == SECTION_OK ? ctx->count : 0;
+	r->arch = r->root && strcmp(r->root, "/") && witness_arch(ctx, r->arch_buf)
+	              ? r->arch_buf
+	              : r->f.kernel_arch;
+	rc = sum->software != SECTION_OK && ctx->count > 0 ? FC_EEXIST : FC_OK;
+out:
+	free(ctx);
+	return rc;
 }
 
-/* The short form of a full report's document: without content.softwares,
- * with content.fleetcensus.software_unchanged (docs/protocol.md). */
-static char *print_short(cJSON *doc)
+enum fc_rc report_collect(const char *root, const struct report_ids *ids, struct report **out)
 {
-	cJSON *content = cJSON_GetObjectItemCaseSensitive(doc, "content");
-	cJSON *ext = cJSON_GetObjectItemCaseSensitive(content, "fleetcensus");
+	struct report *r = xcalloc(1, sizeof(*r));
 
-	cJSON_DeleteItemFromObjectCaseSensitive(content, "softwares");
-	if (!cJSON_AddTrueToObject(ext, "software_unchanged")) {
-		LOG_ERR("out of memory building JSON");
-		abort();
+	r->root = root ? xstrdup(root) : NULL;
+	r->ids = *ids;
+	os_facts_init(&r->f);
+	hw_facts_init(&r->h);
+	os_get_info(root, &r->f);
+	os_get_hardware(root, &r->h);
+	r->sum.os = r->f.status;
+	r->sum.hardware = r->h.status;
+	r->sum.software = SECTION_SKIPPED;
+	r->arch = r->f.kernel_arch;
+	snprintf(r->sum.hostname, sizeof(r->sum.hostname), "%s",
+	         r->f.hostname ? r->f.hostname : "");
+	*out = r;
+	return FC_OK;
+}
+
+enum fc_rc report_write(struct report *r, enum report_form form, const struct report_sink *sink)
+{
+	struct jw *w = xmalloc(sizeof(*w));
+	enum fc_rc rc = FC_OK;
+
+	assert(form == REPORT_FULL || r->listed);
+	jw_init(w, sink);
+	write_head(w, r);
+	if (form == REPORT_FULL) {
+		r->sum.software_err[0] = '\0';
+		r->sum.software_digest[0] = '\0';
+		r->sum.software = SECTION_OK;
+		rc = write_software(w, r);
+		r->listed = true;
+		if (rc == FC_EEXIST) {
+			/* part of a list that failed was written: start over without it */
+			rc = sink->restart ? sink->restart(sink->ctx) : FC_EIO;
+			if (!rc) {
+				jw_init(w, sink);
+				write_head(w, r);
+			}
+		}
 	}
-	return cJSON_PrintUnformatted(doc);
+	if (!rc && form == REPORT_SHORT && r->sum.software != SECTION_OK)
+		rc = FC_EPARSE; /* no short form without a list */
+	if (!rc) {
+		write_tail(w, r, form == REPORT_SHORT);
+		rc = w->rc;
+	}
+	free(w);
+	return rc;
+}
+
+const struct report_summary *report_summary(const struct report *r)
+{
+	return &r->sum;
+}
+
+void report_free(struct report *r)
+{
+	if (!r)
+		return;
+	os_facts_release(&r->f);
+	hw_facts_release(&r->h);
+	free(r->root);
+	free(r);
+}
+
+static enum fc_rc sink_buf_write(void *ctx, const void *data, size_t len)
+{
+	return buf_add(ctx, data, len);
+}
+
+static enum fc_rc sink_buf_restart(void *ctx)
+{
+	buf_reset(ctx);
+	return FC_OK;
+}
+
+void report_sink_buf(struct report_sink *s, struct buf *b)
+{
+	s->write = sink_buf_write;
+	s->restart = sink_buf_restart;
+	s->ctx = b;
+}
+
+static enum fc_rc sink_file_write(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? FC_OK : FC_EIO;
+}
+
+static enum fc_rc sink_file_restart(void *ctx)
+{
+	FILE *f = ctx;
+
+	if (fflush(f) != 0 || ftruncate(fileno(f), 0) != 0)
+		return FC_EIO;
+	rewind(f);
+	return FC_OK;
+}
+
+void report_sink_file(struct report_sink *s, FILE *f)
+{
+	s->write = sink_file_write;
+	s->restart = sink_file_restart;
+	s->ctx = f;
 }
 
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
                         char **short_json, struct report_summary *sum)
 {
-	struct os_facts f;
-	struct hw_facts h;
-	struct pkg_ctx ctx;
-	cJSON *doc = cJSON_CreateObject(), *content;
-	const char *arch;
-	char deviceid[400];
-	bool at_root = root && strcmp(root, "/");
+	struct report *r;
+	struct report_sink sink;
+	struct buf b;
+	enum fc_rc rc;
 
-	memset(&ctx, 0, sizeof(ctx));
-	memset(sum, 0, sizeof(*sum));
-	os_facts_init(&f);
-	hw_facts_init(&h);
-	os_get_info(root, &f);
-	os_get_hardware(root, &h);
-	sum->os = f.status;
-	sum->hardware = h.status;
-	snprintf(deviceid, sizeof(deviceid), "%s-%s", f.hostname, ids->since);
-	snprintf(sum->hostname, sizeof(sum->hostname), "%s", f.hostname ? f.hostname : "");
-	json_add_str(doc, "deviceid", deviceid);
-	json_add_str(doc, "itemtype", "Computer");
-	json_add_str(doc, "action", "inventory");
-	content = json_add_obj(doc, "content");
-	json_add_str(content, "versionclient", "fleetcensus-agent_v" FC_VERSION);
-	add_software(root, content, &ctx, sum);
-	arch = at_root ? witness_arch(&ctx) : NULL;
-	add_operatingsystem(content, &f, arch ? arch : f.kernel_arch);
-	add_hardware(content, &f, &h);
-	add_extension(content, ids, &f, &h, sum);
-	*json = cJSON_PrintUnformatted(doc);
+	*json = NULL;
 	if (short_json)
-		*short_json = sum->software == SECTION_OK && *json ? print_short(doc) : NULL;
-	cJSON_Delete(doc);
-	os_facts_release(&f);
-	hw_facts_release(&h);
-	if (!*json || (short_json && sum->software == SECTION_OK && !*short_json)) {
-		LOG_ERR("out of memory printing JSON");
+		*short_json = NULL;
+	report_collect(root, ids, &r);
+	buf_init(&b, (size_t)1 << 30);
+	report_sink_buf(&sink, &b);
+	rc = report_write(r, REPORT_FULL, &sink);
+	if (!rc)
+		*json = buf_take(&b, NULL);
+	if (!rc && short_json && r->sum.software == SECTION_OK) {
+		rc = report_write(r, REPORT_SHORT, &sink);
+		if (!rc)
+			*short_json = buf_take(&b, NULL);
+	}
+	buf_release(&b);
+	*sum = r->sum;
+	report_free(r);
+	if (rc) {
 		free(*json);
 		*json = NULL;
-		if (short_json) {
-			free(*short_json);
-			*short_json = NULL;
-		}
-		return FC_ENOMEM;
+		LOG_ERR("cannot build the report: %s", fc_strerror(rc));
 	}
-	return FC_OK;
+	return rc;
 }

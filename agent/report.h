@@ -4,7 +4,9 @@
 #define FC_AGENT_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+#include "buf.h"
 #include "fc_rc.h"
 #include "os.h"
 
@@ -28,15 +30,57 @@ struct report_summary {
  * "Unchanged software lists"). */
 #define REPORT_DIGEST_TAG "fleetcensus software list 1\n"
 
+/* One collected report: the OS and hardware facts, kept in memory (small);
+ * the package list is read again each time a full report is written. */
+struct report;
+
+enum report_form {
+	REPORT_FULL, /* with content.softwares */
+	REPORT_SHORT /* without, with software_unchanged: docs/protocol.md */
+};
+
+/* Where report_write puts the JSON text. write takes the next len bytes;
+ * restart drops everything written so far (the software list failed after
+ * part of it was written) and may be NULL when that is impossible. Both
+ * return FC_OK or an error that ends the report. */
+struct report_sink {
+	enum fc_rc (*write)(void *ctx, const void *data, size_t len);
+	enum fc_rc (*restart)(void *ctx);
+	void *ctx;
+};
+
+/* Sinks into a buffer (the caller's; its max bounds the report) and into a
+ * stdio stream opened for writing on a regular file (truncated on restart). */
+void report_sink_buf(struct report_sink *s, struct buf *b);
+void report_sink_file(struct report_sink *s, FILE *f);
+
+/* Reads the OS and hardware facts below root (NULL = this system) into a new
+ * report *out (freed with report_free). ids' strings must outlive it.
+ * Returns FC_OK: failures are recorded in the report's sections. */
+enum fc_rc report_collect(const char *root, const struct report_ids *ids, struct report **out);
+
+/* Writes the report as compact JSON to sink. REPORT_FULL streams the
+ * package databases into content.softwares while it writes (nothing of the
+ * list is kept but its digest, count and architecture counts), and sets the
+ * summary's software fields; when a database fails after packages were
+ * written, the sink is restarted and the report written without the list.
+ * REPORT_SHORT needs an earlier REPORT_FULL with software ok (FC_EPARSE
+ * otherwise). Returns FC_OK or the sink's error. */
+enum fc_rc report_write(struct report *r, enum report_form form, const struct report_sink *sink);
+
+/* The report's summary; valid until report_free. */
+const struct report_summary *report_summary(const struct report *r);
+
+void report_free(struct report *r);
+
 /* Collects OS, packages and hardware below root (NULL = this system) and
  * returns the report as compact JSON text in *json (heap; the caller frees
- * it with free()). Every report whose software section is ok carries
- * content.fleetcensus.software_digest and software_count (also in sum).
- * When short_json is not NULL it receives the short form of the same report
- * (no content.softwares, software_unchanged: true) if the software section
- * is ok, else NULL; the caller frees it. Sections that fail are marked so in
- * the report; only an internal error makes this return non-OK (both outputs
- * NULL). */
+ * it with free()); report_collect and report_write into memory. Every report whose software section
+ * is ok carries content.fleetcensus.software_digest and software_count (also in sum). When
+ * short_json is not NULL it receives the short form of the same report (no content.softwares,
+ * software_unchanged: true) if the software section is ok, else NULL; the caller frees it. Sections
+ * that fail are marked so in the report; only an internal error makes this return non-OK (both
+ * outputs NULL). */
 enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
                         char **short_json, struct report_summary *sum);
 

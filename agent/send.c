@@ -195,9 +195,16 @@ static enum fc_rc send_add_headers(struct send_ctx *ctx, const char *token)
 	return FC_OK;
 }
 
+static size_t send_read_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+	size_t n = fread(data, size, nmemb, userp);
+
+	return n == 0 && ferror((FILE *)userp) ? CURL_READFUNC_ABORT : n;
+}
+
 /* Sets every transfer option on ctx->curl. */
-static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o, const void *gz,
-                           size_t gzlen)
+static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o,
+                           const struct send_body *b)
 {
 	long timeout = o->timeout > 0 ? o->timeout : SEND_DEFAULT_TIMEOUT;
 	CURL *h = ctx->curl;
@@ -218,8 +225,14 @@ static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o, cons
 	SEND_SETOPT(c, h, CURLOPT_USERAGENT, "fleetcensus-agent/" FC_VERSION);
 	SEND_SETOPT(c, h, CURLOPT_HTTPHEADER, ctx->headers);
 	SEND_SETOPT(c, h, CURLOPT_POST, 1L);
-	SEND_SETOPT(c, h, CURLOPT_POSTFIELDS, gz ? gz : ""); /* NULL would read stdin */
-	SEND_SETOPT(c, h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)gzlen);
+	if (b->data || !b->file) {
+		SEND_SETOPT(c, h, CURLOPT_POSTFIELDS,
+		            b->data ? b->data : ""); /* NULL reads stdin */
+	} else {
+		SEND_SETOPT(c, h, CURLOPT_READFUNCTION, send_read_cb);
+		SEND_SETOPT(c, h, CURLOPT_READDATA, b->file);
+	}
+	SEND_SETOPT(c, h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len);
 	SEND_SETOPT(c, h, CURLOPT_WRITEFUNCTION, send_write_cb);
 	SEND_SETOPT(c, h, CURLOPT_WRITEDATA, ctx);
 	if (o->verbose) {
@@ -358,11 +371,19 @@ static enum fc_rc send_perform(struct send_ctx *ctx, struct send_result *res)
 enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
                        struct send_result *res)
 {
+	struct send_body b = {gz, NULL, gzlen};
+
+	return send_report_body(o, &b, res);
+}
+
+enum fc_rc send_report_body(const struct send_opts *o, const struct send_body *b,
+                            struct send_result *res)
+{
 	struct send_ctx ctx = {0};
 	enum fc_rc rc;
 	CURLcode c;
 
-	assert(o && o->server && (gz || gzlen == 0) && res);
+	assert(o && o->server && b && (b->data || b->file || b->len == 0) && res);
 	assert(cu.easy_init); /* send_global_init first */
 	res->http_status = 0;
 	res->retry_after = -1;
@@ -387,7 +408,12 @@ enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
 		send_message(res, "cannot prepare the request: %s", fc_strerror(rc));
 		goto out;
 	}
-	c = send_setup(&ctx, o, gz, gzlen);
+	if (!b->data && b->file && fseek(b->file, 0, SEEK_SET) != 0) {
+		send_message(res, "cannot read the report: %s", strerror(errno));
+		rc = FC_EIO;
+		goto out;
+	}
+	c = send_setup(&ctx, o, b);
 	if (c != CURLE_OK) {
 		send_message(res, "cannot prepare the request: %s", cu.easy_strerror(c));
 		rc = c == CURLE_OUT_OF_MEMORY ? FC_ENOMEM : FC_ECONFIG;
@@ -419,7 +445,7 @@ long send_backoff_ms(long retry_after, unsigned int random)
 	return ms < 1000 ? 1000 : ms;
 }
 
-enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t gzlen,
+enum fc_rc send_report_backoff(const struct send_opts *o, const struct send_body *b,
                                struct send_result *res)
 {
 	unsigned int r;
@@ -428,7 +454,7 @@ enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t
 	int tries = 0;
 
 	for (;;) {
-		rc = send_report(o, gz, gzlen, res);
+		rc = send_report_body(o, b, res);
 		if (rc != FC_EHTTP || (res->http_status != 429 && res->http_status != 503) ||
 		    res->retry_after < 0 || res->retry_after > SEND_RETRY_AFTER_MAX ||
 		    tries >= SEND_BACKOFF_TRIES)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "fc_rc.h"
 
@@ -31,6 +32,14 @@ struct send_result {
 	long next_report_seconds; /* from a 2xx JSON answer, -1 if absent */
 	bool resend_full; /* a 409 whose JSON answer says "resend":"full" */
 	char message[FC_ERRLEN]; /* one line: what happened */
+};
+
+/* A request body: len bytes of a gzip report, at data, or (data NULL) read
+ * from the start of file with fread, so that it need not be in memory. */
+struct send_body {
+	const void *data;
+	FILE *file;
+	size_t len;
 };
 
 /* Loads libcurl (dlopen, unless built with FC_CURL_LINKED) and runs its
@@ -64,17 +73,22 @@ void send_global_cleanup(void);
 enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
                        struct send_result *res);
 
+/* As send_report, for a body in memory or in a file. A file that cannot be
+ * read to its len-th byte fails the transfer (FC_ENET). */
+enum fc_rc send_report_body(const struct send_opts *o, const struct send_body *b,
+                            struct send_result *res);
+
 /* How long to wait after a Retry-After of retry_after seconds, in
  * milliseconds: retry_after plus a jitter of random modulo half of it (so
  * uniform in [0, retry_after / 2] for a uniform random), at least 1000. */
 long send_backoff_ms(long retry_after, unsigned int random);
 
-/* send_report, and while the answer is 429 or 503 with a Retry-After of at
+/* send_report_body, and while the answer is 429 or 503 with a Retry-After of at
  * most SEND_RETRY_AFTER_MAX seconds, waits send_backoff_ms of it and sends
  * again, at most SEND_BACKOFF_TRIES times (docs/protocol.md,
  * "Back-pressure"). Returns what the last send_report returned; each wait
  * is logged at INFO. */
-enum fc_rc send_report_backoff(const struct send_opts *o, const void *gz, size_t gzlen,
+enum fc_rc send_report_backoff(const struct send_opts *o, const struct send_body *b,
                                struct send_result *res);
 
 #endif

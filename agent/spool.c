@@ -6,12 +6,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <zlib.h>
+
+#include "xalloc.h"
 
 #define SPOOL_PATH_MAX 4096
 #define SPOOL_DIR "spool"
@@ -302,5 +307,175 @@ enum fc_rc spool_clear(const char *state_dir, char *err)
 		spool_err(err, "cannot remove '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
+	return FC_OK;
+}
+
+/* ---- streaming a report into the spool ---- */
+
+#define SPOOL_ZCHUNK 16384
+
+struct spool_writer {
+	FILE *f;
+	z_stream zs;
+	size_t out; /* compressed bytes written */
+	enum fc_rc rc; /* the first error */
+	char err[FC_ERRLEN];
+	char dir[SPOOL_PATH_MAX];
+	char tmp[SPOOL_PATH_MAX];
+	unsigned char chunk[SPOOL_ZCHUNK];
+};
+
+/* Runs deflate with flush over what zs holds, writing its output. */
+static enum fc_rc spool_deflate(struct spool_writer *w, int flush)
+{
+	size_t n;
+	int zrc;
+
+	do {
+		w->zs.next_out = w->chunk;
+		w->zs.avail_out = sizeof(w->chunk);
+		zrc = deflate(&w->zs, flush);
+		assert(zrc != Z_STREAM_ERROR);
+		n = sizeof(w->chunk) - w->zs.avail_out;
+		if (w->out + n > SPOOL_MAX) {
+			spool_err(w->err, "compressed report is larger than %zu bytes", SPOOL_MAX);
+			return w->rc = FC_ELIMIT;
+		}
+		if (n && fwrite(w->chunk, 1, n, w->f) != n) {
+			spool_err(w->err, "cannot write '%s': %s", w->tmp, strerror(errno));
+			return w->rc = FC_EIO;
+		}
+		w->out += n;
+	} while (w->zs.avail_out == 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
+	return FC_OK;
+}
+
+enum fc_rc spool_begin(const char *state_dir, struct spool_writer **out, char *err)
+{
+	struct spool_writer *w = xcalloc(1, sizeof(*w));
+	enum fc_rc rc;
+	int fd;
+
+	*out = NULL;
+	rc = spool_path(w->dir, state_dir, SPOOL_DIR, err);
+	if (!rc)
+		rc = spool_path(w->tmp, w->dir, SPOOL_TMP_PREFIX "XXXXXX", err);
+	if (!rc)
+		rc = spool_mkdirs(w->dir, err);
+	if (rc) {
+		free(w);
+		return rc;
+	}
+	spool_sweep(w->dir);
+	fd = mkstemp(w->tmp);
+	if (fd < 0 || !(w->f = fdopen(fd, "w+b"))) {
+		spool_err(err, "cannot create a file in '%s': %s", w->dir, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(w->tmp);
+		}
+		free(w);
+		return FC_EIO;
+	}
+	if (deflateInit2(&w->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		spool_err(err, "cannot start gzip compression: out of memory");
+		fclose(w->f);
+		unlink(w->tmp);
+		free(w);
+		return FC_ENOMEM;
+	}
+	*out = w;
+	return FC_OK;
+}
+
+enum fc_rc spool_write(void *ctx, const void *data, size_t len)
+{
+	struct spool_writer *w = ctx;
+
+	if (w->rc)
+		return w->rc;
+	w->zs.next_in = (Bytef *)(uintptr_t)data; /* zlib does not write to it */
+	w->zs.avail_in = (uInt)len;
+	assert(len <= UINT32_MAX);
+	return spool_deflate(w, Z_NO_FLUSH);
+}
+
+enum fc_rc spool_restart(void *ctx)
+{
+	struct spool_writer *w = ctx;
+
+	if (w->rc)
+		return w->rc;
+	if (fflush(w->f) != 0 || ftruncate(fileno(w->f), 0) != 0) {
+		spool_err(w->err, "cannot truncate '%s': %s", w->tmp, strerror(errno));
+		return w->rc = FC_EIO;
+	}
+	rewind(w->f);
+	w->out = 0;
+	deflateReset(&w->zs);
+	return FC_OK;
+}
+
+void spool_abort(struct spool_writer *w)
+{
+	if (!w)
+		return;
+	deflateEnd(&w->zs);
+	if (w->f)
+		(void)fclose(w->f); /* the file is removed anyway */
+	(void)unlink(w->tmp);
+	free(w);
+}
+
+enum fc_rc spool_commit(struct spool_writer *w, char *err)
+{
+	char final[SPOOL_PATH_MAX];
+	enum fc_rc rc = w->rc;
+
+	if (!rc) {
+		w->zs.next_in = NULL;
+		w->zs.avail_in = 0;
+		rc = spool_deflate(w, Z_FINISH);
+	}
+	if (!rc && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)) {
+		spool_err(w->err, "cannot write '%s': %s", w->tmp, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (!rc)
+		rc = spool_path(final, w->dir, SPOOL_FILE, w->err);
+	if (!rc && rename(w->tmp, final) != 0) {
+		spool_err(w->err, "cannot rename '%s' to '%s': %s", w->tmp, final, strerror(errno));
+		rc = FC_EIO;
+	}
+	if (!rc)
+		rc = spool_sync_dir(w->dir, w->err);
+	if (rc)
+		memcpy(err, w->err, FC_ERRLEN);
+	spool_abort(w); /* after the rename the temporary name is gone */
+	return rc;
+}
+
+enum fc_rc spool_open(const char *state_dir, FILE **f, size_t *len, char *err)
+{
+	char path[SPOOL_PATH_MAX];
+	struct stat st;
+	enum fc_rc rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
+
+	*f = NULL;
+	if (rc)
+		return rc;
+	*f = fopen(path, "rbe");
+	if (!*f) {
+		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (unsigned long long)st.st_size > SPOOL_MAX) {
+		spool_err(err, "'%s' is not a regular file of at most %zu bytes", path, SPOOL_MAX);
+		fclose(*f);
+		*f = NULL;
+		return FC_EIO;
+	}
+	*len = (size_t)st.st_size;
 	return FC_OK;
 }

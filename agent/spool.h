@@ -9,6 +9,7 @@
 #define FC_AGENT_SPOOL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "fc_rc.h"
@@ -34,6 +35,35 @@ void spool_unlock(int fd);
  * FC_ELIMIT (len > SPOOL_MAX) or FC_EIO; on failure an older spooled report
  * is left as it was. */
 enum fc_rc spool_put(const char *state_dir, const void *gz, size_t len, char *err);
+
+/* A spooled report being written, gzip-compressed as it comes. */
+struct spool_writer;
+
+/* Starts a new spooled report: a temporary file in <state_dir>/spool
+ * (created, mode 0700, if missing; leftovers of interrupted runs removed).
+ * *out receives the writer, which spool_commit or spool_abort ends. Returns
+ * FC_OK or FC_EIO/FC_ELIMIT with err set. */
+enum fc_rc spool_begin(const char *state_dir, struct spool_writer **out, char *err);
+
+/* A report_sink's write and restart on a spool_writer (ctx): compresses len
+ * bytes into the file; restart drops everything written so far. At most
+ * SPOOL_MAX compressed bytes (FC_ELIMIT). Errors are kept for spool_commit. */
+enum fc_rc spool_write(void *ctx, const void *data, size_t len);
+enum fc_rc spool_restart(void *ctx);
+
+/* Ends the gzip stream, syncs the file and renames it over the spooled
+ * report, then syncs the directory; frees w. Returns FC_OK or the first
+ * error of the writer (err set); on error the older spooled report is left
+ * as it was. */
+enum fc_rc spool_commit(struct spool_writer *w, char *err);
+
+/* Removes the temporary file and frees w (NULL is ignored). */
+void spool_abort(struct spool_writer *w);
+
+/* Opens the spooled report for reading; *f receives the stream (the caller
+ * fcloses it) and *len its size. Returns FC_OK, FC_ENOENT or FC_EIO, with
+ * err set. */
+enum fc_rc spool_open(const char *state_dir, FILE **f, size_t *len, char *err);
 
 /* Loads the spooled report into out, which the caller initialised (its old
  * contents are replaced; on failure it is empty). Returns FC_OK, FC_ENOENT

@@ -142,6 +142,38 @@ test_expect_success '--output DIR/ that cannot be written: 73, nothing left in i
 	test -z "$(ls -A usb2)"
 '
 
+test_expect_success 'a status file of many read chunks: packages equal dpkg-query' '
+	mkdir -p big/var/lib/dpkg &&
+	$PY -c "import re, sys
+st = [s for s in open(sys.argv[1], encoding=\"utf-8\").read().split(\"\n\n\") if s.strip()]
+with open(sys.argv[2], \"w\", encoding=\"utf-8\") as f:
+    for i in range(6000):
+        s = st[i % len(st)]
+        f.write(re.sub(\"^Package: (.*)$\", lambda m: \"Package: %s-%d\" % (m.group(1), i), s,
+                       count=1, flags=re.M) + \"\n\n\" + \"\n\" * (i % 3))
+" "$ROOT/var/lib/dpkg/status" big/var/lib/dpkg/status &&
+	test "$(wc -c <big/var/lib/dpkg/status)" -gt 1000000 &&
+	agent --root big --state-dir st --output big.json 2>/dev/null &&
+	dpkg-query --admindir=big/var/lib/dpkg -W \
+		-f "\${db:Status-Status}\t\${Package}\t\${Version}\t\${Architecture}\n" |
+		awk -F"\t" "\$1 == \"installed\" {print \$2 \"\t\" \$3 \"\t\" \$4}" | sort >want &&
+	jqr ".content.softwares[] | [.name, .version, .arch] | @tsv" big.json | sort >got &&
+	test "$(wc -l <got)" -gt 3000 &&
+	diff -u want got
+'
+
+test_expect_success 'an error far into a large status names its line in the whole file' '
+	cp big/var/lib/dpkg/status bad-status &&
+	line=$(grep -n "^Package: perl-base-4804$" bad-status | cut -d: -f1) &&
+	mkdir -p bad/var/lib/dpkg &&
+	{ head -n $((line - 1)) bad-status; printf "Package: x\0y\n"; tail -n +$((line + 1)) bad-status; } \
+		>bad/var/lib/dpkg/status &&
+	agent --root bad --state-dir st --output bad.json 2>/dev/null &&
+	test "$(jqr $X.sections.software bad.json)" = failed &&
+	jqr $X.errors.software bad.json | grep -q "line $line: NUL byte" &&
+	test "$(jqr ".content | has(\"softwares\")" bad.json)" = false
+'
+
 test_expect_success 'this machine: a smoke run validates' '
 	have_shared || skip_test "no ../shared: schema not available"
 	agent --state-dir st --output host.json &&

@@ -322,12 +322,13 @@ static void test_backoff_then_ok(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
 	struct timespec t0, t1;
 
 	server_start(f, "busy1", false);
 	o.server = f->url;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_OK);
+	assert_int_equal(send_report_backoff(&o, &body, &f->res), FC_OK);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_int_equal(count_requests(f), 2);
 	assert_true(t1.tv_sec - t0.tv_sec >= 1);
@@ -338,10 +339,11 @@ static void test_backoff_gives_up(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
 
 	server_start(f, "e429", false);
 	o.server = f->url;
-	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_EHTTP);
+	assert_int_equal(send_report_backoff(&o, &body, &f->res), FC_EHTTP);
 	assert_int_equal(count_requests(f), 1 + SEND_BACKOFF_TRIES);
 	assert_int_equal(f->res.http_status, 429);
 }
@@ -351,11 +353,49 @@ static void test_backoff_only_with_retry_after(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
 
 	server_start(f, "e500", false);
 	o.server = f->url;
-	assert_int_equal(send_report_backoff(&o, f->gz.ptr, f->gz.len, &f->res), FC_EHTTP);
+	assert_int_equal(send_report_backoff(&o, &body, &f->res), FC_EHTTP);
 	assert_int_equal(count_requests(f), 1);
+}
+
+/* A body read from a file arrives byte for byte, also when sent twice. */
+static void test_body_from_file(void **state)
+{
+	struct fixture *f = *state;
+	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
+	struct send_body body = {NULL, NULL, f->gz.len};
+	char body_sha[65];
+	cJSON *e1, *e2;
+
+	server_start(f, "ok", false);
+	o.server = f->url;
+	body.file = tmpfile();
+	assert_non_null(body.file);
+	assert_int_equal(fwrite(f->gz.ptr, 1, f->gz.len, body.file), f->gz.len);
+	assert_int_equal(send_report_body(&o, &body, &f->res), FC_OK);
+	assert_int_equal(send_report_body(&o, &body, &f->res), FC_OK);
+	fclose(body.file);
+	e1 = log_entry(f, 1);
+	e2 = log_entry(f, 2);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(e1, "raw_size")->valueint, f->gz.len);
+	snprintf(body_sha, sizeof(body_sha), "%s", entry_str(e1, NULL, "body_sha256"));
+	assert_string_equal(entry_str(e2, NULL, "body_sha256"), body_sha);
+	assert_string_equal(entry_str(e1, NULL, "raw_sha256"), entry_str(e2, NULL, "raw_sha256"));
+	cJSON_Delete(e1);
+	cJSON_Delete(e2);
+	/* and it is the report, decoded */
+	{
+		char got[256] = "";
+		FILE *rf = fopen(fpath(f, "req-2.json"), "r");
+
+		assert_non_null(rf);
+		assert_true(fread(got, 1, sizeof(got) - 1, rf) > 0);
+		fclose(rf);
+		assert_string_equal(got, report);
+	}
 }
 
 /* The wait: Retry-After plus up to half of it, at least a second. */
@@ -553,6 +593,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_backoff_gives_up, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backoff_only_with_retry_after, setup, teardown),
 	    cmocka_unit_test(test_backoff_ms),
+	    cmocka_unit_test_setup_teardown(test_body_from_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_409_resend_full, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hang_times_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_close_without_answer, setup, teardown),
