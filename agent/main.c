@@ -430,7 +430,7 @@ static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct se
 	const struct report_summary *sum = report_summary(c->r);
 	char known[STATE_DIGEST_LEN + 1];
 	struct report_sink sink;
-	struct send_body body = {NULL, NULL, 0};
+	struct send_body body = {NULL, NULL, NULL, 0};
 	struct buf json, gz;
 	enum fc_rc rc;
 
@@ -496,9 +496,9 @@ static int spool_report(const struct agent_opts *o, const struct collected *c)
 static int deliver(const struct agent_opts *o, const struct collected *c)
 {
 	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
-	struct send_body full = {NULL, NULL, 0};
+	struct send_body full = {NULL, NULL, NULL, 0};
 	struct send_result res;
-	char err[FC_ERRLEN];
+	char err[FC_ERRLEN], path[SPOOL_PATH_MAX];
 	enum fc_rc rc;
 	bool full_sent;
 	int code;
@@ -508,13 +508,13 @@ static int deliver(const struct agent_opts *o, const struct collected *c)
 	code = spool_report(o, c);
 	if (code)
 		return code;
-	if (spool_open(o->state_dir, &full.file, &full.len, err) != FC_OK) {
+	if (spool_file(o->state_dir, path, &full.len, err) != FC_OK) {
 		LOG_ERR("spool: %s", err);
 		return EXIT_CANTCREAT;
 	}
+	full.path = path;
 	splay_wait(o->splay);
 	rc = send_short_or_full(o, &so, c, &full, &res, &full_sent);
-	fclose(full.file);
 	switch (rc) {
 	case FC_OK:
 		code = EXIT_DONE;

@@ -257,7 +257,7 @@ static enum fc_rc relay_send(const char *dir, const struct relay_entry *e,
                              const struct send_opts *so, struct send_result *res)
 {
 	char path[RELAY_PATH_MAX], err[FC_ERRLEN];
-	struct send_body body = {NULL, NULL, 0};
+	struct send_body body = {NULL, NULL, NULL, 0};
 	struct buf raw, gz;
 	enum fc_rc rc;
 

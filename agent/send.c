@@ -69,6 +69,8 @@ struct send_ctx {
 	struct buf url;
 	struct buf answer;
 	bool answer_too_big;
+	const char *path_body; /* send_body.path */
+	long path_off; /* bytes of it sent */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -202,6 +204,28 @@ static size_t send_read_cb(char *data, size_t size, size_t nmemb, void *userp)
 	return n == 0 && ferror((FILE *)userp) ? CURL_READFUNC_ABORT : n;
 }
 
+/* Reads the next piece of the file at ctx->path_body: opened, read from the
+ * offset reached so far, closed. */
+static size_t send_read_path_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct send_ctx *ctx = userp;
+	FILE *f = fopen(ctx->path_body, "rb");
+	size_t n = 0;
+
+	if (!f || fseek(f, ctx->path_off, SEEK_SET) != 0) {
+		if (f)
+			fclose(f);
+		return CURL_READFUNC_ABORT;
+	}
+	n = fread(data, size, nmemb, f);
+	if (n == 0 && ferror(f))
+		n = CURL_READFUNC_ABORT;
+	else
+		ctx->path_off += (long)n;
+	fclose(f);
+	return n;
+}
+
 /* Sets every transfer option on ctx->curl. */
 static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o,
                            const struct send_body *b)
@@ -225,9 +249,13 @@ static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o,
 	SEND_SETOPT(c, h, CURLOPT_USERAGENT, "fleetcensus-agent/" FC_VERSION);
 	SEND_SETOPT(c, h, CURLOPT_HTTPHEADER, ctx->headers);
 	SEND_SETOPT(c, h, CURLOPT_POST, 1L);
-	if (b->data || !b->file) {
-		SEND_SETOPT(c, h, CURLOPT_POSTFIELDS,
-		            b->data ? b->data : ""); /* NULL reads stdin */
+	if (b->data || (!b->file && !b->path)) {
+		/* NULL would make libcurl read stdin */
+		SEND_SETOPT(c, h, CURLOPT_POSTFIELDS, b->data ? b->data : "");
+	} else if (!b->file) {
+		ctx->path_body = b->path;
+		SEND_SETOPT(c, h, CURLOPT_READFUNCTION, send_read_path_cb);
+		SEND_SETOPT(c, h, CURLOPT_READDATA, ctx);
 	} else {
 		SEND_SETOPT(c, h, CURLOPT_READFUNCTION, send_read_cb);
 		SEND_SETOPT(c, h, CURLOPT_READDATA, b->file);
@@ -371,7 +399,7 @@ static enum fc_rc send_perform(struct send_ctx *ctx, struct send_result *res)
 enum fc_rc send_report(const struct send_opts *o, const void *gz, size_t gzlen,
                        struct send_result *res)
 {
-	struct send_body b = {gz, NULL, gzlen};
+	struct send_body b = {gz, NULL, NULL, gzlen};
 
 	return send_report_body(o, &b, res);
 }
@@ -383,7 +411,7 @@ enum fc_rc send_report_body(const struct send_opts *o, const struct send_body *b
 	enum fc_rc rc;
 	CURLcode c;
 
-	assert(o && o->server && b && (b->data || b->file || b->len == 0) && res);
+	assert(o && o->server && b && (b->data || b->file || b->path || b->len == 0) && res);
 	assert(cu.easy_init); /* send_global_init first */
 	res->http_status = 0;
 	res->retry_after = -1;

@@ -34,11 +34,14 @@ struct send_result {
 	char message[FC_ERRLEN]; /* one line: what happened */
 };
 
-/* A request body: len bytes of a gzip report, at data, or (data NULL) read
- * from the start of file with fread, so that it need not be in memory. */
+/* A request body: len bytes of a gzip report, at data; or read from the
+ * start of file; or (path) read from the file at path, which is opened for
+ * each piece libcurl asks for, so that no descriptor stays open for it
+ * during the transfer. Only the first of data, file and path is used. */
 struct send_body {
 	const void *data;
 	FILE *file;
+	const char *path;
 	size_t len;
 };
 

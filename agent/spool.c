@@ -18,7 +18,6 @@
 
 #include "xalloc.h"
 
-#define SPOOL_PATH_MAX 4096
 #define SPOOL_DIR "spool"
 #define SPOOL_FILE "report.json.gz"
 #define SPOOL_TMP_PREFIX "." SPOOL_FILE "."
@@ -455,25 +454,19 @@ enum fc_rc spool_commit(struct spool_writer *w, char *err)
 	return rc;
 }
 
-enum fc_rc spool_open(const char *state_dir, FILE **f, size_t *len, char *err)
+enum fc_rc spool_file(const char *state_dir, char *path, size_t *len, char *err)
 {
-	char path[SPOOL_PATH_MAX];
 	struct stat st;
 	enum fc_rc rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
 
-	*f = NULL;
 	if (rc)
 		return rc;
-	*f = fopen(path, "rbe");
-	if (!*f) {
+	if (lstat(path, &st) != 0) {
 		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
 		return errno == ENOENT ? FC_ENOENT : FC_EIO;
 	}
-	if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > SPOOL_MAX) {
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > SPOOL_MAX) {
 		spool_err(err, "'%s' is not a regular file of at most %zu bytes", path, SPOOL_MAX);
-		fclose(*f);
-		*f = NULL;
 		return FC_EIO;
 	}
 	*len = (size_t)st.st_size;

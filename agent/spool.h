@@ -60,10 +60,12 @@ enum fc_rc spool_commit(struct spool_writer *w, char *err);
 /* Removes the temporary file and frees w (NULL is ignored). */
 void spool_abort(struct spool_writer *w);
 
-/* Opens the spooled report for reading; *f receives the stream (the caller
- * fcloses it) and *len its size. Returns FC_OK, FC_ENOENT or FC_EIO, with
+/* The spooled report's path (SPOOL_PATH_MAX bytes) and size. Returns FC_OK,
+ * FC_ENOENT or FC_EIO (not a regular file of at most SPOOL_MAX bytes), with
  * err set. */
-enum fc_rc spool_open(const char *state_dir, FILE **f, size_t *len, char *err);
+enum fc_rc spool_file(const char *state_dir, char *path, size_t *len, char *err);
+
+#define SPOOL_PATH_MAX 4096
 
 /* Loads the spooled report into out, which the caller initialised (its old
  * contents are replaced; on failure it is empty). Returns FC_OK, FC_ENOENT

@@ -322,7 +322,7 @@ static void test_backoff_then_ok(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
-	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
+	struct send_body body = {f->gz.ptr, NULL, NULL, f->gz.len};
 	struct timespec t0, t1;
 
 	server_start(f, "busy1", false);
@@ -339,7 +339,7 @@ static void test_backoff_gives_up(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
-	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
+	struct send_body body = {f->gz.ptr, NULL, NULL, f->gz.len};
 
 	server_start(f, "e429", false);
 	o.server = f->url;
@@ -353,7 +353,7 @@ static void test_backoff_only_with_retry_after(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
-	struct send_body body = {f->gz.ptr, NULL, f->gz.len};
+	struct send_body body = {f->gz.ptr, NULL, NULL, f->gz.len};
 
 	server_start(f, "e500", false);
 	o.server = f->url;
@@ -361,12 +361,12 @@ static void test_backoff_only_with_retry_after(void **state)
 	assert_int_equal(count_requests(f), 1);
 }
 
-/* A body read from a file arrives byte for byte, also when sent twice. */
+/* A body read from a stream, then from a path, arrives byte for byte. */
 static void test_body_from_file(void **state)
 {
 	struct fixture *f = *state;
 	struct send_opts o = {NULL, TOKEN, NULL, 10, false};
-	struct send_body body = {NULL, NULL, f->gz.len};
+	struct send_body body = {NULL, NULL, NULL, f->gz.len};
 	char body_sha[65];
 	cJSON *e1, *e2;
 
@@ -376,8 +376,17 @@ static void test_body_from_file(void **state)
 	assert_non_null(body.file);
 	assert_int_equal(fwrite(f->gz.ptr, 1, f->gz.len, body.file), f->gz.len);
 	assert_int_equal(send_report_body(&o, &body, &f->res), FC_OK);
-	assert_int_equal(send_report_body(&o, &body, &f->res), FC_OK);
 	fclose(body.file);
+	body.file = NULL; /* the same bytes from a path */
+	body.path = fpath(f, "body.gz");
+	{
+		FILE *bf = fopen(body.path, "wb");
+
+		assert_non_null(bf);
+		assert_int_equal(fwrite(f->gz.ptr, 1, f->gz.len, bf), f->gz.len);
+		assert_int_equal(fclose(bf), 0);
+	}
+	assert_int_equal(send_report_body(&o, &body, &f->res), FC_OK);
 	e1 = log_entry(f, 1);
 	e2 = log_entry(f, 2);
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(e1, "raw_size")->valueint, f->gz.len);
