@@ -499,6 +499,7 @@ static int deliver(const struct agent_opts *o, const struct collected *c)
 	struct send_body full = {NULL, NULL, NULL, 0};
 	struct send_result res;
 	char err[FC_ERRLEN], path[SPOOL_PATH_MAX];
+	struct buf small;
 	enum fc_rc rc;
 	bool full_sent;
 	int code;
@@ -512,9 +513,19 @@ static int deliver(const struct agent_opts *o, const struct collected *c)
 		LOG_ERR("spool: %s", err);
 		return EXIT_CANTCREAT;
 	}
-	full.path = path;
+	/* A small report is sent from memory, a large one read from the file as
+	 * it goes: memory stays bounded either way, and a small one needs no
+	 * descriptor next to libcurl's while it is sent. */
+	buf_init(&small, SEND_MEMORY_BODY_MAX);
+	if (full.len <= SEND_MEMORY_BODY_MAX && spool_get(o->state_dir, &small, err) == FC_OK) {
+		full.data = small.ptr;
+		full.len = small.len;
+	} else {
+		full.path = path;
+	}
 	splay_wait(o->splay);
 	rc = send_short_or_full(o, &so, c, &full, &res, &full_sent);
+	buf_release(&small);
 	switch (rc) {
 	case FC_OK:
 		code = EXIT_DONE;

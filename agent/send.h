@@ -16,6 +16,7 @@
 #define SEND_ANSWER_MAX (64 * 1024) /* bytes of the server's answer kept */
 #define SEND_DEFAULT_TIMEOUT 60L /* seconds, used when timeout <= 0 */
 #define SEND_RETRY_AFTER_MAX 600L /* longest Retry-After waited for in one run, seconds */
+#define SEND_MEMORY_BODY_MAX ((size_t)1 << 20) /* larger spooled reports are sent from the file */
 #define SEND_BACKOFF_TRIES 3 /* sends again after 429/503 with Retry-After, per run */
 
 struct send_opts {

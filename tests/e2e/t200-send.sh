@@ -305,6 +305,23 @@ test_expect_success 'another run holds the lock: 75 with a message about the loc
 	httpd_stop locked
 '
 
+test_expect_success 'a report over 1 MiB compressed is sent from the spool file, whole' '
+	mkdir -p big/etc big/var/lib/dpkg &&
+	cp "$ROOT/etc/os-release" big/etc/ &&
+	$PY -c "import os, sys
+with open(sys.argv[1], \"w\") as f:
+    for i in range(16000):
+        f.write(\"Package: p%d\nStatus: install ok installed\nVersion: %s\nArchitecture: amd64\nMaintainer: %s\n\n\" % (i, os.urandom(32).hex(), os.urandom(32).hex()))
+" big/var/lib/dpkg/status &&
+	httpd_start large ok &&
+	agent --root big --server "$URL" --token "$TOKEN" --state-dir st-large --timeout 30 &&
+	test "$(req_count large)" = 1 &&
+	test "$(req_field large 1 raw_size)" -gt 1048576 &&
+	test "$(req_field large 1 decode_error)" = None &&
+	test "$(jqr ".content.softwares | length" large/req-1.json)" = 16000 &&
+	httpd_stop large
+'
+
 test_expect_success 'libcurl is loaded when sending, and not by a run that writes a file' '
 	LD_DEBUG=files "$AGENT_BIN" --config /dev/null --root "$ROOT" --state-dir st-ld \
 		--output out.json 2>ld-output &&
