@@ -123,9 +123,7 @@ $(BUILD)/bench/loadgen: $(BUILD)/obj/bench/loadgen.o $(LIBCOMMON)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen
-	@sh bench/agent.sh $(BUILD)
-	@sh bench/collector.sh $(BUILD)
-	@sh bench/reports.sh $(BUILD)
+	@sh bench/results.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:
