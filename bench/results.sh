@@ -4,7 +4,8 @@
 # output, so that figures quoted anywhere can be traced to one run.
 #   sh bench/results.sh [BUILD]
 # Each script runs with BUILD only (its own defaults otherwise). A script
-# that fails is recorded with its exit status; the others still run.
+# that fails is recorded with its exit status; the others still run, and
+# this script then exits with the first failing status.
 set -u
 BUILD=${1:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,11 +27,13 @@ dirty=$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null | head
 	echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$tmp"
 
+failed=0
 for script in agent collector reports; do
 	echo "bench: running bench/$script.sh $BUILD" >&2
 	start=$(date +%s)
 	sh "$TOP/bench/$script.sh" "$BUILD" >"$tmp.part" 2>&1
 	st=$?
+	[ $st = 0 ] || [ $failed != 0 ] || failed=$st
 	end=$(date +%s)
 	{
 		echo
@@ -46,3 +49,4 @@ for script in agent collector reports; do
 done
 mv "$tmp" "$OUT"
 echo "bench: results written to $OUT" >&2
+exit $failed
