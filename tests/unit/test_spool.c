@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "gzip.h"
 #include "spool.h"
 #include "testutil.h"
 
@@ -150,6 +151,50 @@ static void test_put_get_replace_clear(void **state)
 	assert_null(out.ptr);
 	assert_int_equal(spool_clear(f->state, err), FC_OK); /* nothing to clear */
 	buf_release(&out);
+}
+
+/* A streamed report: gzip as it comes, restart drops what was written,
+ * commit replaces the spooled report; abort leaves the old one. */
+static void test_stream_restart_commit(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "", path[SPOOL_PATH_MAX];
+	struct spool_writer *w;
+	struct buf gz, json;
+	size_t len = 0;
+	int i;
+
+	buf_init(&gz, SPOOL_MAX);
+	buf_init(&json, 1 << 20);
+	assert_int_equal(spool_begin(f->state, &w, err), FC_OK);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(spool_write(w, "dropped ", 8), FC_OK);
+	assert_int_equal(spool_restart(w), FC_OK);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(spool_write(w, "kept ", 5), FC_OK);
+	assert_int_equal(spool_commit(w, err), FC_OK);
+	assert_int_equal(mode_of(fpath(f, "state/spool/report.json.gz")), 0600);
+	assert_int_equal(count_entries(fpath(f, "state/spool")), 1);
+	assert_int_equal(spool_file(f->state, path, &len, err), FC_OK);
+	assert_string_equal(path, fpath(f, "state/spool/report.json.gz"));
+	assert_int_equal(spool_get(f->state, &gz, err), FC_OK);
+	assert_int_equal(len, gz.len);
+	assert_int_equal(gzip_decompress(gz.ptr, gz.len, 1 << 20, &json, err), FC_OK);
+	assert_int_equal(json.len, 5000);
+	assert_memory_equal(json.ptr, "kept kept ", 10);
+	assert_null(strstr(json.ptr, "dropped"));
+
+	assert_int_equal(spool_begin(f->state, &w, err), FC_OK);
+	assert_int_equal(spool_write(w, "never", 5), FC_OK);
+	spool_abort(w);
+	assert_int_equal(count_entries(fpath(f, "state/spool")), 1);
+	assert_int_equal(spool_get(f->state, &gz, err), FC_OK);
+	assert_int_equal(gzip_decompress(gz.ptr, gz.len, 1 << 20, &json, err), FC_OK);
+	assert_int_equal(json.len, 5000);
+	assert_int_equal(spool_clear(f->state, err), FC_OK);
+	assert_int_equal(spool_file(f->state, path, &len, err), FC_ENOENT);
+	buf_release(&gz);
+	buf_release(&json);
 }
 
 static void test_put_sweeps_leftovers(void **state)
@@ -327,6 +372,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mkdirs_below_file, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_put_get_replace_clear, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stream_restart_commit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_put_sweeps_leftovers, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_get_rejects_bad_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_put_limit, setup, teardown),
