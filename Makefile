@@ -46,7 +46,7 @@ LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
 LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
-.PHONY: all deps check check-run demo bench clean format format-check hdrcheck unit e2e valgrind
+.PHONY: all deps check check-run demo bench soak clean format format-check hdrcheck unit e2e valgrind
 .DELETE_ON_ERROR:
 
 all: $(AGENT) $(COLLECTOR)
@@ -123,6 +123,12 @@ bench: deps
 	@sh bench/agent.sh $(BUILD)
 	@sh bench/collector.sh $(BUILD)
 	@sh bench/reports.sh $(BUILD)
+
+# Soak: 1,000 simulated agents for SOAK_SECONDS (default 600) with a few
+# percent bad requests; prints the collector's RSS and fds every 10 s.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/soak.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:

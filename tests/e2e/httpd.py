@@ -18,6 +18,10 @@
 #   close  reads the request, closes the connection without answering
 #   r302   302 to another host (a client must not follow it with the token)
 #   big    200 with a 1 MiB JSON answer (a client must cap what it reads)
+# Network faults (t230), see FAULT_MODES below:
+#   slow    reads the request, then answers one byte a second, forever
+#   reset   reads the headers and 64 body bytes, then resets the connection (RST)
+#   garbage reads the request, answers 4 KiB of bytes that are not HTTP, closes
 # Stops on SIGTERM or SIGINT. Standard library only (Debian's /usr/bin/python3).
 import argparse
 import gzip
@@ -26,7 +30,9 @@ import http.server
 import json
 import os
 import signal
+import socket
 import ssl
+import struct
 import sys
 import threading
 import zlib
@@ -41,6 +47,42 @@ MODES = {
              {"Retry-After": "120"}),
 }
 BODY_MAX = 256 << 20
+
+
+# ---- network fault modes (t230-agent-network.sh) ----
+def fault_slow(handler):
+    """Answers a 200 one byte a second until the client gives up or we stop."""
+    data = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n' \
+           b'Content-Length: 64\r\n\r\n{"status":"ok"}' + b" " * 49
+    for i in range(len(data)):
+        if handler.server.stopping.wait(1):
+            break
+        try:
+            handler.wfile.write(data[i:i + 1])
+            handler.wfile.flush()
+        except OSError:
+            break
+    handler.close_connection = True
+
+
+def fault_reset(handler):
+    """Takes the first 64 body bytes, then closes with SO_LINGER 0: an RST."""
+    handler.rfile.read(64)
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
+    handler.close_connection = True
+
+
+def fault_garbage(handler):
+    """Answers bytes that are not HTTP, then closes."""
+    handler.wfile.write(bytes(range(256)) * 16)
+    handler.wfile.flush()
+    handler.close_connection = True
+
+
+# mode: (handler, whether the whole request is read and recorded first)
+FAULT_MODES = {"slow": (fault_slow, True), "reset": (fault_reset, False),
+               "garbage": (fault_garbage, True)}
 
 
 def decode(body, encoding):
@@ -106,6 +148,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_POST(self):
+        fault = FAULT_MODES.get(self.server.mode)
+        if fault and not fault[1]:
+            fault[0](self)
+            return
         try:
             body = self.read_body()
         except ValueError:
@@ -113,6 +159,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.record(body)
         mode = self.server.mode
+        if fault:
+            fault[0](self)
+            return
         if mode == "hang":
             while not self.server.stopping.wait(3600):
                 pass
@@ -173,7 +222,8 @@ class Server(http.server.ThreadingHTTPServer):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--port-file", required=True)
-    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + ["hang", "close", "r302", "big"]))
+    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + ["hang", "close", "r302", "big"] +
+                                                         list(FAULT_MODES)))
     ap.add_argument("--log", required=True)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
