@@ -411,10 +411,17 @@ static enum MHD_Result metrics_page(struct http_server *srv, struct MHD_Connecti
 	struct buf out;
 	enum fc_rc rc;
 	enum MHD_Result ret;
+	unsigned status = 0;
 
+	/* no token needed; the per-organisation gauge (organisation names)
+	 * only for an admin token */
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))
+		status = http_authenticate(srv, c, r, err);
+	if (status)
+		return http_reply_error(c, r, status, err);
 	buf_init(&out, HTTP_MAX_METRICS);
 	pthread_mutex_lock(&srv->store_lock);
-	rc = metrics_render(&srv->metrics, srv->st, &out, err);
+	rc = metrics_render(&srv->metrics, srv->st, r->role == ROLE_ADMIN, &out, err);
 	pthread_mutex_unlock(&srv->store_lock);
 	if (rc) {
 		LOG_ERR("metrics: %s", err);
