@@ -172,8 +172,11 @@ static int serve_drop(struct opts *o)
 		return EXIT_DONE;
 	}
 	rc = privs_lookup(o->user, &u, err);
-	if (rc == FC_OK)
-		rc = http_bind(&o->http, err);
+	if (rc) {
+		LOG_ERR("serve: %s", err);
+		return EXIT_USAGE;
+	}
+	rc = http_bind(&o->http, err);
 	if (rc) {
 		LOG_ERR("serve: %s", err);
 		return rc == FC_ENET ? EXIT_UNAVAIL : exit_for(rc);
