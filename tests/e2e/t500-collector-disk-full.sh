@@ -175,4 +175,8 @@ test_expect_success 'a database on a read-only file system at start: a clear ref
 	test $st = 0 && grep -q "rodir/early.db" err
 '
 
+test_expect_success 'no sanitizer report in any server log' '
+	! grep -E "Sanitizer|runtime error" ./*/log
+'
+
 test_done

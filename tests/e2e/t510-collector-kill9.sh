@@ -122,4 +122,8 @@ test_expect_success "SIGKILL under load, $ROUNDS times: every 200 stored, integr
 	test "$(sort -u acked.txt | wc -l)" -gt $((ROUNDS * 10))
 '
 
+test_expect_success 'no sanitizer report in any server log' '
+	! grep -E "Sanitizer|runtime error" ./*/log
+'
+
 test_done

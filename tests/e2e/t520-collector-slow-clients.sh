@@ -82,4 +82,8 @@ sys.exit(0 if time.monotonic() - t0 < 10 else 1)
 	srv_stop srv2
 '
 
+test_expect_success 'no sanitizer report in any server log' '
+	! grep -E "Sanitizer|runtime error" ./*/log
+'
+
 test_done

@@ -121,4 +121,8 @@ test_expect_success 'the agent refuses a token file of another user (root runs t
 	grep -q "belongs to another user" err
 '
 
+test_expect_success 'no sanitizer report in any server log' '
+	! grep -E "Sanitizer|runtime error" ./*/log
+'
+
 test_done

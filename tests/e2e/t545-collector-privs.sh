@@ -121,4 +121,8 @@ test_expect_success 'the systemd unit passes systemd-analyze verify' '
 	done
 '
 
+test_expect_success 'no sanitizer report in any server log' '
+	! grep -E "Sanitizer|runtime error" ./*/log
+'
+
 test_done
