@@ -33,6 +33,7 @@ struct agent_opts {
 	long splay;
 	int verbose;
 	int quiet;
+	bool token_in_config; /* the token came from the settings file */
 };
 
 void agent_opts_init(struct agent_opts *o);

@@ -138,6 +138,8 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		LOG_ERR("config '%s': %s", path, err);
 		return EXIT_CONFIG;
 	}
+	o->token_in_config = o->token && !cli->token;
+	over(&o->config, cli->config);
 	over(&o->root, cli->root);
 	over(&o->output, cli->output);
 	over(&o->server, cli->server);
@@ -193,6 +195,10 @@ static int load_token(struct agent_opts *o)
 			LOG_ERR("sending needs a token: set --token or --token-file");
 			return EXIT_CONFIG;
 		}
+		/* a settings file holding the token is a token file too */
+		if (o->token_in_config &&
+		    !token_file_private(o->config ? o->config : CONFIG_DEFAULT_PATH))
+			return EXIT_CONFIG;
 		return 0;
 	}
 	if (!token_file_private(o->token_file))

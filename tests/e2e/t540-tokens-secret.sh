@@ -112,6 +112,19 @@ test_expect_success 'the agent refuses a token file others can read or write (78
 	! test -e st5/spool/report.json.gz
 '
 
+test_expect_success 'a settings file holding the token is checked the same way (server gone)' '
+	umask 022 &&
+	printf "server = %s\ntoken = %s\n" "$URL" "$AGENT_TOK" >open.conf &&
+	expect_status 78 "$AGENT_BIN" --config open.conf --root "$ROOT" --state-dir st7 2>err &&
+	grep -q "open.conf.* is accessible by other users (mode 0644)" err &&
+	! grep -qF "$AGENT_TOK" err &&
+	"$AGENT_BIN" --config open.conf --root "$ROOT" --output out.json &&
+	chmod 600 open.conf &&
+	expect_status 75 "$AGENT_BIN" --config open.conf --root "$ROOT" --state-dir st7 \
+		--timeout 5 2>err &&
+	! grep -q "accessible by other users" err
+'
+
 test_expect_success 'the agent refuses a token file of another user (root runs the test)' '
 	[ "$(id -u)" = 0 ] || skip_test "needs root to chown the file"
 	umask 077 &&
