@@ -49,7 +49,7 @@ LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
 LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
-.PHONY: all deps check check-run demo bench clean format format-check hdrcheck unit e2e valgrind
+.PHONY: all deps check check-run demo bench soak clean format format-check hdrcheck unit e2e valgrind
 .DELETE_ON_ERROR:
 
 all: $(AGENT) $(COLLECTOR)
@@ -124,6 +124,12 @@ $(BUILD)/bench/loadgen: $(BUILD)/obj/bench/loadgen.o $(LIBCOMMON)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen
 	@sh bench/results.sh $(BUILD)
+
+# Soak: 1,000 simulated agents for SOAK_SECONDS (default 600) with a few
+# percent bad requests; prints the collector's RSS and fds every 10 s.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/soak.sh $(BUILD)
 
 # Each header compiles on its own.
 hdrcheck:

@@ -112,6 +112,26 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
 	return rc;
 }
 
+enum fc_rc config_check_token_file(const char *path, unsigned mode, unsigned long owner,
+                                   unsigned long euid, char *err)
+{
+	if (mode & 077) {
+		snprintf(err, FC_ERRLEN,
+		         "token file '%s' is accessible by other users (mode %04o): the token "
+		         "must be secret; chmod 600 it",
+		         path, mode & 07777);
+		return FC_ECONFIG;
+	}
+	if (owner != euid && owner != 0) {
+		snprintf(err, FC_ERRLEN,
+		         "token file '%s' belongs to another user (uid %lu): it must belong to "
+		         "this user (uid %lu) or root",
+		         path, owner, euid);
+		return FC_ECONFIG;
+	}
+	return FC_OK;
+}
+
 static size_t trim(const char *s, size_t n, const char **start)
 {
 	while (n > 0 && isspace((unsigned char)*s)) {

@@ -33,6 +33,7 @@ struct agent_opts {
 	long splay;
 	int verbose;
 	int quiet;
+	bool token_in_config; /* the token came from the settings file */
 };
 
 void agent_opts_init(struct agent_opts *o);
@@ -47,6 +48,14 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
  * replaced (callers parse the file first, then the command line). Returns
  * FC_OK or FC_ECONFIG with err naming the line and the problem. */
 enum fc_rc config_parse(const char *buf, size_t len, struct agent_opts *o, char *err);
+
+/* Checks that a token file with permission bits mode, owned by owner, may
+ * be used by a process whose effective user is euid: nobody but its owner
+ * may read or write it (no group or other bits), and its owner is euid or
+ * root. Pure: the caller stats the file. Returns FC_OK or FC_ECONFIG with
+ * err saying why and how to fix it. */
+enum fc_rc config_check_token_file(const char *path, unsigned mode, unsigned long owner,
+                                   unsigned long euid, char *err);
 
 /* Parses a whole number in [min, max] from s. */
 enum fc_rc config_parse_long(const char *s, long min, long max, long *out);

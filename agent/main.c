@@ -138,6 +138,8 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		LOG_ERR("config '%s': %s", path, err);
 		return EXIT_CONFIG;
 	}
+	o->token_in_config = o->token && !cli->token;
+	over(&o->config, cli->config);
 	over(&o->root, cli->root);
 	over(&o->output, cli->output);
 	over(&o->server, cli->server);
@@ -160,6 +162,27 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 	return 0;
 }
 
+/* False (logged) when the token file can be read or written by users other
+ * than its owner, or belongs to a user other than this one or root. A file
+ * that cannot be stat'ed is left to the read, which reports it. */
+static bool token_file_private(const char *path)
+{
+#ifdef S_ISVTX /* POSIX permission bits; on Windows the ACLs decide */
+	char err[FC_ERRLEN];
+	struct stat st;
+
+	if (stat(path, &st) == 0 &&
+	    config_check_token_file(path, (unsigned)st.st_mode, (unsigned long)st.st_uid,
+	                            (unsigned long)geteuid(), err) != FC_OK) {
+		LOG_ERR("%s", err);
+		return false;
+	}
+#else
+	(void)path;
+#endif
+	return true;
+}
+
 /* Reads the token from --token-file when no --token was given. */
 static int load_token(struct agent_opts *o)
 {
@@ -172,8 +195,14 @@ static int load_token(struct agent_opts *o)
 			LOG_ERR("sending needs a token: set --token or --token-file");
 			return EXIT_CONFIG;
 		}
+		/* a settings file holding the token is a token file too */
+		if (o->token_in_config &&
+		    !token_file_private(o->config ? o->config : CONFIG_DEFAULT_PATH))
+			return EXIT_CONFIG;
 		return 0;
 	}
+	if (!token_file_private(o->token_file))
+		return EXIT_CONFIG;
 	buf_init(&b, CONFIG_MAX_TOKEN);
 	if (rootfs_read(NULL, o->token_file, CONFIG_MAX_TOKEN, &b, err) != FC_OK) {
 		LOG_ERR("token file: %s", err);

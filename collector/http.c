@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@ void http_config_default(struct http_config *cfg)
 	cfg->max_connections = 256;
 	cfg->conn_timeout = 30;
 	cfg->next_report_seconds = 86400;
+	cfg->listen_fd = -1;
 	ingest_limits_default(&cfg->limits);
 }
 
@@ -409,10 +411,17 @@ static enum MHD_Result metrics_page(struct http_server *srv, struct MHD_Connecti
 	struct buf out;
 	enum fc_rc rc;
 	enum MHD_Result ret;
+	unsigned status = 0;
 
+	/* no token needed; the per-organisation gauge (organisation names)
+	 * only for an admin token */
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))
+		status = http_authenticate(srv, c, r, err);
+	if (status)
+		return http_reply_error(c, r, status, err);
 	buf_init(&out, HTTP_MAX_METRICS);
 	pthread_mutex_lock(&srv->store_lock);
-	rc = metrics_render(&srv->metrics, srv->st, &out, err);
+	rc = metrics_render(&srv->metrics, srv->st, r->role == ROLE_ADMIN, &out, err);
 	pthread_mutex_unlock(&srv->store_lock);
 	if (rc) {
 		LOG_ERR("metrics: %s", err);
@@ -651,8 +660,12 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
 	const struct http_config *cfg = srv->cfg;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 	                 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	struct MHD_OptionItem extra[4];
+	struct MHD_OptionItem extra[5];
 	size_t n = 0;
+
+	if (cfg->listen_fd >= 0)
+		extra[n++] =
+		    (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, cfg->listen_fd, NULL};
 
 	if (cfg->threads > 1)
 		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
@@ -770,7 +783,7 @@ static enum fc_rc start_failed(const struct http_config *cfg, const struct socka
 	int one = 1, fd = socket(sa->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int bind_errno = 0;
 
-	if (fd >= 0) {
+	if (fd >= 0 && cfg->listen_fd < 0) {
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)); /* as MHD does */
 		if (bind(fd, (const struct sockaddr *)sa, len) != 0)
 			bind_errno = errno;
@@ -801,6 +814,14 @@ static enum fc_rc load_tls(const struct http_config *cfg, struct buf *key, struc
 	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 		snprintf(err, FC_ERRLEN, "this libmicrohttpd has no TLS support");
 		return FC_ECONFIG;
+	}
+	if (cfg->tls_key_pem && cfg->tls_cert_pem) {
+		if (buf_addstr(cert, cfg->tls_cert_pem) != FC_OK ||
+		    buf_addstr(key, cfg->tls_key_pem) != FC_OK) {
+			snprintf(err, FC_ERRLEN, "the TLS certificate or key is too large");
+			return FC_ECONFIG;
+		}
+		return FC_OK;
 	}
 	rc = read_pem(cfg->tls_cert, cert, err);
 	if (rc == FC_OK)
@@ -836,6 +857,8 @@ static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
 		rc = run(&srv, d, &stop, err);
 	else
 		rc = start_failed(cfg, sa, err);
+	if (!d && cfg->listen_fd >= 0)
+		close(cfg->listen_fd);
 	while (sigtimedwait(&stop, NULL, &(struct timespec){0, 0}) > 0)
 		; /* a stop signal that came while stopping is not delivered again */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -863,4 +886,66 @@ enum fc_rc http_serve(const struct http_config *cfg, struct store *st, char *err
 	buf_release(&key);
 	buf_release(&cert);
 	return rc;
+}
+
+/* Zeroes and frees a PEM copy. */
+static void free_pem(char **pem)
+{
+	if (!*pem)
+		return;
+	explicit_bzero(*pem, strlen(*pem));
+	free(*pem);
+	*pem = NULL;
+}
+
+/* Reads path into *pem (a NUL-terminated heap copy). */
+static enum fc_rc take_pem(const char *path, char **pem, char *err)
+{
+	struct buf b;
+	size_t len;
+	enum fc_rc rc;
+
+	buf_init(&b, TLS_MAX_PEM);
+	rc = read_pem(path, &b, err);
+	if (rc == FC_OK)
+		*pem = buf_take(&b, &len);
+	if (b.ptr)
+		explicit_bzero(b.ptr, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+enum fc_rc http_bind(struct http_config *cfg, char *err)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	bool v6 = false;
+	int one = 1, fd;
+	enum fc_rc rc = parse_listen(cfg->listen, &sa, &v6, err);
+
+	if (rc == FC_OK && cfg->tls_cert && cfg->tls_key)
+		rc = take_pem(cfg->tls_cert, &cfg->tls_cert_pem, err);
+	if (rc == FC_OK && cfg->tls_cert && cfg->tls_key)
+		rc = take_pem(cfg->tls_key, &cfg->tls_key_pem, err);
+	if (rc)
+		return rc;
+	len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0) ||
+	    bind(fd, (const struct sockaddr *)&sa, len) != 0 || listen(fd, SOMAXCONN) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot listen on '%s': %s", cfg->listen, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return FC_ENET;
+	}
+	cfg->listen_fd = fd;
+	return FC_OK;
+}
+
+void http_unbind(struct http_config *cfg)
+{
+	free_pem(&cfg->tls_cert_pem);
+	free_pem(&cfg->tls_key_pem);
+	cfg->listen_fd = -1; /* http_serve closed it, or the process ends */
 }

@@ -24,10 +24,25 @@ struct http_config {
 	const char *port_file; /* when set, the bound port is written there once listening */
 	struct ingest_limits limits;
 	const struct lifecycle *lifecycle; /* the catalogue of the reports; NULL: none */
+	/* Set by http_bind() before privileges are dropped: the bound listening
+	 * socket (-1: http_serve binds listen itself) and the certificate and
+	 * key read as PEM text (NULL: http_serve reads the files). */
+	int listen_fd;
+	char *tls_cert_pem;
+	char *tls_key_pem;
 };
 
 /* Fills the defaults above (listen 127.0.0.1:8080, no TLS, default limits). */
 void http_config_default(struct http_config *cfg);
+
+/* Binds cfg->listen and reads the TLS files into cfg, for a server that
+ * drops its privileges before it opens the database and starts serving
+ * (serve --user): ports below 1024 and root-only keys keep working. Returns
+ * FC_OK, FC_EUSAGE (bad address), FC_ENET (cannot bind) or FC_ECONFIG
+ * (certificate or key), err set. http_serve then takes the socket over;
+ * http_unbind() frees what is left, in every case. */
+enum fc_rc http_bind(struct http_config *cfg, char *err);
+void http_unbind(struct http_config *cfg);
 
 /* Serves on st until SIGTERM or SIGINT: then stops accepting, finishes the
  * requests in flight and returns FC_OK (the caller closes the store).

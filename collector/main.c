@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "privs.h"
 #include "report.h"
 #include "store.h"
 
@@ -37,6 +38,7 @@ enum exit_code {
 	EXIT_CANTCREAT = 73, /* the database or the port file cannot be created */
 	EXIT_IOERR = 74, /* a database or file error */
 	EXIT_TEMPFAIL = 75, /* the database is busy: try again */
+	EXIT_NOPERM = 77, /* serve --user: the privileges could not be dropped */
 	EXIT_CONFIG = 78, /* bad TLS certificate or key */
 };
 
@@ -56,7 +58,8 @@ enum {
 	O_HELP = 1 << 11,
 	O_REPORT = 1 << 12,
 	O_LIFECYCLE = 1 << 13,
-	O_NBITS = 14,
+	O_USER = 1 << 14,
+	O_NBITS = 15,
 };
 
 #define MAX_LIFECYCLE_FILES 16
@@ -67,6 +70,7 @@ struct opts {
 	const char *db;
 	const char *org;
 	const char *role;
+	const char *user; /* serve --user */
 	bool force;
 	unsigned seen; /* O_* bits of the options given */
 	const char *names[O_NBITS]; /* the option last given for each bit */
@@ -151,6 +155,42 @@ static void show_time(int64_t t, char out[32])
 
 static int load_lifecycle(const struct opts *o, struct lifecycle **out);
 
+/* serve --user: binds the listening socket and reads the TLS files as
+ * root, then becomes the user; everything after (the database, the port
+ * file) is opened as the user. Without --user, root is warned. Returns 0 or
+ * an exit code. */
+static int serve_drop(struct opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct privs_user u;
+	enum fc_rc rc;
+
+	if (!o->user) {
+		if (geteuid() == 0)
+			LOG_WARN("serve: running as root; --user NAME drops to that user once the "
+			         "port is bound (docs/security.md)");
+		return EXIT_DONE;
+	}
+	rc = privs_lookup(o->user, &u, err);
+	if (rc) {
+		LOG_ERR("serve: %s", err);
+		return EXIT_USAGE;
+	}
+	rc = http_bind(&o->http, err);
+	if (rc) {
+		LOG_ERR("serve: %s", err);
+		return rc == FC_ENET ? EXIT_UNAVAIL : exit_for(rc);
+	}
+	rc = privs_drop(&u, err);
+	if (rc) {
+		LOG_ERR("serve: %s", err);
+		return EXIT_NOPERM;
+	}
+	LOG_INFO("serve: running as user '%s' (uid %lu, gid %lu)", u.name, (unsigned long)u.uid,
+	         (unsigned long)u.gid);
+	return EXIT_DONE;
+}
+
 static int cmd_serve(struct opts *o)
 {
 	char err[FC_ERRLEN] = "";
@@ -167,12 +207,20 @@ static int cmd_serve(struct opts *o)
 	if (code)
 		return code;
 	o->http.lifecycle = lc;
-	code = open_store(o, true, &st);
+	code = serve_drop(o);
+	if (code == EXIT_DONE)
+		code = open_store(o, true, &st);
 	if (code) {
+		if (o->user && code != EXIT_NOPERM && code != EXIT_USAGE)
+			LOG_ERR("serve: user '%s' must be able to write the database and its "
+			        "directory",
+			        o->user);
+		http_unbind(&o->http);
 		lifecycle_free(lc);
 		return code;
 	}
 	rc = http_serve(&o->http, st, err);
+	http_unbind(&o->http);
 	store_close(st);
 	lifecycle_free(lc);
 	if (rc == FC_OK)
@@ -706,11 +754,14 @@ static int cmd_snapshot(struct opts *o)
 
 static const struct command commands[] = {
     {"serve", NULL, "serve [options]",
-     O_DB | O_LISTEN | O_TLS | O_THREADS | O_PORTFILE | O_CONN | O_NEXT | O_LIMITS | O_LIFECYCLE, 0,
-     0, cmd_serve,
+     O_DB | O_LISTEN | O_TLS | O_THREADS | O_PORTFILE | O_CONN | O_NEXT | O_LIMITS | O_LIFECYCLE |
+         O_USER,
+     0, 0, cmd_serve,
      "Serves the collector's HTTP API (POST /api/v1/inventory, GET /api/v1/machines,\n"
      "GET /healthz, GET /metrics) until SIGTERM or SIGINT, then finishes the requests\n"
-     "in flight and exits 0. With --tls-cert and --tls-key it serves HTTPS only.\n"},
+     "in flight and exits 0. With --tls-cert and --tls-key it serves HTTPS only.\n"
+     "Started as root with --user NAME, it binds the port and reads the TLS files,\n"
+     "then becomes NAME before it opens the database.\n"},
     {"org", "add", "org add NAME [--db FILE]", O_DB, 1, 1, cmd_org_add,
      "Creates an organisation and prints its agent token on standard output, one\n"
      "line and nothing else. The token is shown only this once.\n"},
@@ -797,6 +848,9 @@ static void print_option_help(unsigned opts)
 		    d.max_connections, d.conn_timeout);
 	if (opts & O_PORTFILE)
 		printf("      --port-file FILE        write the port listened on to FILE\n");
+	if (opts & O_USER)
+		printf("      --user NAME             started as root: bind, read the TLS files,\n"
+		       "                              then run as NAME (docs/security.md)\n");
 	if (opts & O_NEXT)
 		printf("      --next-report SECONDS   interval told to agents (default %ld)\n",
 		       d.next_report_seconds);
@@ -870,7 +924,8 @@ static void usage_top(FILE *f)
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
 	           "create the database or port file, 74 I/O or database error, 75 database\n"
-	           "busy, 78 bad TLS certificate or key. See fleetcensus-collector(8).\n");
+	           "busy, 77 serve --user cannot drop privileges, 78 bad TLS certificate or\n"
+	           "key. See fleetcensus-collector(8).\n");
 }
 
 /* Parses a number in [min, max] for option name. */
@@ -922,6 +977,7 @@ enum {
 	OPT_FROM,
 	OPT_TO,
 	OPT_LIFECYCLE,
+	OPT_USER,
 };
 
 static const struct option longopts[] = {
@@ -956,6 +1012,7 @@ static const struct option longopts[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
+    {"user", required_argument, NULL, OPT_USER},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -1118,6 +1175,10 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		case OPT_PORTFILE:
 			o->http.port_file = optarg;
 			saw(o, O_PORTFILE, idx);
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			saw(o, O_USER, idx);
 			break;
 		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
 		case '?':

@@ -124,7 +124,8 @@ static enum fc_rc render_counters(const struct metrics *m, struct buf *out)
 	return rc;
 }
 
-enum fc_rc metrics_render(struct metrics *m, struct store *st, struct buf *out, char *err)
+enum fc_rc metrics_render(struct metrics *m, struct store *st, bool per_org, struct buf *out,
+                          char *err)
 {
 	enum fc_rc rc;
 	int64_t reports = 0;
@@ -141,11 +142,13 @@ enum fc_rc metrics_render(struct metrics *m, struct store *st, struct buf *out, 
 		return rc;
 	rc = buf_printf(out,
 	                "# HELP fleetcensus_reports Report records in the database.\n"
-	                "# TYPE fleetcensus_reports gauge\nfleetcensus_reports %" PRId64 "\n"
-	                "# HELP fleetcensus_machines Machines stored, by organisation.\n"
-	                "# TYPE fleetcensus_machines gauge\n",
+	                "# TYPE fleetcensus_reports gauge\nfleetcensus_reports %" PRId64 "\n",
 	                reports);
-	if (rc == FC_OK)
+	if (rc == FC_OK && per_org)
+		rc = buf_addstr(out,
+		                "# HELP fleetcensus_machines Machines stored, by organisation.\n"
+		                "# TYPE fleetcensus_machines gauge\n");
+	if (rc == FC_OK && per_org)
 		rc = store_org_each(st, add_org, out, err);
 	if (rc == FC_ELIMIT)
 		snprintf(err, FC_ERRLEN, "metrics exceed %zu bytes", out->max);

@@ -40,9 +40,11 @@ void metrics_count_request(struct metrics *m, unsigned status, size_t bytes_in);
 void metrics_count_report(struct metrics *m, bool duplicate, double seconds);
 
 /* Appends the whole exposition to out: the counters, the histogram, and
- * from st the machines per organisation and the reports stored. The caller
+ * from st the reports stored and, when per_org (an admin asked), the
+ * machines per organisation, whose names are not for everyone. The caller
  * holds st's lock. Returns FC_OK, FC_ELIMIT (out is full) or the store's
  * error with err set. */
-enum fc_rc metrics_render(struct metrics *m, struct store *st, struct buf *out, char *err);
+enum fc_rc metrics_render(struct metrics *m, struct store *st, bool per_org, struct buf *out,
+                          char *err);
 
 #endif

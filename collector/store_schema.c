@@ -5,12 +5,15 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "store_int.h"
@@ -142,18 +145,50 @@ void store_seterr(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Why the database's file system cannot take writes now (it is read-only,
+ * or has no space left), or NULL. SQLite reports a write that failed with
+ * EROFS as a plain SQLITE_IOERR_WRITE, without a reliable errno. */
+static const char *fs_unwritable(struct store *s)
+{
+	const char *path = s && s->db ? sqlite3_db_filename(s->db, "main") : NULL;
+	const char *wal = s && s->db ? sqlite3_filename_wal(path) : NULL;
+	struct statvfs sv;
+	int fd;
+
+	if (!path || !*path)
+		return NULL;
+	/* Opening for writing fails with EROFS also after an emergency remount,
+	 * which statvfs does not show. The WAL, not the database: closing an fd
+	 * of the database would drop SQLite's POSIX locks on it. */
+	fd = wal && *wal ? open(wal, O_WRONLY | O_CLOEXEC) : -1;
+	if (fd < 0 && errno == EROFS)
+		return "the file system is read-only";
+	if (fd >= 0)
+		close(fd);
+	if (statvfs(path, &sv) == 0 && ((sv.f_flag & ST_RDONLY) || sv.f_bavail == 0))
+		return sv.f_bavail == 0 ? "the file system is full"
+		                        : "the file system is read-only";
+	return NULL;
+}
+
 enum fc_rc store_dbfail(struct store *s, int rc, const char *what, char *err)
 {
 	int primary = rc & 0xff;
 	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	const char *why = primary == SQLITE_IOERR ? fs_unwritable(s) : NULL;
 
+	if (why) { /* transient like SQLITE_FULL: 503, not 500 */
+		LOG_WARN("database: %s: %s (%s)", what, msg, why);
+		store_seterr(err, "database busy: %s: %s (%s)", what, msg, why);
+		return FC_EBUSY;
+	}
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
 	    primary == SQLITE_READONLY) {
 		LOG_WARN("database: %s: %s", what, msg);
 		store_seterr(err, "database busy: %s: %s", what, msg);
 		return FC_EBUSY;
 	}
-	LOG_ERR("database: %s: %s", what, msg);
+	LOG_ERR("database: %s: %s (extended code %d)", what, msg, rc);
 	store_seterr(err, "database error: %s: %s", what, msg);
 	return FC_EDB;
 }

@@ -25,6 +25,10 @@
 #   close  reads the request, closes the connection without answering
 #   r302   302 to another host (a client must not follow it with the token)
 #   big    200 with a 1 MiB JSON answer (a client must cap what it reads)
+# Network faults (t230), see FAULT_MODES below:
+#   slow    reads the request, then answers one byte a second, forever
+#   reset   reads the headers and 64 body bytes, then resets the connection (RST)
+#   garbage reads the request, answers 4 KiB of bytes that are not HTTP, closes
 # Stops on SIGTERM or SIGINT. Standard library only (Debian's /usr/bin/python3).
 import argparse
 import gzip
@@ -33,7 +37,9 @@ import http.server
 import json
 import os
 import signal
+import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -54,6 +60,42 @@ E409 = (409, {"status": "error", "resend": "full",
                        "send the full report"}, {})
 OTHER_MODES = ["hang", "close", "r302", "big", "busy1", "short409", "byhost"]
 BODY_MAX = 256 << 20
+
+
+# ---- network fault modes (t230-agent-network.sh) ----
+def fault_slow(handler):
+    """Answers a 200 one byte a second until the client gives up or we stop."""
+    data = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n' \
+           b'Content-Length: 64\r\n\r\n{"status":"ok"}' + b" " * 49
+    for i in range(len(data)):
+        if handler.server.stopping.wait(1):
+            break
+        try:
+            handler.wfile.write(data[i:i + 1])
+            handler.wfile.flush()
+        except OSError:
+            break
+    handler.close_connection = True
+
+
+def fault_reset(handler):
+    """Takes the first 64 body bytes, then closes with SO_LINGER 0: an RST."""
+    handler.rfile.read(64)
+    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                  struct.pack("ii", 1, 0))
+    handler.close_connection = True
+
+
+def fault_garbage(handler):
+    """Answers bytes that are not HTTP, then closes."""
+    handler.wfile.write(bytes(range(256)) * 16)
+    handler.wfile.flush()
+    handler.close_connection = True
+
+
+# mode: (handler, whether the whole request is read and recorded first)
+FAULT_MODES = {"slow": (fault_slow, True), "reset": (fault_reset, False),
+               "garbage": (fault_garbage, True)}
 
 
 def decode(body, encoding):
@@ -151,6 +193,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_POST(self):
+        fault = FAULT_MODES.get(self.server.mode)
+        if fault and not fault[1]:
+            fault[0](self)
+            return
         try:
             body = self.read_body()
         except ValueError:
@@ -158,6 +204,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         chosen = self.record(body)
         mode = self.server.mode
+        if fault:
+            fault[0](self)
+            return
         if mode == "hang":
             while not self.server.stopping.wait(3600):
                 pass
@@ -218,7 +267,7 @@ class Server(http.server.ThreadingHTTPServer):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--port-file", required=True)
-    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + OTHER_MODES))
+    ap.add_argument("--mode", required=True, choices=sorted(list(MODES) + OTHER_MODES + list(FAULT_MODES)))
     ap.add_argument("--log", required=True)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")

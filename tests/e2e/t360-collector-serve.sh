@@ -17,6 +17,7 @@ make_template "$TPL"
 ORG='Quote "Q" \ back'
 TOKEN=$(collector org add "$ORG" --db "$DB")
 READER=$(collector token add --org "$ORG" --role reader --db "$DB")
+ADMIN=$(collector token add --role admin --db "$DB")
 srv_start srv "$DB" || :
 
 test_expect_success 'GET /healthz: 200 {"status":"ok"}' '
@@ -60,6 +61,8 @@ test_expect_success 'GET /metrics: Prometheus text with counters, histogram, mac
 	grep -Eq "^fleetcensus_ingest_seconds_sum [0-9.]+$" answer &&
 	grep -q "^fleetcensus_ingest_seconds_count 1$" answer &&
 	grep -q "^# TYPE fleetcensus_ingest_seconds histogram$" answer &&
+	! grep -q "^fleetcensus_machines" answer &&
+	test "$(get "$URL" "$ADMIN" /metrics)" = 200 &&
 	grep -qF "fleetcensus_machines{org=\"Quote \\\"Q\\\" \\\\ back\"} 1" answer
 '
 

@@ -87,13 +87,32 @@ static void test_parse_long(void **state)
 	assert_int_equal(config_parse_long("99999999999999999999", 0, 100, &v), FC_EPARSE);
 }
 
+/* A token file is refused when anyone but its owner may read or write it,
+ * or when it belongs to someone other than this user or root. */
+static void test_token_file_check(void **state)
+{
+	char err[FC_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(config_check_token_file("t", 0100600, 1000, 1000, err), FC_OK);
+	assert_int_equal(config_check_token_file("t", 0100400, 0, 1000, err), FC_OK);
+	assert_int_equal(config_check_token_file("t", 0100600, 0, 0, err), FC_OK);
+	assert_int_equal(config_check_token_file("t", 0100644, 0, 0, err), FC_ECONFIG);
+	assert_non_null(strstr(err, "'t' is accessible by other users (mode 0644)"));
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_int_equal(config_check_token_file("t", 0100640, 0, 0, err), FC_ECONFIG);
+	assert_int_equal(config_check_token_file("t", 0100602, 0, 0, err), FC_ECONFIG);
+	assert_int_equal(config_check_token_file("t", 0100620, 0, 0, err), FC_ECONFIG);
+	assert_int_equal(config_check_token_file("t", 0100600, 1001, 1000, err), FC_ECONFIG);
+	assert_non_null(strstr(err, "another user (uid 1001)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_config_file),
-	    cmocka_unit_test(test_config_errors),
-	    cmocka_unit_test(test_config_nul_and_long),
-	    cmocka_unit_test(test_parse_long),
+	    cmocka_unit_test(test_config_file),         cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_config_nul_and_long), cmocka_unit_test(test_parse_long),
+	    cmocka_unit_test(test_token_file_check),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,180 @@
+#!/bin/sh
+# The agent against a hostile or broken network (t200 covers a server that
+# never answers, closes, or refuses): a server that answers one byte a
+# second, resets the connection in the middle of the body, answers bytes
+# that are not HTTP, or presents a certificate for another name or from
+# another CA. Each run ends within --timeout (plus a margin for the run
+# itself), exits 75 ("not delivered now", docs/protocol.md) with a message
+# saying what went wrong, and leaves the report in the spool.
+. "$(dirname "$0")/lib.sh"
+ROOT=$FIXTURES/roots/debian12
+TOKEN=e2e-Network_7d1a
+HTTPD=$TOP/tests/e2e/httpd.py
+TLS=$TEST_DIR/tls
+TIMEOUT=3
+no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
+export no_proxy NO_PROXY
+
+PIDS=$TEST_DIR/.pids
+: >"$PIDS"
+kill_leftovers() {
+	while read -r pid; do
+		kill "$pid" 2>/dev/null
+	done <"$PIDS"
+}
+test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
+
+# httpd_start DIR MODE [CERT KEY]: the test server of httpd.py; sets URL.
+httpd_start() {
+	hs_dir=$1 hs_mode=$2 hs_scheme=http
+	mkdir -p "$hs_dir"
+	set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log" ${3:+--tls-cert} \
+		${3:+"$3"} ${4:+--tls-key} ${4:+"$4"}
+	[ $# -lt 8 ] || hs_scheme=https
+	$PY "$HTTPD" "$@" </dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
+	echo $! >"$hs_dir/pid"
+	echo $! >>"$PIDS"
+	hs_i=0
+	while [ ! -s "$hs_dir/port" ]; do
+		hs_i=$((hs_i + 1))
+		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_dir/pid")" 2>/dev/null; then
+			cat "$hs_dir/stderr" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	URL=$hs_scheme://127.0.0.1:$(cat "$hs_dir/port")
+}
+
+httpd_stop() {
+	kill "$(cat "$1/pid")" 2>/dev/null || :
+	wait "$(cat "$1/pid")" 2>/dev/null || :
+}
+
+req_count() {
+	if [ -f "$1/log" ]; then wc -l <"$1/log" | tr -d ' '; else echo 0; fi
+}
+
+# timed_send STATE URL [options]: one agent run with --timeout $TIMEOUT,
+# stderr in ./err; fails unless it exits 75 within $TIMEOUT + 3 seconds.
+timed_send() {
+	ts_state=$1 ts_url=$2
+	shift 2
+	ts_t0=$(date +%s)
+	expect_status 75 agent --root "$ROOT" --server "$ts_url" --token "$TOKEN" \
+		--state-dir "$ts_state" --timeout $TIMEOUT "$@" 2>err
+	ts_took=$(($(date +%s) - ts_t0))
+	echo "agent took ${ts_took}s: $(cat err)"
+	[ $ts_took -le $((TIMEOUT + 3)) ] || { echo "took longer than --timeout $TIMEOUT" >&2; return 1; }
+	grep -q "kept for the next run" err
+	! grep -q "$TOKEN" err
+}
+
+spooled() {
+	test -s "$1/spool/report.json.gz" && gzip -t "$1/spool/report.json.gz"
+}
+
+# make_ca NAME: a CA key and certificate in $TLS/NAME-ca.{key,pem}.
+make_ca() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=fleetcensus test CA $1" -keyout "$TLS/$1-ca.key" -out "$TLS/$1-ca.pem" \
+		>/dev/null 2>&1
+}
+
+# make_leaf CA NAME SAN: a server certificate $TLS/NAME.{key,pem} for SAN,
+# signed by CA.
+make_leaf() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$2" \
+		-keyout "$TLS/$2.key" -out "$TLS/$2.csr" >/dev/null 2>&1 &&
+	printf 'subjectAltName=%s\n' "$3" >"$TLS/$2.ext" &&
+	openssl x509 -req -in "$TLS/$2.csr" -CA "$TLS/$1-ca.pem" -CAkey "$TLS/$1-ca.key" \
+		-CAcreateserial -days 2 -extfile "$TLS/$2.ext" -out "$TLS/$2.pem" >/dev/null 2>&1
+}
+
+skip_all=""
+if [ ! -x "$PY" ]; then
+	skip_all="$PY is missing"
+elif [ ! -d "$ROOT" ]; then
+	skip_all="fixture root $ROOT is missing"
+fi
+if [ -n "$skip_all" ]; then
+	test_skip "t230-agent-network: $skip_all"
+	test_done
+	exit $?
+fi
+
+test_expect_success 'an answer one byte a second: 75 within --timeout, spooled' '
+	httpd_start slow slow &&
+	timed_send st-slow "$URL" &&
+	grep -qi "timed out\|timeout" err &&
+	test "$(req_count slow)" = 1 &&
+	spooled st-slow &&
+	httpd_stop slow
+'
+
+test_expect_success 'a reset in the middle of the body: 75, spooled' '
+	httpd_start reset reset &&
+	timed_send st-reset "$URL" &&
+	grep -qi "reset\|recv failure\|send failure\|empty reply" err &&
+	spooled st-reset &&
+	httpd_stop reset
+'
+
+test_expect_success 'an answer that is not HTTP: 75, spooled' '
+	httpd_start garbage garbage &&
+	timed_send st-garbage "$URL" &&
+	grep -qi "weird server reply\|unsupported\|invalid\|malformed\|HTTP" err &&
+	test "$(req_count garbage)" = 1 &&
+	spooled st-garbage &&
+	httpd_stop garbage
+'
+
+test_expect_success 'a spooled report is delivered by the next run once the server is well' '
+	httpd_start ok ok &&
+	agent --root "$ROOT" --server "$URL" --token "$TOKEN" --state-dir st-garbage \
+		--timeout $TIMEOUT &&
+	test "$(req_count ok)" = 1 &&
+	! test -e st-garbage/spool/report.json.gz &&
+	httpd_stop ok
+'
+
+if command -v openssl >/dev/null 2>&1 && mkdir -p "$TLS" && make_ca good && make_ca other &&
+	make_leaf good right IP:127.0.0.1,DNS:localhost &&
+	make_leaf good wrongname DNS:collector.other.example &&
+	make_leaf other foreign IP:127.0.0.1,DNS:localhost; then
+	test_expect_success 'HTTPS, the certificate of the right CA and name: delivered' '
+		httpd_start tls-ok ok "$TLS/right.pem" "$TLS/right.key" &&
+		agent --root "$ROOT" --server "$URL" --token "$TOKEN" --state-dir st-tls \
+			--timeout $TIMEOUT --cacert "$TLS/good-ca.pem" &&
+		test "$(req_count tls-ok)" = 1 &&
+		httpd_stop tls-ok
+	'
+	test_expect_success 'HTTPS, a certificate for another name: 75, nothing sent, spooled' '
+		httpd_start tls-name ok "$TLS/wrongname.pem" "$TLS/wrongname.key" &&
+		timed_send st-name "$URL" --cacert "$TLS/good-ca.pem" &&
+		grep -qi "subject name\|does not match\|certificate" err &&
+		test "$(req_count tls-name)" = 0 &&
+		spooled st-name &&
+		httpd_stop tls-name
+	'
+	test_expect_success 'HTTPS, a certificate from another CA: 75, nothing sent, spooled' '
+		httpd_start tls-ca ok "$TLS/foreign.pem" "$TLS/foreign.key" &&
+		timed_send st-ca "$URL" --cacert "$TLS/good-ca.pem" &&
+		grep -qi "certificate\|issuer" err &&
+		test "$(req_count tls-ca)" = 0 &&
+		spooled st-ca &&
+		httpd_stop tls-ca
+	'
+	test_expect_success 'HTTPS to a server that only speaks HTTP: 75, spooled' '
+		httpd_start plain ok &&
+		timed_send st-plain "https://127.0.0.1:$(cat plain/port)" \
+			--cacert "$TLS/good-ca.pem" &&
+		test "$(req_count plain)" = 0 &&
+		spooled st-plain &&
+		httpd_stop plain
+	'
+else
+	test_skip 'HTTPS cases: openssl cannot make the test certificates'
+fi
+
+test_done
