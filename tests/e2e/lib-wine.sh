@@ -130,8 +130,9 @@ wine_stop() {
 	[ "${2:-}" != wait ] || WINEPREFIX=$1 "$WINESERVER" -w >/dev/null 2>&1 || :
 }
 
-# wine_base DIR: a fresh prefix in DIR (wineboot -i, ~10-20 s), stopped so
-# that it can be copied. Fails with the tail of the log.
+# wine_base DIR: a fresh prefix in DIR (wineboot -i, ~10-20 s). Its
+# wineserver keeps running for what the caller loads next; wine_stop DIR
+# wait before copying it.
 wine_base() {
 	echo "$1" >>"$WINE_PREFIXES"
 	wine_log "== wineboot -i in $1"
@@ -139,8 +140,7 @@ wine_base() {
 		tail -n 20 "$WINE_LOG"
 		return 1
 	fi
-	wine_stop "$1" wait
-	[ -f "$1/system.reg" ] || { echo "wineboot made no $1/system.reg"; return 1; }
+	[ -f "$1/.update-timestamp" ] || { echo "wineboot made no prefix in $1"; return 1; }
 }
 
 # wine_clone BASE DST: a copy of the stopped base prefix. The registry

@@ -52,6 +52,10 @@ grep -v '^#' "$SW" | awk -F '\t' '$3 == "update" { print $1 }' | LC_ALL=C sort \
 	>"$TEST_DIR/want.updates"
 grep -v '^#' "$SW" | awk -F '\t' '$3 != "update" && $4 == "user" { print $1 }' |
 	LC_ALL=C sort >"$TEST_DIR/want.user"
+# the view as the entry's arch (docs/protocol.md): x64, x86, none per user
+grep -v '^#' "$SW" | awk -F '\t' '$3 != "update" {
+	print $1 "\t" ($4 == "machine64" ? "x64" : $4 == "machine32" ? "x86" : "") }' |
+	LC_ALL=C sort >"$TEST_DIR/want.arch"
 
 # win_facts_check REPORT FIXTURE: the report's windows object holds the
 # fixture's registry values (docs/protocol.md names), and no value the
@@ -86,12 +90,16 @@ win_facts_check() {
 }
 
 # sw_check REPORT: content.softwares is the fixture's list (names and
-# versions), system components flagged, per-user entries with the user's
-# SID, from "registry"; the updates only in content.fleetcensus.updates.
+# versions), arch by registry view, system components flagged, per-user
+# entries with the user's SID, from "registry"; the updates only in
+# content.fleetcensus.updates (docs/protocol.md, "content.softwares[]").
 sw_check() {
 	jq -r '.content.softwares[] | [.name, (.version // "")] | @tsv' "$1" | LC_ALL=C sort \
 		>got.list &&
 	diff -u "$TEST_DIR/want.list" got.list &&
+	jq -r '.content.softwares[] | [.name, (.arch // "")] | @tsv' "$1" | LC_ALL=C sort \
+		>got.arch &&
+	diff -u "$TEST_DIR/want.arch" got.arch &&
 	jq -r '.content.softwares[] | select(.system_category == "system_component") | .name' \
 		"$1" | LC_ALL=C sort >got.system &&
 	diff -u "$TEST_DIR/want.system" got.system &&
@@ -109,9 +117,9 @@ test_expect_success 'a base prefix: wineboot -i, software.reg read back by reg q
 	wine_base "$BASE" &&
 	wine_import "$BASE" "$WIN_FIXTURES/software.reg" &&
 	reg_check "$BASE" "$WIN_FIXTURES/software.reg" $(echo "$SW_ROOTS" | tr " " "\001") \
-		>base.query &&
-	wine_stop "$BASE" wait
+		>base.query
 '
+wine_stop "$BASE" wait
 [ ! -f "$TEST_DIR/base.query" ] || wine_note "$TEST_DIR/base.query"
 
 # run_case ARCH FIX PRODUCT EDITION RELEASE VERSION BUILD SP: the agent of
