@@ -130,7 +130,7 @@ run_case() {
 	[ "$rc_arch" = x64 ] || rc_exe=$EXE32
 	rc_r=$rc_fix-$rc_arch.json
 	test_expect_success "$rc_fix ($rc_arch): the agent exits 0; a valid report with windows facts" "
-		wine_run '$TEST_DIR/pfx-$rc_fix' $rc_arch '$rc_exe' 120 --config /dev/null \
+		wine_run '$TEST_DIR/pfx-$rc_fix' $rc_arch '$rc_exe' 120 --config NUL \
 			--state-dir \"\$(wine_path '$TEST_DIR/state-$rc_fix-$rc_arch')\" \
 			--output \"\$(wine_path '$TEST_DIR/$rc_r')\" 2>'$rc_fix-$rc_arch.err' ||
 			{ cat '$rc_fix-$rc_arch.err'; exit 1; }
