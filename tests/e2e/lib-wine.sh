@@ -34,6 +34,7 @@ wine_kill_all() {
 	[ -n "$WINESERVER" ] || return 0
 	while read -r wk_p; do
 		WINEPREFIX=$wk_p "$WINESERVER" -k >/dev/null 2>&1 || :
+		WINEPREFIX=$wk_p "$WINESERVER" -w >/dev/null 2>&1 || :
 	done <"$WINE_PREFIXES"
 	[ -z "${FC_WINE_LOG:-}" ] || cp "$WINE_LOG" "$FC_WINE_LOG" 2>/dev/null || :
 }

@@ -29,17 +29,18 @@ HKLM\SOFTWARE\Wow6432Node\Microsoft\Windows\CurrentVersion\Uninstall
 HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 
 # The cases, one a line: fixture | wine's Version ("" = none: wine takes
-# the version from the registry) | os_product | os_edition | os_release |
-# os_version | os_build | os_service_pack. The expected classification is
-# typed by hand from docs/classification.md (rules W1-W21) and
-# data/lifecycle.csv; the wine versions are explained in
-# tests/fixtures/SOURCES.md.
-CASES='winxp-pro-sp3|winxp|Windows XP|Professional||5.1.2600|2600|Service Pack 3
-winxp-x64-sp2|winxp64|Windows XP|Professional x64||5.2.3790|3790|Service Pack 2
-win2003-r2-sp2|win2003|Windows Server 2003 R2|Standard||5.2.3790|3790|Service Pack 2
-win7-pro-sp1||Windows 7|Professional||6.1.7601|7601|Service Pack 1
-win10-pro-22h2|win10|Windows 10|Pro|22H2|10.0.19045|19045.3803|
-win11-pro-23h2|win10|Windows 11|Pro|23H2|10.0.22631|22631.2861|'
+# the version from the registry) | what RtlGetVersion then answers under
+# wine 8.0 (major.minor.build/wProductType) | os_product | os_edition |
+# os_release | os_version | os_build | os_service_pack. The expected
+# classification is typed by hand from docs/classification.md (rules
+# W1-W21) and data/lifecycle.csv; the wine versions and their answers are
+# in tests/fixtures/SOURCES.md.
+CASES='winxp-pro-sp3|winxp|5.1.2600/1|Windows XP|Professional||5.1.2600|2600|Service Pack 3
+winxp-x64-sp2|winxp64|5.2.3790/1|Windows XP|Professional x64||5.2.3790|3790|Service Pack 2
+win2003-r2-sp2|win2003|5.2.3790/3|Windows Server 2003 R2|Standard||5.2.3790|3790|Service Pack 2
+win7-pro-sp1||6.1.7601/1|Windows 7|Professional||6.1.7601|7601|Service Pack 1
+win10-pro-22h2|win10|10.0.18362/1|Windows 10|Pro|22H2|10.0.19045|19045.3803|
+win11-pro-23h2|win10|10.0.18362/1|Windows 11|Pro|23H2|10.0.22631|22631.2861|'
 
 # The expected lists, from software.expected: products and system
 # components (name TAB version), system components, updates, per-user.
@@ -122,10 +123,11 @@ test_expect_success 'a base prefix: wineboot -i, software.reg read back by reg q
 wine_stop "$BASE" wait
 [ ! -f "$TEST_DIR/base.query" ] || wine_note "$TEST_DIR/base.query"
 
-# run_case ARCH FIX PRODUCT EDITION RELEASE VERSION BUILD SP: the agent of
-# ARCH in the prefix of FIX; its report imported into a database of its own.
+# run_case ARCH FIX RTL PRODUCT EDITION RELEASE VERSION BUILD SP: the agent
+# of ARCH in the prefix of FIX; its report imported into a database of its
+# own.
 run_case() {
-	rc_arch=$1 rc_fix=$2 rc_prod=$3 rc_ed=$4 rc_rel=$5 rc_ver=$6 rc_build=$7 rc_sp=$8
+	rc_arch=$1 rc_fix=$2 rc_rtl=$3 rc_prod=$4 rc_ed=$5 rc_rel=$6 rc_ver=$7 rc_build=$8 rc_sp=$9
 	rc_exe=$EXE64
 	[ "$rc_arch" = x64 ] || rc_exe=$EXE32
 	rc_r=$rc_fix-$rc_arch.json
@@ -140,10 +142,13 @@ run_case() {
 			\"hardware\": .content.fleetcensus.sections.hardware} and
 			(.content.fleetcensus.windows | type == \"object\")' '$rc_r' >/dev/null
 	"
-	test_expect_success "$rc_fix ($rc_arch): the windows facts are the registry's" "
+	test_expect_success "$rc_fix ($rc_arch): the windows facts are the registry's; RtlGetVersion $rc_rtl" "
 		test -s '$rc_r' &&
 		jq -c .content.fleetcensus.windows '$rc_r' &&
-		win_facts_check '$rc_r' '$WIN_FIXTURES/$rc_fix.reg'
+		win_facts_check '$rc_r' '$WIN_FIXTURES/$rc_fix.reg' &&
+		test \"\$(jq -r '.content.fleetcensus.windows |
+			\"\\(.major).\\(.minor).\\(.build)/\\(.product_type)\"' '$rc_r')\" = '$rc_rtl' &&
+		test \"\$(jq -r .content.fleetcensus.windows.native_arch '$rc_r')\" = AMD64
 	"
 	test_expect_success "$rc_fix ($rc_arch): imported; classified $rc_prod / $rc_ed${rc_rel:+ / $rc_rel}" "
 		test -s '$rc_r' &&
@@ -187,7 +192,7 @@ run_case() {
 }
 
 # The loop reads the cases on fd 3: wine must not eat them from stdin.
-while IFS='|' read -r fix winver prod ed rel ver build sp <&3; do
+while IFS='|' read -r fix winver rtl prod ed rel ver build sp <&3; do
 	# the fixture and wine's own version, loaded and checked together
 	{
 		cat "$WIN_FIXTURES/$fix.reg"
@@ -201,9 +206,9 @@ while IFS='|' read -r fix winver prod ed rel ver build sp <&3; do
 		reg_check '$TEST_DIR/pfx-$fix' 'setup-$fix.reg' >'$fix.query'
 	"
 	[ ! -f "$TEST_DIR/$fix.query" ] || wine_note "$TEST_DIR/$fix.query"
-	run_case x64 "$fix" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
+	run_case x64 "$fix" "$rtl" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
 	if [ -z "$why32" ]; then
-		run_case x86 "$fix" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
+		run_case x86 "$fix" "$rtl" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
 	else
 		test_skip "$fix (x86): $why32"
 	fi
