@@ -100,9 +100,10 @@ win_exe() {
 		echo "$we_f is not built and the static dependencies are not in $we_deps/$we_t (make windows builds them)"
 		return 1
 	fi
-	if ! FC_DEPS_DIR=$we_deps make -C "$TOP" "windows-$1" >"$TEST_DIR/make-windows-$1.log" 2>&1 ||
-		[ ! -f "$we_f" ]; then
-		echo "make windows-$1 failed: $(tail -n 1 "$TEST_DIR/make-windows-$1.log")"
+	if ! FC_DEPS_DIR=$we_deps make --no-print-directory -C "$TOP" "windows-$1" \
+		>"$TEST_DIR/make-windows-$1.log" 2>&1 || [ ! -f "$we_f" ]; then
+		echo "make windows-$1 failed: $(grep -m 1 -E '\*\*\*|error' \
+			"$TEST_DIR/make-windows-$1.log" || tail -n 1 "$TEST_DIR/make-windows-$1.log")"
 		return 1
 	fi
 	echo "$we_f"
