@@ -6,7 +6,10 @@
 #
 # Environment: FC_WIN_EXE / FC_WIN_EXE32 name the x64 / x86 agent (default
 # build/windows-x64/fleetcensus-agent.exe and build/windows-x86/..., built
-# with `make windows` when missing); FC_WINE_LOG=FILE keeps the wine log.
+# with `make windows-x64` / `make windows-x86` when missing); FC_WINE64 /
+# FC_WINE32 name the wine loaders (default wine64 in PATH, else
+# /usr/lib/wine/wine64; /usr/lib/wine/wine from wine32:i386);
+# FC_WINE_LOG=FILE keeps the wine log (regedit, reg query, agent runs).
 WIN_FIXTURES=$FIXTURES/windows
 WINE_LOG=$TEST_DIR/wine.log
 : >"$WINE_LOG"
@@ -68,7 +71,8 @@ wine_prereqs() {
 # which fails without syswow64 and still exits 0: never trust that.)
 wine32_missing() {
 	if [ -z "$WINE32" ]; then
-		echo "wine32 is not installed (needs i386 multiarch: dpkg --add-architecture i386; apt-get install wine32:i386)"
+		printf '%s %s\n' "wine32 is not installed (needs i386 multiarch:" \
+			"dpkg --add-architecture i386; apt-get install wine32:i386)"
 	fi
 }
 
@@ -97,7 +101,8 @@ win_exe() {
 		echo "$we_f is not built and $we_t-gcc-win32 (mingw-w64) is not installed"
 		return 1
 	elif [ ! -f "$we_deps/$we_t/stamp" ]; then
-		echo "$we_f is not built and the static dependencies are not in $we_deps/$we_t (make windows builds them)"
+		printf '%s %s\n' "$we_f is not built and the static dependencies are not in" \
+			"$we_deps/$we_t (make windows builds them)"
 		return 1
 	fi
 	if ! FC_DEPS_DIR=$we_deps make --no-print-directory -C "$TOP" "windows-$1" \
@@ -147,25 +152,13 @@ wine_base() {
 
 # wine_clone BASE DST: a copy of the stopped base prefix. The registry
 # files and .update-timestamp are copied (without it wine would run the
-# ~15 s prefix update again); drive_c is hard-linked (wine replaces files rather than
-# writing into them, and the base is not used again by another version).
+# ~15 s prefix update again); drive_c (~700 MB of DLLs) is hard-linked:
+# wine replaces files rather than writing into them.
 wine_clone() {
 	mkdir -p "$2" &&
 	cp -a "$1/dosdevices" "$1"/*.reg "$1/.update-timestamp" "$2/" &&
 	cp -al "$1/drive_c" "$2/drive_c" &&
 	echo "$2" >>"$WINE_PREFIXES"
-}
-
-# wine_version PREFIX NAME: wine's own Windows version (HKCU\Software\Wine
-# "Version", what RtlGetVersion answers); "" deletes it, so that wine takes
-# the version from the registry's CurrentVersion keys.
-wine_version() {
-	if [ -n "$2" ]; then
-		wine_in "$1" "$WINE64" reg add 'HKCU\Software\Wine' /v Version /d "$2" /f
-	else
-		wine_in "$1" "$WINE64" reg delete 'HKCU\Software\Wine' /v Version /f ||
-			:
-	fi >>"$WINE_LOG" 2>&1
 }
 
 # wine_import PREFIX FILE...: loads .reg files with one regedit /S (one

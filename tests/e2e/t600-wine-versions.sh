@@ -173,10 +173,13 @@ run_case() {
 		test \"\$(jq -r '.[0].arch' m.json)\" = x86_64
 	"
 	if [ "$rc_prod" = 'Windows Server 2003 R2' ]; then
+		rc_why="wine 8.0 answers GetSystemMetrics(SM_SERVERR2) with 0 whatever the registry says,"
+		rc_why="$rc_why so the agent reports server_r2 0 and the collector (rule W12) says"
+		rc_why="$rc_why Windows Server 2003; real R2 answers its build (3790)"
 		test_expect_success "$rc_fix ($rc_arch): R2 seen (SM_SERVERR2)" "
 			test -s '$rc_r' &&
 			if [ \"\$(jq -r .content.fleetcensus.windows.server_r2 '$rc_r')\" = 0 ]; then
-				skip_test 'wine 8.0 answers GetSystemMetrics(SM_SERVERR2) with 0 whatever the registry says, so the agent reports server_r2 0 and the collector (rule W12) says Windows Server 2003; real R2 answers its build (3790)'
+				skip_test '$rc_why'
 			fi &&
 			test \"\$(jq -r '.[0].os_product' m.json)\" = 'Windows Server 2003 R2'
 		"
