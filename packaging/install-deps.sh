@@ -3,12 +3,38 @@
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
 PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
-libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc"
+libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc
+wine wine64"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
 	[ "$st" = installed ] || missing="$missing $p"
 done
+
+# wine32 (the wine tests of the 32-bit Windows agent) needs i386 multiarch,
+# whose index can be out of sync with amd64: tried once per machine, never
+# fatal; when it fails the architecture is removed again and those tests skip.
+wine32() {
+	[ "$(id -u)" = 0 ] && [ "$(dpkg --print-architecture)" = amd64 ] || return 0
+	[ "$(dpkg-query -W -f '${db:Status-Status}' wine32:i386 2>/dev/null)" != installed ] ||
+		return 0
+	stamp=/var/cache/fleetcensus-wine32-tried
+	[ ! -e "$stamp" ] || return 0
+	mkdir -p "${stamp%/*}" && : >"$stamp"
+	had_i386=$(dpkg --print-foreign-architectures | grep -x i386)
+	echo "fleetcensus: trying wine32:i386 (optional, for the 32-bit wine tests)" >&2
+	if dpkg --add-architecture i386 && apt-get update -qq >/dev/null 2>&1 &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			wine32:i386 >/dev/null 2>&1; then
+		return 0
+	fi
+	echo "fleetcensus: wine32:i386 cannot be installed here; its tests will skip" >&2
+	if [ -z "$had_i386" ] && ! dpkg --get-selections | grep -q ':i386'; then
+		dpkg --remove-architecture i386 && apt-get update -qq >/dev/null 2>&1
+	fi
+	return 0
+}
+wine32
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "fleetcensus: missing build dependencies:$missing" >&2

@@ -95,6 +95,7 @@ srv_stop() {
 # DIR (SIGTERM) and records its exit status in DIR/exit for srv_clean.
 srv_finish() {
 	if srv_stop "$1"; then echo 0 >"$1/exit"; else echo $? >"$1/exit"; fi
+	set +e # srv_stop ends with set -e (for tests); a file's own shell runs without
 }
 
 # srv_clean DIR: the server of DIR exited 0 and its log holds no sanitizer
