@@ -429,7 +429,8 @@ static enum fc_rc urandom_read(unsigned char *p, size_t n)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			LOG_ERR("/dev/urandom: %s", got < 0 ? strerror(errno) : "unexpected end of file");
+			LOG_ERR("/dev/urandom: %s",
+			        got < 0 ? strerror(errno) : "unexpected end of file");
 			close(fd);
 			return FC_EIO;
 		}
