@@ -170,6 +170,7 @@ stamp_text() {
 	echo "cppflags=$TCPPFLAGS cflags=$TCFLAGS"
 	echo "curl_opts=$CURL_TOPTS" $CURL_OPTS
 	echo "mbedtls_config=$(mbedtls_config_edits | tr '\n' ';')"
+	case $T in *-linux-*) echo "mbedtls_patch=getrandom-with-any-libc" ;; esac
 	echo "syslibs=$SYSLIBS recipe=4"
 }
 
@@ -227,6 +228,19 @@ build_mbedtls() {
 	mbedtls_config_edits | while read -r a; do
 		run "$log" python3 "$BLD/mbedtls/scripts/config.py" -f "$BLD/mbedtls/include/mbedtls/config.h" $a
 	done
+	case $T in
+	*-linux-*)
+		# Build-time patch: mbedTLS 2.28 calls getrandom(2) only with glibc
+		# and otherwise reads /dev/urandom, which an empty chroot or a
+		# minimal container lacks. musl has the same syscall() wrapper and
+		# SYS_getrandom, so use it there too (mbedTLS still falls back to
+		# /dev/urandom when the kernel answers ENOSYS, before Linux 3.17).
+		run "$log" sed -i 's/^#if ((defined(__linux__) && defined(__GLIBC__)) || defined(__midipix__))$/#if defined(__linux__) || defined(__midipix__)/' \
+			"$BLD/mbedtls/library/entropy_poll.c"
+		run "$log" grep -qx '#if defined(__linux__) || defined(__midipix__)' \
+			"$BLD/mbedtls/library/entropy_poll.c"
+		;;
+	esac
 	run "$log" make -C "$BLD/mbedtls/library" -j"$JOBS" CC="$CC" AR="$AR" \
 		CFLAGS="$TCPPFLAGS $TCFLAGS" static
 	cp -R "$BLD/mbedtls/include/mbedtls" "$BLD/mbedtls/include/psa" "$PREFIX/include/"
