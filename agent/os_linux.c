@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +517,34 @@ enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 	return FC_OK;
 }
 
+/* Fills buf from /dev/urandom: the source on kernels older than 3.17, which
+ * lack getrandom(2) (the static agent runs on Linux 2.6.32 and later). */
+static enum fc_rc urandom_read(unsigned char *p, size_t n)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0) {
+		LOG_ERR("getrandom: not in this kernel, and /dev/urandom: %s", strerror(errno));
+		return FC_EIO;
+	}
+	while (n > 0) {
+		got = read(fd, p, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			LOG_ERR("/dev/urandom: %s",
+			        got < 0 ? strerror(errno) : "unexpected end of file");
+			close(fd);
+			return FC_EIO;
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	close(fd);
+	return FC_OK;
+}
+
 enum fc_rc os_random(void *buf, size_t n)
 {
 	unsigned char *p = buf;
@@ -525,6 +554,8 @@ enum fc_rc os_random(void *buf, size_t n)
 		got = getrandom(p, n, 0);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && errno == ENOSYS)
+			return urandom_read(p, n);
 		if (got < 0) {
 			LOG_ERR("getrandom: %s", strerror(errno));
 			return FC_EIO;
