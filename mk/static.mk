@@ -5,6 +5,9 @@
 #                 packaging/build-deps.sh builds from Debian sources into
 #                 $(FC_DEPS_DIR)/x86_64-linux-musl (built there when missing).
 #
+# libcurl is linked in (FC_CURL_LINKED), not loaded with dlopen as in the
+# dynamic build: a static binary cannot dlopen.
+#
 # musl-gcc sees only musl's headers and the deps' headers, never the build
 # machine's glibc ones; nothing from the build machine's libraries is linked.
 
@@ -33,7 +36,7 @@ $(STATIC_DEPS)/READY: packaging/build-deps.sh
 $(STATIC_BUILD)/obj/%.o: %.c | $(STATIC_DEPS)/READY
 	@mkdir -p $(@D)
 	$(STATIC_CC) $(ALL_CPPFLAGS) $(call static_dep,DEPS_CFLAGS) \
-		$(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+		-DFC_CURL_LINKED=1 $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(STATIC_AGENT): $(STATIC_OBJ) $(STATIC_DEPS)/READY
 	$(STATIC_CC) -static $(LDFLAGS) -o $@ $(STATIC_OBJ) $(call static_dep,DEPS_LIBS)
