@@ -107,6 +107,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
 	@$(MAKE) --no-print-directory SANITIZE=1 check-run
+	@$(MAKE) --no-print-directory fuzz-check
 	@sh tests/summary.sh build/results build/asan/results
 
 demo: deps
@@ -143,3 +144,4 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+include mk/fuzz.mk

@@ -3,7 +3,8 @@
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
 PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
-libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc"
+libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc
+clang-14 libclang-rt-14-dev llvm-14"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
