@@ -42,7 +42,7 @@
 #define TOKEN_REVOKED "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
 #define ALIVE_MS 4000 /* longest wait for the answer to GET /healthz */
 #define ANSWER_MS 1500 /* longest wait for the answer to a fuzzed request */
-#define IDLE_MS 50 /* an answer has ended when nothing more comes for this long */
+#define IDLE_MS 5 /* an answer has ended when nothing more comes for this long */
 #define MAX_REQUEST ((size_t)32 << 20)
 
 enum {
