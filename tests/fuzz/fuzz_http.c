@@ -182,6 +182,26 @@ static long ms_since(const struct timespec *t0)
 	return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* After connect() failed with errno: true when it was only interrupted by
+ * a signal (libFuzzer's timers) and the connection then completed. */
+static bool connected_after_eintr(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (errno != EINTR)
+		return false;
+	while (poll(&pfd, 1, ALIVE_MS) < 0)
+		if (errno != EINTR)
+			return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0 || e != 0) {
+		errno = e ? e : errno;
+		return false;
+	}
+	return true;
+}
+
 /* Sends req (len bytes) on a new connection, ends the sending side, and
  * reads the answer into ans (at most cap - 1 bytes kept, NUL-terminated)
  * until the server closes, nothing more comes for IDLE_MS after some bytes,
@@ -208,7 +228,7 @@ static size_t exchange(const char *req, size_t len, char *ans, size_t cap, long 
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && !connected_after_eintr(fd)) {
 		fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
 		abort();
 	}
