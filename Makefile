@@ -107,7 +107,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
 	@$(MAKE) --no-print-directory SANITIZE=1 check-run
-	@$(MAKE) --no-print-directory fuzz-check
+	@$(MAKE) --no-print-directory fuzz-check FUZZ_COUNTED=1
 	@sh tests/summary.sh build/results build/asan/results
 
 demo: deps
