@@ -110,6 +110,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
 	@$(MAKE) --no-print-directory SANITIZE=1 check-run
+	@$(MAKE) --no-print-directory fuzz-check FUZZ_COUNTED=1
 	@sh tests/summary.sh build/results build/asan/results
 
 demo: deps
@@ -152,3 +153,4 @@ clean:
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 include mk/static.mk
+include mk/fuzz.mk

@@ -313,7 +313,8 @@ static enum fc_rc bdb_overflow(struct bdb *b, uint32_t first, uint32_t total, co
 static enum fc_rc bdb_offpage(struct bdb *b, const unsigned char *v, size_t vlen, const char *where,
                               char *err)
 {
-	uint32_t first = bdb_u32(b, v + 4), total = bdb_u32(b, v + 8);
+	uint32_t first = vlen >= BDB_OFFPAGE_SIZE ? bdb_u32(b, v + 4) : 0;
+	uint32_t total = vlen >= BDB_OFFPAGE_SIZE ? bdb_u32(b, v + 8) : 0;
 	enum fc_rc rc;
 
 	if (vlen != BDB_OFFPAGE_SIZE || first == 0) {

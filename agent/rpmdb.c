@@ -93,13 +93,19 @@ static enum fc_rc sqlite_uri(const char *file, bool immutable, struct buf *uri)
 }
 
 /* Describes SQLite failure code in err; returns FC_EPARSE when the file is
- * no usable rpm database, FC_EIO otherwise. */
+ * no usable rpm database, FC_EIO otherwise. SQLite's message may quote the
+ * file's schema text, line ends included: control characters become
+ * spaces, so that err stays one line. */
 static enum fc_rc sqlite_fail(sqlite3 *db, int code, const char *path, char *err)
 {
 	int primary = code & 0xff;
+	char *p;
 
 	snprintf(err, FC_ERRLEN, "'%s': sqlite: %s", path,
 	         db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+	for (p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 	if (primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT || primary == SQLITE_ERROR)
 		return FC_EPARSE;
 	return primary == SQLITE_TOOBIG ? FC_ELIMIT : FC_EIO;

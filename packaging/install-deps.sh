@@ -5,11 +5,12 @@ set -u
 PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
 libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc
 musl-tools mingw-w64 dpkg-dev xz-utils bzip2 tcl debian-archive-keyring file strace
-wine wine64"
-# The second and third lines: static and cross agents (packaging/build-deps.sh builds their
+wine wine64
+clang-14 libclang-rt-14-dev llvm-14"
+# The last three lines: static and cross agents (packaging/build-deps.sh builds their
 # libraries from Debian sources: dpkg-dev unpacks them, tcl makes SQLite's
 # amalgamation) and their test (file, strace, chroot from coreutils);
-# wine runs the Windows agent in the tests.
+# wine runs the Windows agent in the tests; clang-14 builds the fuzz targets.
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null)
