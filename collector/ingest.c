@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "gzip.h"
+#include "sha256.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -747,6 +748,73 @@ static enum fc_rc fc_sections(const cJSON *fc, struct ingest_report *out, char *
 	return rc;
 }
 
+/* Parses 64 hex digits into 32 bytes; false when s is anything else. */
+static bool digest_parse(const char *s, unsigned char out[32])
+{
+	size_t i;
+	char a, b;
+
+	if (strlen(s) != 64)
+		return false;
+	for (i = 0; i < 32; i++) {
+		a = hex_lower(s[2 * i]);
+		b = hex_lower(s[2 * i + 1]);
+		if (!a || !b || a != s[2 * i] || b != s[2 * i + 1])
+			return false;
+		out[i] = (unsigned char)(((a <= '9' ? a - '0' : a - 'a' + 10) << 4) |
+		                         (b <= '9' ? b - '0' : b - 'a' + 10));
+	}
+	return true;
+}
+
+/* content.fleetcensus.software_unchanged, software_digest and
+ * software_count (docs/protocol.md "Unchanged software lists"). A short
+ * report needs the software section ok, the digest and the count; a full
+ * report's claimed digest is not trusted (the collector computes its own). */
+static enum fc_rc fc_digest(const cJSON *fc, struct ingest_report *out, char *err)
+{
+	const char *path = "content.fleetcensus";
+	const cJSON *un, *dg, *cnt;
+	enum fc_rc rc;
+
+	rc = member(fc, path, "software_digest", cJSON_String, false, &dg, err);
+	if (!rc)
+		rc = member(fc, path, "software_count", cJSON_Number, false, &cnt, err);
+	if (rc)
+		return rc;
+	un = cJSON_GetObjectItemCaseSensitive(fc, "software_unchanged");
+	if (un && !cJSON_IsBool(un)) {
+		snprintf(err, FC_ERRLEN, "%s.software_unchanged: not true or false", path);
+		return FC_EPARSE;
+	}
+	if (dg && !digest_parse(dg->valuestring, out->sw_digest)) {
+		snprintf(err, FC_ERRLEN, "%s.software_digest: not 64 lower-case hex digits", path);
+		return FC_EPARSE;
+	}
+	if (cnt && (cnt->valuedouble < 0 || cnt->valuedouble > 1e9 ||
+	            cnt->valuedouble != (double)(int64_t)cnt->valuedouble)) {
+		snprintf(err, FC_ERRLEN, "%s.software_count: not a whole number 0..1000000000",
+		         path);
+		return FC_EPARSE;
+	}
+	if (!cJSON_IsTrue(un))
+		return FC_OK;
+	if (!out->software_ok) {
+		snprintf(err, FC_ERRLEN,
+		         "%s.software_unchanged: true, but sections.software is not ok", path);
+		return FC_EPARSE;
+	}
+	if (!dg || !cnt) {
+		snprintf(err, FC_ERRLEN, "%s.%s: missing (a short report needs it)", path,
+		         dg ? "software_count" : "software_digest");
+		return FC_EPARSE;
+	}
+	out->software_unchanged = true;
+	out->has_digest = true;
+	out->sw_count = (int64_t)cnt->valuedouble;
+	return FC_OK;
+}
+
 /* content.fleetcensus, which must exist and have schema 1. */
 static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report *out, char *err)
 {
@@ -761,6 +829,8 @@ static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report 
 		rc = fc_ids(fc, out, err);
 	if (!rc)
 		rc = fc_sections(fc, out, err);
+	if (!rc)
+		rc = fc_digest(fc, out, err);
 	return rc;
 }
 
@@ -805,6 +875,15 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 
 	if (!out->software_ok)
 		return FC_OK;
+	if (out->software_unchanged) {
+		if (cJSON_GetObjectItemCaseSensitive(content, "softwares")) {
+			snprintf(err, FC_ERRLEN,
+			         "content.softwares: present in a short report "
+			         "(content.fleetcensus.software_unchanged is true)");
+			return FC_EPARSE;
+		}
+		return FC_OK;
+	}
 	rc = member(content, "content", "softwares", cJSON_Array, true, &arr, err);
 	if (rc)
 		return rc;
@@ -822,7 +901,33 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 		if (rc)
 			return rc;
 	}
+	ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
+	out->has_digest = true;
+	out->sw_count = (int64_t)out->n_sw;
 	return FC_OK;
+}
+
+void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32])
+{
+	static const char tag[] = "fleetcensus software list 1\n";
+	const char *f[5];
+	struct sha256 c;
+	size_t i, k;
+
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof(tag) - 1);
+	for (i = 0; i < n; i++) {
+		f[0] = sw[i].name;
+		f[1] = sw[i].version;
+		f[2] = sw[i].arch;
+		f[3] = sw[i].publisher;
+		f[4] = sw[i].from;
+		for (k = 0; k < 5; k++) {
+			f[k] = f[k] ? f[k] : "";
+			sha256_update(&c, f[k], strlen(f[k]) + 1);
+		}
+	}
+	sha256_final(&c, out);
 }
 
 /* content.hardware (uuid, name) and content.operatingsystem.fqdn: the
