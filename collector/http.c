@@ -47,6 +47,7 @@ void http_config_default(struct http_config *cfg)
 	cfg->next_report_seconds = 86400;
 	cfg->queue_max = 128;
 	cfg->batch_max = 64;
+	cfg->clock_skew = STORE_SKEW_TOLERANCE;
 	ingest_limits_default(&cfg->limits);
 }
 
@@ -865,6 +866,7 @@ static enum fc_rc writer_start(struct http_server *srv, char *err)
 		if (rc)
 			return rc;
 	}
+	store_set_clock_skew(srv->wst, srv->cfg->clock_skew);
 	if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot start the writer thread");
 		if (srv->wst != srv->st)

@@ -30,6 +30,7 @@ struct http_config {
 	                        connection to it; NULL: the writer uses st */
 	unsigned queue_max; /* decoded reports waiting for the writer; past it, 503 (default 128) */
 	unsigned batch_max; /* reports committed in one transaction at most (default 64) */
+	long clock_skew; /* seconds a report's collected_at may lie ahead (STORE_SKEW_TOLERANCE) */
 };
 
 /* Fills the defaults above (listen 127.0.0.1:8080, no TLS, default limits). */

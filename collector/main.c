@@ -459,6 +459,14 @@ static int import_one(struct store *st, int64_t org_id, const char *path,
 		code = EXIT_DATAERR;
 		goto out_release;
 	}
+	if (rep.software_unchanged) {
+		snprintf(err, FC_ERRLEN,
+		         "a short report (content.fleetcensus.software_unchanged is true) has no "
+		         "software list: import the agent's full report (--output files are "
+		         "always full)");
+		code = EXIT_DATAERR;
+		goto out_release;
+	}
 	rc = store_put_report(st, org_id, &rep, (int64_t)time(NULL), &res, err);
 	if (rc) {
 		*fatal = true;
@@ -796,8 +804,10 @@ static void print_option_help(unsigned opts)
 		    "      --max-connections N     concurrent connections (default %u)\n"
 		    "      --conn-timeout SECONDS  drop a connection idle this long (default %u)\n"
 		    "      --queue N               reports decoded and waiting to be stored; past\n"
-		    "                              it, 503 with Retry-After (default %u)\n",
-		    d.max_connections, d.conn_timeout, d.queue_max);
+		    "                              it, 503 with Retry-After (default %u)\n"
+		    "      --clock-skew SECONDS    a report dated further ahead of its arrival is\n"
+		    "                              ordered as if dated then (default %ld)\n",
+		    d.max_connections, d.conn_timeout, d.queue_max, d.clock_skew);
 	if (opts & O_PORTFILE)
 		printf("      --port-file FILE        write the port listened on to FILE\n");
 	if (opts & O_NEXT)
@@ -906,6 +916,7 @@ enum {
 	OPT_MAXCONN,
 	OPT_CONNTIMEOUT,
 	OPT_QUEUE,
+	OPT_SKEW,
 	OPT_NEXT,
 	OPT_MAXBODY,
 	OPT_MAXDECOMP,
@@ -941,6 +952,7 @@ static const struct option longopts[] = {
     {"max-connections", required_argument, NULL, OPT_MAXCONN},
     {"conn-timeout", required_argument, NULL, OPT_CONNTIMEOUT},
     {"queue", required_argument, NULL, OPT_QUEUE},
+    {"clock-skew", required_argument, NULL, OPT_SKEW},
     {"next-report", required_argument, NULL, OPT_NEXT},
     {"max-body", required_argument, NULL, OPT_MAXBODY},
     {"max-decompressed", required_argument, NULL, OPT_MAXDECOMP},
@@ -978,6 +990,7 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 	    {OPT_CONNTIMEOUT, O_CONN, 1, 86400},
 	    {OPT_NEXT, O_NEXT, 1, 31536000},
 	    {OPT_QUEUE, O_CONN, 1, 65535},
+	    {OPT_SKEW, O_CONN, 0, 31536000},
 	    {OPT_MAXBODY, O_LIMITS, 1, 1ULL << 30},
 	    {OPT_MAXDECOMP, O_LIMITS, 1, 1ULL << 32},
 	    {OPT_MAXRATIO, O_LIMITS, 1, 100000},
@@ -1002,6 +1015,7 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 	case OPT_MAXCONN: o->http.max_connections = (unsigned)v; break;
 	case OPT_CONNTIMEOUT: o->http.conn_timeout = (unsigned)v; break;
 	case OPT_QUEUE: o->http.queue_max = (unsigned)v; break;
+	case OPT_SKEW: o->http.clock_skew = (long)v; break;
 	case OPT_NEXT: o->http.next_report_seconds = (long)v; break;
 	case OPT_MAXBODY: lim->max_body = (size_t)v; break;
 	case OPT_MAXDECOMP: lim->max_decompressed = (size_t)v; break;

@@ -96,10 +96,13 @@ struct store_put_result {
 };
 
 /* How far into the future (seconds past its arrival) a report's
- * collected_at may order it: a machine's reports are ordered by
- * min(collected_at, received_at + STORE_SKEW_TOLERANCE), so that a clock
- * set ahead cannot make one report the newest for ever. */
+ * collected_at may order it, by default: a machine's reports are ordered by
+ * min(collected_at, received_at + tolerance), so that a clock set ahead
+ * cannot make one report the newest for ever. */
 #define STORE_SKEW_TOLERANCE 3600
+
+/* Sets that tolerance (seconds, >= 0) for the reports s stores from now on. */
+void store_set_clock_skew(struct store *s, int64_t seconds);
 
 /* Stores one decoded report for organisation org_id in one transaction:
  * finds the machine by the identity rules of docs/identity.md, replaces its

@@ -66,6 +66,7 @@ struct store {
 	bool readonly;
 	sqlite3_stmt *st[ST__COUNT];
 	char *tok_org; /* the organisation name store_token_check last returned */
+	int64_t clock_skew; /* store_set_clock_skew */
 };
 
 /* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */

@@ -566,8 +566,8 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
 		return FC_OK;
 	}
 	order_ts = r->collected_ts;
-	if (order_ts > received_at + STORE_SKEW_TOLERANCE)
-		order_ts = received_at + STORE_SKEW_TOLERANCE;
+	if (order_ts > received_at + s->clock_skew)
+		order_ts = received_at + s->clock_skew;
 	if (found && order_ts < m->order_ts) {
 		res->stale = true;
 		return machine_fill(s, m, r, err);
@@ -692,6 +692,11 @@ enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest
 	if (!rc && job.rc && err)
 		snprintf(err, FC_ERRLEN, "%s", job.err);
 	return rc ? rc : job.rc;
+}
+
+void store_set_clock_skew(struct store *s, int64_t seconds)
+{
+	s->clock_skew = seconds < 0 ? 0 : seconds;
 }
 
 /* ---- reading ---- */

@@ -435,6 +435,7 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 
 	s = xcalloc(1, sizeof(*s));
 	s->readonly = readonly;
+	s->clock_skew = STORE_SKEW_TOLERANCE;
 	src = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (src != SQLITE_OK) {
 		LOG_ERR("cannot open '%s': %s", path,
