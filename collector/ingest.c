@@ -20,6 +20,7 @@
 #include "ingest.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,6 +472,10 @@ static enum fc_rc scan_string(struct scan *s, size_t *i, char *err)
 			         s->p[j] ? "control character" : "NUL byte", j);
 			return FC_EPARSE;
 		}
+		if (s->p[j] < 0x80) { /* ASCII: no call (the profile's hot loop) */
+			j++;
+			continue;
+		}
 		n = scan_utf8(s, j);
 		if (!n) {
 			snprintf(err, FC_ERRLEN, "invalid UTF-8 at byte %zu", j);
@@ -626,6 +631,29 @@ static enum fc_rc member(const cJSON *obj, const char *path, const char *key, in
 		return FC_EPARSE;
 	}
 	*item = it;
+	return FC_OK;
+}
+
+/* Looks up an optional string member of obj (a softwares entry, which
+ * ingest_decode deletes afterwards) and takes its string out of the tree
+ * ("" when absent) into *out: no copy per field (the profile's malloc
+ * storm). cJSON allocates with its default hooks (malloc): free() releases
+ * the string. */
+static enum fc_rc member_take(const cJSON *obj, const char *path, const char *key, char **out,
+                              char *err)
+{
+	const cJSON *it;
+	enum fc_rc rc = member(obj, path, key, cJSON_String, false, &it, err);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (it && !(it->type & cJSON_IsReference)) {
+		*out = it->valuestring;
+		((cJSON *)(uintptr_t)it)->valuestring = NULL;
+	} else {
+		*out = xstrdup(it ? it->valuestring : "");
+	}
 	return FC_OK;
 }
 
@@ -845,7 +873,7 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 		snprintf(err, FC_ERRLEN, "%s: not an object", path);
 		return FC_EPARSE;
 	}
-	rc = member_strdup(e, path, "name", &sw->name, err);
+	rc = member_take(e, path, "name", &sw->name, err);
 	if (!rc && !cJSON_GetObjectItemCaseSensitive(e, "name")) {
 		snprintf(err, FC_ERRLEN, "%s.name: missing", path);
 		rc = FC_EPARSE;
@@ -854,13 +882,13 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 		rc = FC_EPARSE;
 	}
 	if (!rc)
-		rc = member_strdup(e, path, "version", &sw->version, err);
+		rc = member_take(e, path, "version", &sw->version, err);
 	if (!rc)
-		rc = member_strdup(e, path, "arch", &sw->arch, err);
+		rc = member_take(e, path, "arch", &sw->arch, err);
 	if (!rc)
-		rc = member_strdup(e, path, "publisher", &sw->publisher, err);
+		rc = member_take(e, path, "publisher", &sw->publisher, err);
 	if (!rc)
-		rc = member_strdup(e, path, "from", &sw->from, err);
+		rc = member_take(e, path, "from", &sw->from, err);
 	return rc;
 }
 

@@ -319,8 +319,46 @@ static enum fc_rc list_insert(struct store *s, const unsigned char hash[SHA256_L
 	return rc;
 }
 
+/* Looks up the list whose entries in received order have digest d (*id 0:
+ * none); with add, records that list *id has that digest. */
+static enum fc_rc list_digest(struct store *s, const unsigned char d[SHA256_LEN], bool add,
+                              int64_t *id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	if (add)
+		rc = store_stmt(s, ST_DIGEST_ADD,
+		                "INSERT OR IGNORE INTO software_list_digests(digest, list_id)"
+		                " VALUES (?1, ?2)",
+		                &st, err);
+	else
+		rc = store_stmt(s, ST_DIGEST_FIND,
+		                "SELECT list_id FROM software_list_digests WHERE digest = ?1", &st,
+		                err);
+	if (rc)
+		return rc;
+	if (!add)
+		*id = 0;
+	src = sqlite3_bind_blob(st, 1, d, SHA256_LEN, SQLITE_STATIC);
+	if (src == SQLITE_OK && add)
+		src = sqlite3_bind_int64(st, 2, *id);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_ROW && !add)
+		*id = sqlite3_column_int64(st, 0);
+	else if (src != SQLITE_DONE)
+		rc = store_dbfail(s, src, "finding a software list by digest", err);
+	store_stmt_done(st);
+	return rc;
+}
+
 /* Sets *id to the stored list equal to the report's software (storing it
- * when new); 0 when the report's software section is not ok. */
+ * when new); 0 when the report's software section is not ok. A list whose
+ * received-order digest was seen before is found by it (most machines run
+ * a few images); otherwise by its sorted-order hash, so that the same
+ * entries in another order share the list. */
 static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64_t *id, char *err)
 {
 	const struct ingest_sw **sorted;
@@ -331,6 +369,11 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	*id = 0;
 	if (!r->software_ok)
 		return FC_OK;
+	if (r->has_digest) {
+		rc = list_digest(s, r->sw_digest, false, id, err);
+		if (rc || *id)
+			return rc;
+	}
 	sorted = xcalloc(r->n_sw ? r->n_sw : 1, sizeof(*sorted));
 	for (i = 0; i < r->n_sw; i++)
 		sorted[i] = &r->sw[i];
@@ -339,6 +382,8 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	rc = list_find(s, hash, id, err);
 	if (!rc && !*id)
 		rc = list_insert(s, hash, sorted, r->n_sw, id, err);
+	if (!rc && r->has_digest)
+		rc = list_digest(s, r->sw_digest, true, id, err);
 	free(sorted);
 	return rc;
 }

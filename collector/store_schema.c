@@ -132,6 +132,9 @@ static const char schema_v2[] =
  * - machines.order_ts: the time that orders the machine's reports,
  *   min(collected_ts, received_at + STORE_SKEW_TOLERANCE), so that a clock in
  *   the future cannot pin a machine's newest report;
+ * - software_list_digests: the received-order digests (as the agents send
+ *   the list) of each stored list, so that a list seen before is found
+ *   without sorting and hashing it again;
  * - class_counts: machines per organisation, classification and day of
  *   last_seen (UTC day number), kept equal to the machines table by the
  *   triggers below (also on the cascades of an organisation's removal), so
@@ -151,6 +154,11 @@ static const char schema_v3[] =
     "  machines INTEGER NOT NULL,\n"
     "  PRIMARY KEY (day, org_id, os_family, os_product, os_edition, os_release, arch)\n"
     ") WITHOUT ROWID;\n"
+    "CREATE TABLE software_list_digests (\n"
+    "  digest BLOB PRIMARY KEY,\n"
+    "  list_id INTEGER NOT NULL REFERENCES software_lists(id) ON DELETE CASCADE\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX software_list_digests_list ON software_list_digests(list_id);\n"
     "INSERT INTO class_counts SELECT org_id, os_family, os_product, os_edition,"
     " os_release, arch, last_seen / 86400, count(*) FROM machines"
     " GROUP BY 1, 2, 3, 4, 5, 6, 7;\n"

@@ -944,6 +944,7 @@ static void downgrade_v3(const char *db)
 	qexec(db, "DROP TRIGGER class_counts_del");
 	qexec(db, "DROP TRIGGER class_counts_upd");
 	qexec(db, "DROP TABLE class_counts");
+	qexec(db, "DROP TABLE software_list_digests");
 	qexec(db, "ALTER TABLE machines DROP COLUMN software_digest");
 	qexec(db, "ALTER TABLE machines DROP COLUMN order_ts");
 	qexec(db, "PRAGMA user_version = 2");

@@ -303,6 +303,40 @@ static void test_short_report_retry_is_duplicate(void **state)
 	assert_false(res.resend_full);
 }
 
+/* Lists are found by their received-order digest; the same entries in
+ * another order share the list; digests go with their list. */
+static void test_list_digests(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_report r;
+	struct ingest_sw tmp;
+	char hw[37];
+
+	rep(f, &r, hw_of(1, hw), T0, OS_DEBIAN12, 4, 0);
+	put_at(f, f->org[0], &r, T0);
+	rep(f, &r, hw_of(2, hw), T0, OS_DEBIAN12, 4, 0);
+	put_at(f, f->org[0], &r, T0);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 1);
+	rep(f, &r, hw_of(2, hw), T0 + 1, OS_DEBIAN12, 4, 0);
+	tmp = r.sw[0];
+	r.sw[0] = r.sw[3];
+	r.sw[3] = tmp;
+	ingest_sw_digest(r.sw, r.n_sw, r.sw_digest);
+	put_at(f, f->org[0], &r, T0 + 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 2);
+	assert_int_equal(q1(f->db, "SELECT count(DISTINCT software_list_id) FROM machines"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(DISTINCT software_digest) FROM machines"), 2);
+	rep(f, &r, hw_of(1, hw), T0 + 2, OS_DEBIAN12, 4, 1);
+	put_at(f, f->org[0], &r, T0 + 2);
+	rep(f, &r, hw_of(2, hw), T0 + 2, OS_DEBIAN12, 4, 1);
+	put_at(f, f->org[0], &r, T0 + 2);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 1);
+	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 4);
+}
+
 /* ---- group commit ---- */
 
 static void test_batch_one_bad_report_does_not_fail_the_others(void **state)
@@ -592,6 +626,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_short_report_refused_otherwise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_report_retry_is_duplicate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_digests, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_one_bad_report_does_not_fail_the_others,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_future_report_does_not_pin_the_machine, setup,
