@@ -454,6 +454,42 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 	return rc;
 }
 
+/* The indexed columns of a machine update (identity keys, host name, list)
+ * are written only when they change: SQLite rewrites the entries of every
+ * index whose column is SET, even to the same value, and each rewritten
+ * index page is another WAL page per report (bench/profiles/). */
+static enum fc_rc machine_keys(struct store *s, const struct mrow *m, const struct ingest_report *r,
+                               int64_t list_id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_MACHINE_KEYS,
+	                "UPDATE machines SET"
+	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
+	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
+	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
+	                " hostname = ?5, software_list_id = ?6 WHERE id = ?1 AND NOT"
+	                " ((?2 = '' OR hw_uuid = ?2) AND (?3 = '' OR machine_id = ?3)"
+	                " AND (?4 = '' OR agent_id = ?4) AND hostname = ?5"
+	                " AND software_list_id IS ?6)",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
+	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
+	    bind_text(st, 5, r->hostname) || bind_id(st, 6, list_id)) {
+		rc = bind_fail(s, "updating a machine's keys", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "updating a machine's keys", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
 /* The report is the machine's newest: its facts replace the stored ones,
  * and its non-empty keys replace the machine's. */
 static enum fc_rc machine_update(struct store *s, const struct mrow *m,
@@ -464,27 +500,25 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
 	enum fc_rc rc;
 	int src;
 
-	rc = store_stmt(s, ST_MACHINE_UPDATE,
-	                "UPDATE machines SET"
-	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
-	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
-	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
-	                " hostname = ?5, deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
-	                " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
-	                " software_list_id = ?13, os_family = ?14, os_id = ?15, os_product = ?16,"
-	                " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
-	                " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
-	                " class_reason = ?24, software_digest = ?25, order_ts = ?26 WHERE id = ?1",
-	                &st, err);
+	rc = machine_keys(s, m, r, list_id, err);
+	if (!rc)
+		rc = store_stmt(
+		    s, ST_MACHINE_UPDATE,
+		    "UPDATE machines SET"
+		    " deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
+		    " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
+		    " os_family = ?14, os_id = ?15, os_product = ?16,"
+		    " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
+		    " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
+		    " class_reason = ?24, software_digest = ?25, order_ts = ?26 WHERE id = ?1",
+		    &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
-	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
-	    bind_text(st, 5, r->hostname) || bind_text(st, 6, r->deviceid) ||
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 6, r->deviceid) ||
 	    bind_text(st, 7, r->collected_at) || sqlite3_bind_int64(st, 8, r->collected_ts) ||
 	    sqlite3_bind_int64(st, 9, received_at) || bind_text(st, 10, r->report_id) ||
 	    bind_text(st, 11, r->os_json) || sqlite3_bind_int(st, 12, r->software_ok) ||
-	    bind_id(st, 13, list_id) || store_bind_class(st, 14, cls) || bind_digest(st, 25, r) ||
+	    store_bind_class(st, 14, cls) || bind_digest(st, 25, r) ||
 	    sqlite3_bind_int64(st, 26, m->order_ts)) {
 		rc = bind_fail(s, "updating a machine", err);
 	} else {
