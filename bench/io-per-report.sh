@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/io-per-report.sh COLLECTOR TEMPLATE.json...: bytes written (wchar) and fdatasync calls per report, first and unchanged
+# bench/io-per-report.sh COLLECTOR TEMPLATE.json...: bytes the collector writes (wchar) per report,
+# first reports then twice unchanged (short) reports of 2,000 machines (bench/loadgen).
 set -eu
 C=$1
 shift
