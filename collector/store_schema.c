@@ -138,7 +138,10 @@ static const char schema_v2[] =
  * - class_counts: machines per organisation, classification and day of
  *   last_seen (UTC day number), kept equal to the machines table by the
  *   triggers below (also on the cascades of an organisation's removal), so
- *   that the counting reports read a few rows instead of every machine. */
+ *   that the counting reports read a few rows instead of every machine;
+ * - machines_seen covers the classification, so that the part of a window's
+ *   first day counted from the machines reads the index alone (no random
+ *   reads of machine rows: seconds on a cold million-machine database). */
 static const char schema_v3[] =
     "ALTER TABLE machines ADD COLUMN software_digest BLOB;\n"
     "ALTER TABLE machines ADD COLUMN order_ts INTEGER NOT NULL DEFAULT 0;\n"
@@ -154,6 +157,9 @@ static const char schema_v3[] =
     "  machines INTEGER NOT NULL,\n"
     "  PRIMARY KEY (day, org_id, os_family, os_product, os_edition, os_release, arch)\n"
     ") WITHOUT ROWID;\n"
+    "DROP INDEX machines_seen;\n"
+    "CREATE INDEX machines_seen ON machines(last_seen, org_id, os_family, os_product,"
+    " os_edition, os_release, arch);\n"
     "CREATE TABLE software_list_digests (\n"
     "  digest BLOB PRIMARY KEY,\n"
     "  list_id INTEGER NOT NULL REFERENCES software_lists(id) ON DELETE CASCADE\n"

@@ -945,6 +945,8 @@ static void downgrade_v3(const char *db)
 	qexec(db, "DROP TRIGGER class_counts_upd");
 	qexec(db, "DROP TABLE class_counts");
 	qexec(db, "DROP TABLE software_list_digests");
+	qexec(db, "DROP INDEX machines_seen");
+	qexec(db, "CREATE INDEX machines_seen ON machines(last_seen)");
 	qexec(db, "ALTER TABLE machines DROP COLUMN software_digest");
 	qexec(db, "ALTER TABLE machines DROP COLUMN order_ts");
 	qexec(db, "PRAGMA user_version = 2");
