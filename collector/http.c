@@ -27,12 +27,16 @@
 
 #include "http_priv.h"
 #include "json.h"
+#include "sha256.h"
 #include "log.h"
 #include "xalloc.h"
 
 #define TLS_MAX_PEM ((size_t)1 << 20)
 #define JSON_TYPE "application/json"
 #define RETRY_AFTER "60"
+/* Retry-After of a 503 for a full queue: the writer empties a full queue in
+ * well under a second at the measured rates (bench/profiles/). */
+#define QUEUE_RETRY_AFTER "2"
 
 void http_config_default(struct http_config *cfg)
 {
@@ -43,6 +47,9 @@ void http_config_default(struct http_config *cfg)
 	cfg->conn_timeout = 30;
 	cfg->next_report_seconds = 86400;
 	cfg->listen_fd = -1;
+	cfg->queue_max = 128;
+	cfg->batch_max = 64;
+	cfg->clock_skew = STORE_SKEW_TOLERANCE;
 	ingest_limits_default(&cfg->limits);
 }
 
@@ -194,6 +201,25 @@ enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, u
 	return reply_error_hdr(c, r, status, msg, NULL, NULL);
 }
 
+/* 409 {"status":"error","error":msg,"resend":"full"}: docs/protocol.md
+ * "Unchanged software lists". */
+static enum MHD_Result reply_resend(struct MHD_Connection *c, struct http_req *r, const char *msg)
+{
+	enum MHD_Result ret;
+	cJSON *doc = cJSON_CreateObject();
+
+	if (!doc) {
+		LOG_ERR("out of memory building a JSON answer");
+		return MHD_NO;
+	}
+	json_add_str(doc, "status", "error");
+	json_add_str(doc, "error", msg);
+	json_add_str(doc, "resend", "full");
+	ret = reply_json(c, r, MHD_HTTP_CONFLICT, doc, NULL, NULL);
+	cJSON_Delete(doc);
+	return ret;
+}
+
 /* ---- authentication ---- */
 
 /* Copies src into dst (size bytes), control characters made '?'. */
@@ -334,57 +360,176 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Last call: decode the body and store the report, committed before the
- * 200 is queued. */
+/* One decoded report waiting for the writer, and its outcome. */
+struct http_job {
+	struct store_put_job put;
+	struct ingest_report rep;
+	struct MHD_Connection *c;
+	struct timespec t0; /* decoding began */
+	struct http_job *next;
+};
+
+static void job_free(struct http_job *j)
+{
+	if (!j)
+		return;
+	ingest_report_release(&j->rep);
+	free(j);
+}
+
+/* Commits batches of queued reports until q_stop and the queue is empty;
+ * resumes each report's connection after its batch committed (or failed). */
+static void *writer_main(void *arg)
+{
+	struct http_server *srv = arg;
+	unsigned max = srv->cfg->batch_max ? srv->cfg->batch_max : 64;
+	struct store_put_job *puts = xcalloc(max, sizeof(*puts));
+	struct http_job **batch = xcalloc(max, sizeof(*batch));
+	char err[FC_ERRLEN];
+	int64_t now;
+	unsigned n, i;
+
+	for (;;) {
+		pthread_mutex_lock(&srv->q_lock);
+		while (!srv->q_head && !srv->q_stop)
+			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
+		for (n = 0; n < max && srv->q_head; n++) {
+			batch[n] = srv->q_head;
+			srv->q_head = batch[n]->next;
+			srv->q_len--;
+		}
+		if (!srv->q_head)
+			srv->q_tail = NULL;
+		pthread_mutex_unlock(&srv->q_lock);
+		if (!n)
+			break;
+		now = (int64_t)time(NULL);
+		for (i = 0; i < n; i++) {
+			puts[i] = batch[i]->put;
+			puts[i].received_at = now;
+		}
+		if (srv->wst == srv->st)
+			pthread_mutex_lock(&srv->store_lock);
+		if (store_put_batch(srv->wst, puts, n, err))
+			LOG_WARN("a batch of %u reports was not stored: %s", n, err);
+		if (srv->wst == srv->st)
+			pthread_mutex_unlock(&srv->store_lock);
+		for (i = 0; i < n; i++) {
+			batch[i]->put = puts[i];
+			MHD_resume_connection(batch[i]->c);
+		}
+	}
+	free(puts);
+	free(batch);
+	return NULL;
+}
+
+/* Queues the decoded report for the writer and suspends the connection;
+ * the answer goes out when inventory_finish is called again. False when
+ * the queue is full (answer 503). */
+static bool job_queue(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                      struct http_job *j)
+{
+	unsigned max = srv->cfg->queue_max ? srv->cfg->queue_max : 128;
+
+	pthread_mutex_lock(&srv->q_lock);
+	if (srv->q_len >= max) {
+		pthread_mutex_unlock(&srv->q_lock);
+		return false;
+	}
+	/* suspended before the writer can see the job, so its resume follows */
+	MHD_suspend_connection(c);
+	r->job = j;
+	if (srv->q_tail)
+		srv->q_tail->next = j;
+	else
+		srv->q_head = j;
+	srv->q_tail = j;
+	srv->q_len++;
+	pthread_cond_signal(&srv->q_cond);
+	pthread_mutex_unlock(&srv->q_lock);
+	return true;
+}
+
+/* The writer is done with r's report: the answer. */
+static enum MHD_Result inventory_answer(struct http_server *srv, struct MHD_Connection *c,
+                                        struct http_req *r)
+{
+	struct http_job *j = r->job;
+	const struct store_put_result *res = &j->put.res;
+	enum MHD_Result ret;
+	char msg[FC_ERRLEN + 128];
+	char hex[2 * SHA256_LEN + 1];
+	size_t i;
+
+	if (j->put.rc == FC_EBUSY) {
+		LOG_WARN("report from '%s' not stored: %s", r->org, j->put.err);
+		ret = http_reply_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                       "database busy, try again later");
+	} else if (j->put.rc) {
+		LOG_ERR("report from '%s' not stored: %s", r->org, j->put.err);
+		ret = http_reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                       "internal error storing the report");
+	} else if (res->resend_full) {
+		for (i = 0; i < SHA256_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", j->rep.sw_digest[i]);
+		snprintf(msg, sizeof(msg),
+		         "software list %s is not the one stored for this machine: send the full "
+		         "report",
+		         hex);
+		ret = reply_resend(c, r, msg);
+	} else {
+		metrics_count_report(&srv->metrics, res->duplicate, seconds_since(&j->t0));
+		ret = inventory_stored(srv, c, r, res);
+	}
+	r->job = NULL;
+	job_free(j);
+	return ret;
+}
+
+/* Last call: decode the body (in this MHD thread) and queue the report for
+ * the writer; called again after the writer committed it, to answer. */
 static enum MHD_Result inventory_finish(struct http_server *srv, struct MHD_Connection *c,
                                         struct http_req *r)
 {
-	struct ingest_report rep;
-	struct store_put_result res;
-	struct timespec t0;
+	struct http_job *j;
 	char err[FC_ERRLEN];
 	int status = 0;
 	enum fc_rc rc;
-	enum MHD_Result ret;
 
+	if (r->job)
+		return inventory_answer(srv, c, r);
 	if (r->too_big) {
 		snprintf(err, FC_ERRLEN, "body exceeds the limit of %zu bytes",
 		         srv->cfg->limits.max_body);
 		return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, err);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ingest_report_init(&rep);
+	j = xcalloc(1, sizeof(*j));
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	ingest_report_init(&j->rep);
 	rc = ingest_decode(
 	    buf_cstr(&r->body), r->body.len,
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING),
-	    &srv->cfg->limits, &rep, &status, err);
+	    &srv->cfg->limits, &j->rep, &status, err);
 	buf_release(&r->body);
 	if (rc) {
 		if (status < 400 || status > 499) {
 			LOG_ERR("ingest_decode gave status %d for: %s", status, err);
 			status = MHD_HTTP_BAD_REQUEST;
 		}
-		ret = http_reply_error(c, r, (unsigned)status, err);
-		goto out_release;
+		job_free(j);
+		return http_reply_error(c, r, (unsigned)status, err);
 	}
-	pthread_mutex_lock(&srv->store_lock);
-	rc = store_put_report(srv->st, r->org_id, &rep, (int64_t)time(NULL), &res, err);
-	pthread_mutex_unlock(&srv->store_lock);
-	if (rc == FC_EBUSY) {
-		LOG_WARN("report from '%s' not stored: %s", r->org, err);
-		ret = http_reply_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                       "database busy, try again later");
-	} else if (rc) {
-		LOG_ERR("report from '%s' not stored: %s", r->org, err);
-		ret = http_reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		                       "internal error storing the report");
-	} else {
-		metrics_count_report(&srv->metrics, res.duplicate, seconds_since(&t0));
-		ret = inventory_stored(srv, c, r, &res);
-	}
-out_release:
-	ingest_report_release(&rep);
-	return ret;
+	j->c = c;
+	j->put.org_id = r->org_id;
+	j->put.r = &j->rep;
+	if (job_queue(srv, c, r, j))
+		return MHD_YES;
+	job_free(j);
+	return reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+	                       "the collector is busy (its queue of reports is full), try again "
+	                       "later",
+	                       MHD_HTTP_HEADER_RETRY_AFTER, QUEUE_RETRY_AFTER);
 }
 
 /* ---- GET /healthz, GET /metrics ---- */
@@ -552,6 +697,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	        r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
 	        r->bytes_in, r->bytes_out, ms, termination_name(toe));
 	metrics_count_request(&srv->metrics, r->status, r->bytes_in);
+	job_free(r->job); /* only when the connection ended before the answer */
 	buf_release(&r->body);
 	free(r);
 	*req_cls = NULL;
@@ -659,8 +805,8 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
 {
 	const struct http_config *cfg = srv->cfg;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-	                 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	struct MHD_OptionItem extra[5];
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	struct MHD_OptionItem extra[6];
 	size_t n = 0;
 
 	if (cfg->listen_fd >= 0)
@@ -723,8 +869,47 @@ out_release:
 	return rc;
 }
 
+/* Starts the writer thread, on its own connection to cfg->db_path. */
+static enum fc_rc writer_start(struct http_server *srv, char *err)
+{
+	srv->wst = srv->st;
+	if (srv->cfg->db_path) {
+		enum fc_rc rc = store_open(srv->cfg->db_path, false, &srv->wst, err);
+
+		if (rc)
+			return rc;
+	}
+	store_set_clock_skew(srv->wst, srv->cfg->clock_skew);
+	if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot start the writer thread");
+		if (srv->wst != srv->st)
+			store_close(srv->wst);
+		srv->wst = NULL;
+		return FC_ENOMEM;
+	}
+	srv->writer_started = true;
+	return FC_OK;
+}
+
+/* Lets the writer commit what is queued, then ends it. */
+static void writer_stop(struct http_server *srv)
+{
+	if (!srv->writer_started)
+		return;
+	pthread_mutex_lock(&srv->q_lock);
+	srv->q_stop = true;
+	pthread_cond_broadcast(&srv->q_cond);
+	pthread_mutex_unlock(&srv->q_lock);
+	pthread_join(srv->writer, NULL);
+	srv->writer_started = false;
+	if (srv->wst != srv->st)
+		store_close(srv->wst);
+	srv->wst = NULL;
+}
+
 /* Stops accepting, waits (at most conn_timeout seconds, or until another
- * stop signal) for the requests in flight, then stops the daemon. */
+ * stop signal) for the requests in flight, then stops the writer and the
+ * daemon. */
 static void drain_and_stop(struct http_server *srv, struct MHD_Daemon *d, const sigset_t *stop)
 {
 	const struct timespec tick = {0, 50L * 1000 * 1000};
@@ -739,6 +924,7 @@ static void drain_and_stop(struct http_server *srv, struct MHD_Daemon *d, const 
 		}
 		waited_ms += 50;
 	}
+	writer_stop(srv); /* resumes every suspended connection first */
 	MHD_stop_daemon(d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
@@ -844,6 +1030,8 @@ static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
 	srv.cfg = cfg;
 	srv.st = st;
 	pthread_mutex_init(&srv.store_lock, NULL);
+	pthread_mutex_init(&srv.q_lock, NULL);
+	pthread_cond_init(&srv.q_cond, NULL);
 	metrics_init(&srv.metrics);
 	atomic_init(&srv.inflight, 0);
 	sigemptyset(&stop);
@@ -852,17 +1040,21 @@ static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
 	blocked = stop;
 	sigaddset(&blocked, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &blocked, &old);
-	d = start_daemon(&srv, sa, v6, key, cert);
+	rc = writer_start(&srv, err);
+	d = rc ? NULL : start_daemon(&srv, sa, v6, key, cert);
 	if (d)
 		rc = run(&srv, d, &stop, err);
-	else
+	else if (!rc)
 		rc = start_failed(cfg, sa, err);
 	if (!d && cfg->listen_fd >= 0)
 		close(cfg->listen_fd);
+	writer_stop(&srv);
 	while (sigtimedwait(&stop, NULL, &(struct timespec){0, 0}) > 0)
 		; /* a stop signal that came while stopping is not delivered again */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	metrics_release(&srv.metrics);
+	pthread_cond_destroy(&srv.q_cond);
+	pthread_mutex_destroy(&srv.q_lock);
 	pthread_mutex_destroy(&srv.store_lock);
 	return rc;
 }

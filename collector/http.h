@@ -1,8 +1,10 @@
 /* http.h - the collector's HTTP(S) server (libmicrohttpd).
  *
  * Routes: POST /api/v1/inventory (agent tokens), GET /api/v1/machines
- * (reader and admin tokens), GET /healthz, GET /metrics. One database handle,
- * used under a mutex; a report is committed before its 200 goes out. */
+ * (reader and admin tokens), GET /healthz, GET /metrics. Reports are
+ * decoded in the MHD threads and committed in batches by one writer thread
+ * on its own database connection (group commit); a report's 200 goes out
+ * only after its batch committed. Everything else uses st under a mutex. */
 #ifndef FC_COLLECTOR_HTTP_H
 #define FC_COLLECTOR_HTTP_H
 
@@ -30,6 +32,11 @@ struct http_config {
 	int listen_fd;
 	char *tls_cert_pem;
 	char *tls_key_pem;
+	const char *db_path; /* the database st was opened on: the writer opens its own
+	                        connection to it; NULL: the writer uses st */
+	unsigned queue_max; /* decoded reports waiting for the writer; past it, 503 (default 128) */
+	unsigned batch_max; /* reports committed in one transaction at most (default 64) */
+	long clock_skew; /* seconds a report's collected_at may lie ahead (STORE_SKEW_TOLERANCE) */
 };
 
 /* Fills the defaults above (listen 127.0.0.1:8080, no TLS, default limits). */

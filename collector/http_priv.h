@@ -30,12 +30,24 @@
 /* "YYYY-MM-DDThh:mm:ssZ" and its NUL. */
 #define HTTP_TIME_LEN 21
 
+struct http_job;
+
 struct http_server {
 	const struct http_config *cfg;
 	struct store *st;
-	pthread_mutex_t store_lock; /* every store_* call holds it */
+	pthread_mutex_t store_lock; /* every store_* call on st holds it */
 	struct metrics metrics;
 	atomic_uint inflight; /* requests begun and not yet completed */
+	/* The writer (group commit): a queue of decoded reports whose
+	 * connections are suspended until their batch committed. */
+	struct store *wst; /* the writer's connection (st when cfg->db_path is NULL) */
+	pthread_t writer;
+	bool writer_started;
+	pthread_mutex_t q_lock;
+	pthread_cond_t q_cond;
+	struct http_job *q_head, *q_tail;
+	unsigned q_len;
+	bool q_stop; /* the writer ends once the queue is empty */
 };
 
 enum http_route {
@@ -66,6 +78,7 @@ struct http_req {
 	bool too_big; /* the body passed limits.max_body: the rest is discarded */
 	char kind[32]; /* ROUTE_REPORTS: the report kind from the path (shortened) */
 	struct buf body;
+	struct http_job *job; /* ROUTE_INVENTORY: queued for the writer; answered when done */
 };
 
 /* Queues an answer with a copy of the len bytes at body (MHD_RESPMEM_MUST_COPY),

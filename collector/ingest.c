@@ -20,6 +20,7 @@
 #include "ingest.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 
 #include "buf.h"
 #include "gzip.h"
+#include "sha256.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -470,6 +472,10 @@ static enum fc_rc scan_string(struct scan *s, size_t *i, char *err)
 			         s->p[j] ? "control character" : "NUL byte", j);
 			return FC_EPARSE;
 		}
+		if (s->p[j] < 0x80) { /* ASCII: no call (the profile's hot loop) */
+			j++;
+			continue;
+		}
 		n = scan_utf8(s, j);
 		if (!n) {
 			snprintf(err, FC_ERRLEN, "invalid UTF-8 at byte %zu", j);
@@ -628,6 +634,29 @@ static enum fc_rc member(const cJSON *obj, const char *path, const char *key, in
 	return FC_OK;
 }
 
+/* Looks up an optional string member of obj (a softwares entry, which
+ * ingest_decode deletes afterwards) and takes its string out of the tree
+ * ("" when absent) into *out: no copy per field (the profile's malloc
+ * storm). cJSON allocates with its default hooks (malloc): free() releases
+ * the string. */
+static enum fc_rc member_take(const cJSON *obj, const char *path, const char *key, char **out,
+                              char *err)
+{
+	const cJSON *it;
+	enum fc_rc rc = member(obj, path, key, cJSON_String, false, &it, err);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	if (it && !(it->type & cJSON_IsReference)) {
+		*out = it->valuestring;
+		((cJSON *)(uintptr_t)it)->valuestring = NULL;
+	} else {
+		*out = xstrdup(it ? it->valuestring : "");
+	}
+	return FC_OK;
+}
+
 /* Looks up an optional string member and returns a heap copy ("" when
  * absent) in *out. */
 static enum fc_rc member_strdup(const cJSON *obj, const char *path, const char *key, char **out,
@@ -747,6 +776,73 @@ static enum fc_rc fc_sections(const cJSON *fc, struct ingest_report *out, char *
 	return rc;
 }
 
+/* Parses 64 hex digits into 32 bytes; false when s is anything else. */
+static bool digest_parse(const char *s, unsigned char out[32])
+{
+	size_t i;
+	char a, b;
+
+	if (strlen(s) != 64)
+		return false;
+	for (i = 0; i < 32; i++) {
+		a = hex_lower(s[2 * i]);
+		b = hex_lower(s[2 * i + 1]);
+		if (!a || !b || a != s[2 * i] || b != s[2 * i + 1])
+			return false;
+		out[i] = (unsigned char)(((a <= '9' ? a - '0' : a - 'a' + 10) << 4) |
+		                         (b <= '9' ? b - '0' : b - 'a' + 10));
+	}
+	return true;
+}
+
+/* content.fleetcensus.software_unchanged, software_digest and
+ * software_count (docs/protocol.md "Unchanged software lists"). A short
+ * report needs the software section ok, the digest and the count; a full
+ * report's claimed digest is not trusted (the collector computes its own). */
+static enum fc_rc fc_digest(const cJSON *fc, struct ingest_report *out, char *err)
+{
+	const char *path = "content.fleetcensus";
+	const cJSON *un, *dg, *cnt;
+	enum fc_rc rc;
+
+	rc = member(fc, path, "software_digest", cJSON_String, false, &dg, err);
+	if (!rc)
+		rc = member(fc, path, "software_count", cJSON_Number, false, &cnt, err);
+	if (rc)
+		return rc;
+	un = cJSON_GetObjectItemCaseSensitive(fc, "software_unchanged");
+	if (un && !cJSON_IsBool(un)) {
+		snprintf(err, FC_ERRLEN, "%s.software_unchanged: not true or false", path);
+		return FC_EPARSE;
+	}
+	if (dg && !digest_parse(dg->valuestring, out->sw_digest)) {
+		snprintf(err, FC_ERRLEN, "%s.software_digest: not 64 lower-case hex digits", path);
+		return FC_EPARSE;
+	}
+	if (cnt && (cnt->valuedouble < 0 || cnt->valuedouble > 1e9 ||
+	            cnt->valuedouble != (double)(int64_t)cnt->valuedouble)) {
+		snprintf(err, FC_ERRLEN, "%s.software_count: not a whole number 0..1000000000",
+		         path);
+		return FC_EPARSE;
+	}
+	if (!cJSON_IsTrue(un))
+		return FC_OK;
+	if (!out->software_ok) {
+		snprintf(err, FC_ERRLEN,
+		         "%s.software_unchanged: true, but sections.software is not ok", path);
+		return FC_EPARSE;
+	}
+	if (!dg || !cnt) {
+		snprintf(err, FC_ERRLEN, "%s.%s: missing (a short report needs it)", path,
+		         dg ? "software_count" : "software_digest");
+		return FC_EPARSE;
+	}
+	out->software_unchanged = true;
+	out->has_digest = true;
+	out->sw_count = (int64_t)cnt->valuedouble;
+	return FC_OK;
+}
+
 /* content.fleetcensus, which must exist and have schema 1. */
 static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report *out, char *err)
 {
@@ -761,6 +857,8 @@ static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report 
 		rc = fc_ids(fc, out, err);
 	if (!rc)
 		rc = fc_sections(fc, out, err);
+	if (!rc)
+		rc = fc_digest(fc, out, err);
 	return rc;
 }
 
@@ -775,7 +873,7 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 		snprintf(err, FC_ERRLEN, "%s: not an object", path);
 		return FC_EPARSE;
 	}
-	rc = member_strdup(e, path, "name", &sw->name, err);
+	rc = member_take(e, path, "name", &sw->name, err);
 	if (!rc && !cJSON_GetObjectItemCaseSensitive(e, "name")) {
 		snprintf(err, FC_ERRLEN, "%s.name: missing", path);
 		rc = FC_EPARSE;
@@ -784,13 +882,13 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 		rc = FC_EPARSE;
 	}
 	if (!rc)
-		rc = member_strdup(e, path, "version", &sw->version, err);
+		rc = member_take(e, path, "version", &sw->version, err);
 	if (!rc)
-		rc = member_strdup(e, path, "arch", &sw->arch, err);
+		rc = member_take(e, path, "arch", &sw->arch, err);
 	if (!rc)
-		rc = member_strdup(e, path, "publisher", &sw->publisher, err);
+		rc = member_take(e, path, "publisher", &sw->publisher, err);
 	if (!rc)
-		rc = member_strdup(e, path, "from", &sw->from, err);
+		rc = member_take(e, path, "from", &sw->from, err);
 	return rc;
 }
 
@@ -805,6 +903,15 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 
 	if (!out->software_ok)
 		return FC_OK;
+	if (out->software_unchanged) {
+		if (cJSON_GetObjectItemCaseSensitive(content, "softwares")) {
+			snprintf(err, FC_ERRLEN,
+			         "content.softwares: present in a short report "
+			         "(content.fleetcensus.software_unchanged is true)");
+			return FC_EPARSE;
+		}
+		return FC_OK;
+	}
 	rc = member(content, "content", "softwares", cJSON_Array, true, &arr, err);
 	if (rc)
 		return rc;
@@ -822,7 +929,33 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 		if (rc)
 			return rc;
 	}
+	ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
+	out->has_digest = true;
+	out->sw_count = (int64_t)out->n_sw;
 	return FC_OK;
+}
+
+void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32])
+{
+	static const char tag[] = "fleetcensus software list 1\n";
+	const char *f[5];
+	struct sha256 c;
+	size_t i, k;
+
+	sha256_init(&c);
+	sha256_update(&c, tag, sizeof(tag) - 1);
+	for (i = 0; i < n; i++) {
+		f[0] = sw[i].name;
+		f[1] = sw[i].version;
+		f[2] = sw[i].arch;
+		f[3] = sw[i].publisher;
+		f[4] = sw[i].from;
+		for (k = 0; k < 5; k++) {
+			f[k] = f[k] ? f[k] : "";
+			sha256_update(&c, f[k], strlen(f[k]) + 1);
+		}
+	}
+	sha256_final(&c, out);
 }
 
 /* content.hardware (uuid, name) and content.operatingsystem.fqdn: the

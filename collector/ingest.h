@@ -58,6 +58,14 @@ struct ingest_report {
 	                     and must not be read as "no software") */
 	struct ingest_sw *sw; /* content.softwares, in report order */
 	size_t n_sw;
+	/* docs/protocol.md "Unchanged software lists": a short report has
+	 * software_unchanged, no list (n_sw 0), and the digest and count it
+	 * claims; a full report with software_ok has the digest computed here
+	 * over sw in received order (ingest_sw_digest) and sw_count n_sw. */
+	bool software_unchanged;
+	bool has_digest; /* sw_digest is set */
+	unsigned char sw_digest[32];
+	int64_t sw_count;
 	size_t body_bytes; /* size as received */
 	size_t json_bytes; /* size after decompression */
 };
@@ -75,6 +83,10 @@ void ingest_report_release(struct ingest_report *r);
 enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
                          const struct ingest_limits *lim, struct ingest_report *out,
                          int *http_status, char *err);
+
+/* The software list digest of docs/protocol.md over n entries of sw, in
+ * that order. */
+void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32]);
 
 /* True when uuid (any case, with or without dashes) is a known placeholder
  * that many machines share: all zeros, all F, 03000200-0400-0500-0006-

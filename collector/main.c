@@ -219,6 +219,7 @@ static int cmd_serve(struct opts *o)
 		lifecycle_free(lc);
 		return code;
 	}
+	o->http.db_path = o->db;
 	rc = http_serve(&o->http, st, err);
 	http_unbind(&o->http);
 	store_close(st);
@@ -503,6 +504,14 @@ static int import_one(struct store *st, int64_t org_id, const char *path,
 	                       : NULL,
 	                   lim, &rep, &status, err);
 	if (rc) {
+		code = EXIT_DATAERR;
+		goto out_release;
+	}
+	if (rep.software_unchanged) {
+		snprintf(err, FC_ERRLEN,
+		         "a short report (content.fleetcensus.software_unchanged is true) has no "
+		         "software list: import the agent's full report (--output files are "
+		         "always full)");
 		code = EXIT_DATAERR;
 		goto out_release;
 	}
@@ -844,8 +853,12 @@ static void print_option_help(unsigned opts)
 	if (opts & O_CONN)
 		printf(
 		    "      --max-connections N     concurrent connections (default %u)\n"
-		    "      --conn-timeout SECONDS  drop a connection idle this long (default %u)\n",
-		    d.max_connections, d.conn_timeout);
+		    "      --conn-timeout SECONDS  drop a connection idle this long (default %u)\n"
+		    "      --queue N               reports decoded and waiting to be stored; past\n"
+		    "                              it, 503 with Retry-After (default %u)\n"
+		    "      --clock-skew SECONDS    a report dated further ahead of its arrival is\n"
+		    "                              ordered as if dated then (default %ld)\n",
+		    d.max_connections, d.conn_timeout, d.queue_max, d.clock_skew);
 	if (opts & O_PORTFILE)
 		printf("      --port-file FILE        write the port listened on to FILE\n");
 	if (opts & O_USER)
@@ -957,6 +970,8 @@ enum {
 	OPT_PORTFILE,
 	OPT_MAXCONN,
 	OPT_CONNTIMEOUT,
+	OPT_QUEUE,
+	OPT_SKEW,
 	OPT_NEXT,
 	OPT_MAXBODY,
 	OPT_MAXDECOMP,
@@ -992,6 +1007,8 @@ static const struct option longopts[] = {
     {"port-file", required_argument, NULL, OPT_PORTFILE},
     {"max-connections", required_argument, NULL, OPT_MAXCONN},
     {"conn-timeout", required_argument, NULL, OPT_CONNTIMEOUT},
+    {"queue", required_argument, NULL, OPT_QUEUE},
+    {"clock-skew", required_argument, NULL, OPT_SKEW},
     {"next-report", required_argument, NULL, OPT_NEXT},
     {"max-body", required_argument, NULL, OPT_MAXBODY},
     {"max-decompressed", required_argument, NULL, OPT_MAXDECOMP},
@@ -1025,12 +1042,20 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 		unsigned bit;
 		unsigned long long min, max;
 	} ranges[] = {
-	    {OPT_THREADS, O_THREADS, 1, 256},         {OPT_MAXCONN, O_CONN, 1, 65535},
-	    {OPT_CONNTIMEOUT, O_CONN, 1, 86400},      {OPT_NEXT, O_NEXT, 1, 31536000},
-	    {OPT_MAXBODY, O_LIMITS, 1, 1ULL << 30},   {OPT_MAXDECOMP, O_LIMITS, 1, 1ULL << 32},
-	    {OPT_MAXRATIO, O_LIMITS, 1, 100000},      {OPT_MAXDEPTH, O_LIMITS, 1, 1000},
-	    {OPT_MAXSTRING, O_LIMITS, 1, 1ULL << 26}, {OPT_MAXSW, O_LIMITS, 0, 10000000},
-	    {OPT_WINDOW, O_REPORT, 0, 36500},         {OPT_HORIZON, O_REPORT, 0, 1200},
+	    {OPT_THREADS, O_THREADS, 1, 256},
+	    {OPT_MAXCONN, O_CONN, 1, 65535},
+	    {OPT_CONNTIMEOUT, O_CONN, 1, 86400},
+	    {OPT_NEXT, O_NEXT, 1, 31536000},
+	    {OPT_QUEUE, O_CONN, 1, 65535},
+	    {OPT_SKEW, O_CONN, 0, 31536000},
+	    {OPT_MAXBODY, O_LIMITS, 1, 1ULL << 30},
+	    {OPT_MAXDECOMP, O_LIMITS, 1, 1ULL << 32},
+	    {OPT_MAXRATIO, O_LIMITS, 1, 100000},
+	    {OPT_MAXDEPTH, O_LIMITS, 1, 1000},
+	    {OPT_MAXSTRING, O_LIMITS, 1, 1ULL << 26},
+	    {OPT_MAXSW, O_LIMITS, 0, 10000000},
+	    {OPT_WINDOW, O_REPORT, 0, 36500},
+	    {OPT_HORIZON, O_REPORT, 0, 1200},
 	    {OPT_MINCELL, O_REPORT, 0, 1000000},
 	};
 	struct ingest_limits *lim = &o->http.limits;
@@ -1046,6 +1071,8 @@ static unsigned set_number(struct opts *o, int c, const char *name, const char *
 	case OPT_THREADS: o->http.threads = (unsigned)v; break;
 	case OPT_MAXCONN: o->http.max_connections = (unsigned)v; break;
 	case OPT_CONNTIMEOUT: o->http.conn_timeout = (unsigned)v; break;
+	case OPT_QUEUE: o->http.queue_max = (unsigned)v; break;
+	case OPT_SKEW: o->http.clock_skew = (long)v; break;
 	case OPT_NEXT: o->http.next_report_seconds = (long)v; break;
 	case OPT_MAXBODY: lim->max_body = (size_t)v; break;
 	case OPT_MAXDECOMP: lim->max_decompressed = (size_t)v; break;

@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -91,7 +91,18 @@ struct store_put_result {
 	bool new_machine; /* created by this report */
 	bool duplicate; /* this report_id was stored before: nothing changed */
 	bool stale; /* older than the machine's newest report: metadata kept, facts not replaced */
+	bool resend_full; /* a short report whose digest is not the machine's current list's
+	                     (or no machine): nothing was stored; answer 409 */
 };
+
+/* How far into the future (seconds past its arrival) a report's
+ * collected_at may order it, by default: a machine's reports are ordered by
+ * min(collected_at, received_at + tolerance), so that a clock set ahead
+ * cannot make one report the newest for ever. */
+#define STORE_SKEW_TOLERANCE 3600
+
+/* Sets that tolerance (seconds, >= 0) for the reports s stores from now on. */
+void store_set_clock_skew(struct store *s, int64_t seconds);
 
 /* Stores one decoded report for organisation org_id in one transaction:
  * finds the machine by the identity rules of docs/identity.md, replaces its
@@ -102,6 +113,25 @@ struct store_put_result {
  * time. Returns FC_OK, FC_EBUSY (database locked or full: answer 503), FC_EDB. */
 enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
                             int64_t received_at, struct store_put_result *res, char *err);
+
+/* One report of a batch (store_put_batch): the input, and the outcome
+ * written by the store. */
+struct store_put_job {
+	int64_t org_id;
+	const struct ingest_report *r;
+	int64_t received_at;
+	enum fc_rc rc; /* FC_OK, FC_EBUSY or FC_EDB, for this report */
+	struct store_put_result res;
+	char err[FC_ERRLEN];
+};
+
+/* Stores n reports in one transaction (group commit), each in its own
+ * SAVEPOINT so that one that fails does not fail the others. When the
+ * commit fails every job's rc says so. A job whose rc is FC_OK is durable
+ * (committed with synchronous=FULL) when this returns. Returns FC_OK when
+ * the transaction committed (jobs may have failed on their own), else the
+ * error of the transaction (err set). */
+enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n, char *err);
 
 struct store_machine {
 	const char *org;

@@ -135,6 +135,11 @@ enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err)
 	return rc;
 }
 
+int64_t store_first_full_day(int64_t since)
+{
+	return since > 0 ? (since + STORE_DAY - 1) / STORE_DAY : 0;
+}
+
 enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
                               void *ctx, char *err)
 {
@@ -144,17 +149,19 @@ enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, st
 	int src = SQLITE_DONE;
 
 	rc = store_stmt(s, ST_CLASS_GROUPS,
-	                "SELECT o.name, m.os_family, m.os_product, m.os_edition, m.os_release,"
-	                " m.arch, count(*) FROM machines m JOIN organisations o ON o.id = m.org_id"
-	                " WHERE (?1 = 0 OR m.org_id = ?1) AND m.last_seen >= ?2"
-	                " GROUP BY o.name, m.os_family, m.os_product, m.os_edition, m.os_release,"
-	                " m.arch ORDER BY 1, 2, 3, 4, 5, 6",
+	                "SELECT o.name, c.os_family, c.os_product, c.os_edition, c.os_release,"
+	                " c.arch, sum(c.n) FROM (" STORE_COUNTED
+	                ") c JOIN organisations o ON o.id = c.org_id"
+	                " GROUP BY o.name, c.os_family, c.os_product, c.os_edition, c.os_release,"
+	                " c.arch ORDER BY 1, 2, 3, 4, 5, 6",
 	                &st, err);
 	if (rc)
 		return rc;
 	src = sqlite3_bind_int64(st, 1, org_id);
 	if (src == SQLITE_OK)
 		src = sqlite3_bind_int64(st, 2, since);
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_int64(st, 3, store_first_full_day(since));
 	if (src != SQLITE_OK) {
 		rc = store_dbfail(s, src, "counting machines", err);
 		store_stmt_done(st);
@@ -291,6 +298,8 @@ static enum fc_rc snap_exec(struct store *s, enum store_stmt id, const char *sql
 	src = sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	if (src == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
 		src = sqlite3_bind_int64(st, 2, since);
+	if (src == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 3)
+		src = sqlite3_bind_int64(st, 3, store_first_full_day(since));
 	if (src == SQLITE_OK)
 		src = sqlite3_step(st);
 	if (src != SQLITE_DONE)
@@ -314,9 +323,8 @@ enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, b
 		rc = snap_exec(
 		    s, ST_SNAP_TAKE,
 		    "INSERT OR REPLACE INTO snapshots(date, org_id, os_product, os_edition,"
-		    " machines) SELECT ?1, org_id, os_product, os_edition, count(*)"
-		    " FROM machines WHERE last_seen >= ?2"
-		    " GROUP BY org_id, os_product, os_edition",
+		    " machines) SELECT ?1, c.org_id, c.os_product, c.os_edition, sum(c.n)"
+		    " FROM (" STORE_COUNTED_ALL ") c GROUP BY c.org_id, c.os_product, c.os_edition",
 		    date, since, err);
 	if (!rc)
 		rc = snap_exec(

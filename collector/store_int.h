@@ -18,6 +18,9 @@ enum store_stmt {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_WRITABLE,
 	ST_ORG_ADD,
 	ST_ORG_FIND,
@@ -37,9 +40,12 @@ enum store_stmt {
 	ST_MATCH_AGENT,
 	ST_MACHINE_INSERT,
 	ST_MACHINE_UPDATE,
+	ST_MACHINE_KEYS,
 	ST_MACHINE_FILL,
 	ST_REPORT_INSERT,
 	ST_LIST_FIND,
+	ST_DIGEST_FIND,
+	ST_DIGEST_ADD,
 	ST_LIST_INSERT,
 	ST_ITEM_INSERT,
 	ST_LIST_GC,
@@ -63,6 +69,7 @@ struct store {
 	bool readonly;
 	sqlite3_stmt *st[ST__COUNT];
 	char *tok_org; /* the organisation name store_token_check last returned */
+	int64_t clock_skew; /* store_set_clock_skew */
 };
 
 /* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */
@@ -101,6 +108,27 @@ enum fc_rc store_lists_gc_all(struct store *s, char *err);
 	"os_family, os_id, os_product, os_edition, os_version, os_build, os_release,"              \
 	" os_service_pack, arch, class_flagged, class_reason"
 #define STORE_CLASS_NCOLS 11
+
+/* Seconds in a day of class_counts.day (UTC day number: last_seen / 86400). */
+#define STORE_DAY 86400
+/* The first whole day of class_counts counted for machines last seen at or
+ * after since: later days come from class_counts, the part of the day
+ * before it that is at or after since from the machines themselves (the
+ * machines_seen index), so that the window stays exact to the second. */
+int64_t store_first_full_day(int64_t since);
+/* Machines (org_id, os_family, os_product, os_edition, os_release, arch, n)
+ * last seen at or after ?2, of organisation ?1 (0: all), ?3 being
+ * store_first_full_day(?2): rows to sum by the caller's grouping. */
+#define STORE_COUNTED_COLS "org_id, os_family, os_product, os_edition, os_release, arch"
+#define STORE_COUNTED                                                                              \
+	"SELECT " STORE_COUNTED_COLS ", machines AS n FROM class_counts WHERE day >= ?3"           \
+	" AND (?1 = 0 OR org_id = ?1) UNION ALL SELECT " STORE_COUNTED_COLS ", 1 FROM machines"    \
+	" WHERE last_seen >= ?2 AND last_seen < ?3 * 86400 AND (?1 = 0 OR org_id = ?1)"
+/* The same for every organisation, ?2 and ?3 as above. */
+#define STORE_COUNTED_ALL                                                                          \
+	"SELECT " STORE_COUNTED_COLS ", machines AS n FROM class_counts WHERE day >= ?3"           \
+	" UNION ALL SELECT " STORE_COUNTED_COLS ", 1 FROM machines"                                \
+	" WHERE last_seen >= ?2 AND last_seen < ?3 * 86400"
 
 /* Classifies os_json into c; unparseable facts give "unknown", flagged with
  * the reason (never an error: the report is stored all the same). */

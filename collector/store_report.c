@@ -17,8 +17,10 @@
 struct mrow {
 	int64_t id;
 	char public_id[37];
-	int64_t collected_ts;
+	int64_t order_ts; /* min(collected_ts, received_at + STORE_SKEW_TOLERANCE) */
 	int64_t list_id; /* 0: none */
+	bool has_digest;
+	unsigned char digest[SHA256_LEN]; /* the current list's, in received order */
 };
 
 static const char *nz(const char *s)
@@ -34,6 +36,15 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
 static int bind_id(sqlite3_stmt *st, int i, int64_t id)
 {
 	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+/* The machine's current list digest: the report's, when its software
+ * section is ok (a short report's digest matched the stored one). */
+static int bind_digest(sqlite3_stmt *st, int i, const struct ingest_report *r)
+{
+	if (!r->software_ok || !r->has_digest)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_blob(st, i, r->sw_digest, SHA256_LEN, SQLITE_STATIC);
 }
 
 /* A binding failed: the connection holds the error. */
@@ -65,8 +76,8 @@ static enum fc_rc make_public_id(char out[37])
 
 /* ---- identity ---- */
 
-/* Steps st, a match query selecting id, public_id, collected_ts,
- * software_list_id; sets *found and m from its first row. */
+/* Steps st, a match query selecting MATCH_COLS; sets *found and m from its
+ * first row. */
 static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, bool *found,
                             char *err)
 {
@@ -80,8 +91,11 @@ static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, b
 		m->id = sqlite3_column_int64(st, 0);
 		pub = sqlite3_column_text(st, 1);
 		snprintf(m->public_id, sizeof(m->public_id), "%s", pub ? (const char *)pub : "");
-		m->collected_ts = sqlite3_column_int64(st, 2);
+		m->order_ts = sqlite3_column_int64(st, 2);
 		m->list_id = sqlite3_column_int64(st, 3);
+		m->has_digest = sqlite3_column_bytes(st, 4) == SHA256_LEN;
+		if (m->has_digest)
+			memcpy(m->digest, sqlite3_column_blob(st, 4), SHA256_LEN);
 	} else if (src != SQLITE_DONE) {
 		rc = store_dbfail(s, src, "finding the machine", err);
 	}
@@ -89,7 +103,8 @@ static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, b
 	return rc;
 }
 
-#define MATCH_COLS "SELECT id, public_id, collected_ts, software_list_id FROM machines "
+#define MATCH_COLS                                                                                 \
+	"SELECT id, public_id, order_ts, software_list_id, software_digest FROM machines "
 
 /* Rule 1: the organisation's machine with the report's hardware UUID. */
 static enum fc_rc match_hw(struct store *s, int64_t org, const struct ingest_report *r,
@@ -304,8 +319,46 @@ static enum fc_rc list_insert(struct store *s, const unsigned char hash[SHA256_L
 	return rc;
 }
 
+/* Looks up the list whose entries in received order have digest d (*id 0:
+ * none); with add, records that list *id has that digest. */
+static enum fc_rc list_digest(struct store *s, const unsigned char d[SHA256_LEN], bool add,
+                              int64_t *id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	if (add)
+		rc = store_stmt(s, ST_DIGEST_ADD,
+		                "INSERT OR IGNORE INTO software_list_digests(digest, list_id)"
+		                " VALUES (?1, ?2)",
+		                &st, err);
+	else
+		rc = store_stmt(s, ST_DIGEST_FIND,
+		                "SELECT list_id FROM software_list_digests WHERE digest = ?1", &st,
+		                err);
+	if (rc)
+		return rc;
+	if (!add)
+		*id = 0;
+	src = sqlite3_bind_blob(st, 1, d, SHA256_LEN, SQLITE_STATIC);
+	if (src == SQLITE_OK && add)
+		src = sqlite3_bind_int64(st, 2, *id);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src == SQLITE_ROW && !add)
+		*id = sqlite3_column_int64(st, 0);
+	else if (src != SQLITE_DONE)
+		rc = store_dbfail(s, src, "finding a software list by digest", err);
+	store_stmt_done(st);
+	return rc;
+}
+
 /* Sets *id to the stored list equal to the report's software (storing it
- * when new); 0 when the report's software section is not ok. */
+ * when new); 0 when the report's software section is not ok. A list whose
+ * received-order digest was seen before is found by it (most machines run
+ * a few images); otherwise by its sorted-order hash, so that the same
+ * entries in another order share the list. */
 static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64_t *id, char *err)
 {
 	const struct ingest_sw **sorted;
@@ -316,6 +369,11 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	*id = 0;
 	if (!r->software_ok)
 		return FC_OK;
+	if (r->has_digest) {
+		rc = list_digest(s, r->sw_digest, false, id, err);
+		if (rc || *id)
+			return rc;
+	}
 	sorted = xcalloc(r->n_sw ? r->n_sw : 1, sizeof(*sorted));
 	for (i = 0; i < r->n_sw; i++)
 		sorted[i] = &r->sw[i];
@@ -324,6 +382,8 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	rc = list_find(s, hash, id, err);
 	if (!rc && !*id)
 		rc = list_insert(s, hash, sorted, r->n_sw, id, err);
+	if (!rc && r->has_digest)
+		rc = list_digest(s, r->sw_digest, true, id, err);
 	free(sorted);
 	return rc;
 }
@@ -367,9 +427,9 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    "INSERT INTO machines(org_id, public_id, hw_uuid, machine_id, agent_id,"
 		    " hostname, deviceid, collected_at, collected_ts, first_seen,"
 		    " last_seen, report_id, os_json, software_ok, "
-		    "software_list_id, " STORE_CLASS_COLS
+		    "software_list_id, " STORE_CLASS_COLS ", software_digest, order_ts"
 		    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12,"
-		    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+		    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
 		    &st, err);
 	if (rc)
 		return rc;
@@ -380,7 +440,8 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 	    sqlite3_bind_int64(st, 9, r->collected_ts) || sqlite3_bind_int64(st, 10, received_at) ||
 	    bind_text(st, 11, r->report_id) || bind_text(st, 12, r->os_json) ||
 	    sqlite3_bind_int(st, 13, r->software_ok) || bind_id(st, 14, list_id) ||
-	    store_bind_class(st, 15, cls)) {
+	    store_bind_class(st, 15, cls) || bind_digest(st, 26, r) ||
+	    sqlite3_bind_int64(st, 27, m->order_ts)) {
 		rc = bind_fail(s, "storing a new machine", err);
 	} else {
 		src = sqlite3_step(st);
@@ -388,6 +449,42 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 			m->id = sqlite3_last_insert_rowid(s->db);
 		else
 			rc = store_dbfail(s, src, "storing a new machine", err);
+	}
+	store_stmt_done(st);
+	return rc;
+}
+
+/* The indexed columns of a machine update (identity keys, host name, list)
+ * are written only when they change: SQLite rewrites the entries of every
+ * index whose column is SET, even to the same value, and each rewritten
+ * index page is another WAL page per report (bench/profiles/). */
+static enum fc_rc machine_keys(struct store *s, const struct mrow *m, const struct ingest_report *r,
+                               int64_t list_id, char *err)
+{
+	sqlite3_stmt *st;
+	enum fc_rc rc;
+	int src;
+
+	rc = store_stmt(s, ST_MACHINE_KEYS,
+	                "UPDATE machines SET"
+	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
+	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
+	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
+	                " hostname = ?5, software_list_id = ?6 WHERE id = ?1 AND NOT"
+	                " ((?2 = '' OR hw_uuid = ?2) AND (?3 = '' OR machine_id = ?3)"
+	                " AND (?4 = '' OR agent_id = ?4) AND hostname = ?5"
+	                " AND software_list_id IS ?6)",
+	                &st, err);
+	if (rc)
+		return rc;
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
+	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
+	    bind_text(st, 5, r->hostname) || bind_id(st, 6, list_id)) {
+		rc = bind_fail(s, "updating a machine's keys", err);
+	} else {
+		src = sqlite3_step(st);
+		if (src != SQLITE_DONE)
+			rc = store_dbfail(s, src, "updating a machine's keys", err);
 	}
 	store_stmt_done(st);
 	return rc;
@@ -403,27 +500,26 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
 	enum fc_rc rc;
 	int src;
 
-	rc = store_stmt(s, ST_MACHINE_UPDATE,
-	                "UPDATE machines SET"
-	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
-	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
-	                " agent_id = CASE WHEN ?4 <> '' THEN ?4 ELSE agent_id END,"
-	                " hostname = ?5, deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
-	                " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
-	                " software_list_id = ?13, os_family = ?14, os_id = ?15, os_product = ?16,"
-	                " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
-	                " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
-	                " class_reason = ?24 WHERE id = ?1",
-	                &st, err);
+	rc = machine_keys(s, m, r, list_id, err);
+	if (!rc)
+		rc = store_stmt(
+		    s, ST_MACHINE_UPDATE,
+		    "UPDATE machines SET"
+		    " deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
+		    " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
+		    " os_family = ?14, os_id = ?15, os_product = ?16,"
+		    " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
+		    " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
+		    " class_reason = ?24, software_digest = ?25, order_ts = ?26 WHERE id = ?1",
+		    &st, err);
 	if (rc)
 		return rc;
-	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
-	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
-	    bind_text(st, 5, r->hostname) || bind_text(st, 6, r->deviceid) ||
+	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 6, r->deviceid) ||
 	    bind_text(st, 7, r->collected_at) || sqlite3_bind_int64(st, 8, r->collected_ts) ||
 	    sqlite3_bind_int64(st, 9, received_at) || bind_text(st, 10, r->report_id) ||
 	    bind_text(st, 11, r->os_json) || sqlite3_bind_int(st, 12, r->software_ok) ||
-	    bind_id(st, 13, list_id) || store_bind_class(st, 14, cls)) {
+	    store_bind_class(st, 14, cls) || bind_digest(st, 25, r) ||
+	    sqlite3_bind_int64(st, 26, m->order_ts)) {
 		rc = bind_fail(s, "updating a machine", err);
 	} else {
 		src = sqlite3_step(st);
@@ -474,11 +570,12 @@ static enum fc_rc report_dup(struct store *s, int64_t org, const struct ingest_r
 	sqlite3_stmt *st;
 	enum fc_rc rc;
 
-	rc = store_stmt(s, ST_REPORT_DUP,
-	                "SELECT m.id, m.public_id, m.collected_ts, m.software_list_id"
-	                " FROM reports r JOIN machines m ON m.id = r.machine"
-	                " WHERE r.org_id = ?1 AND r.report_id = ?2",
-	                &st, err);
+	rc =
+	    store_stmt(s, ST_REPORT_DUP,
+	               "SELECT m.id, m.public_id, m.order_ts, m.software_list_id, m.software_digest"
+	               " FROM reports r JOIN machines m ON m.id = r.machine"
+	               " WHERE r.org_id = ?1 AND r.report_id = ?2",
+	               &st, err);
 	if (rc)
 		return rc;
 	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->report_id)) {
@@ -535,21 +632,33 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
                               char *err)
 {
 	struct os_class cls;
-	int64_t list_id = 0;
+	int64_t list_id = 0, order_ts;
 	bool found = false;
 	enum fc_rc rc;
 
 	rc = identify(s, org, r, m, &found, err);
 	if (rc)
 		return rc;
-	if (found && r->collected_ts < m->collected_ts) {
+	if (r->software_unchanged &&
+	    (!found || !m->has_digest || memcmp(m->digest, r->sw_digest, SHA256_LEN))) {
+		res->resend_full = true; /* docs/protocol.md: 409, nothing stored */
+		return FC_OK;
+	}
+	order_ts = r->collected_ts;
+	if (order_ts > received_at + s->clock_skew)
+		order_ts = received_at + s->clock_skew;
+	if (found && order_ts < m->order_ts) {
 		res->stale = true;
 		return machine_fill(s, m, r, err);
 	}
-	rc = list_for(s, r, &list_id, err);
+	if (r->software_unchanged)
+		list_id = m->list_id;
+	else
+		rc = list_for(s, r, &list_id, err);
 	if (rc)
 		return rc;
 	store_classify(r->os_json, &cls);
+	m->order_ts = order_ts;
 	if (!found) {
 		res->new_machine = true;
 		return machine_insert(s, org, r, received_at, list_id, &cls, m, err);
@@ -574,43 +683,99 @@ static enum fc_rc snapshot_first(struct store *s, int64_t received_at, char *err
 	return store_snapshot_tx(s, date, received_at - 30 * 86400, false, &taken, err);
 }
 
-enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
-                            int64_t received_at, struct store_put_result *res, char *err)
+/* Stores one report inside the open transaction; on failure (or a short
+ * report to refuse) the caller rolls its savepoint back. */
+static enum fc_rc put_one(struct store *s, int64_t org_id, const struct ingest_report *r,
+                          int64_t received_at, struct store_put_result *res, char *err)
 {
 	struct mrow m;
 	enum fc_rc rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&m, 0, sizeof(m));
-	if (err)
-		err[0] = '\0';
 	if (!r->report_id[0]) { /* ingest_decode never lets one through */
 		LOG_ERR("store: a report without report_id");
 		store_seterr(err, "a report without report_id cannot be stored");
 		return FC_EDB;
 	}
-	rc = store_begin(s, err);
-	if (rc)
-		return rc;
 	rc = report_dup(s, org_id, r, res, err);
-	if (!rc && !res->duplicate)
-		rc = snapshot_first(s, received_at, err);
-	if (!rc && !res->duplicate)
+	if (rc || res->duplicate)
+		return rc;
+	rc = snapshot_first(s, received_at, err);
+	if (!rc)
 		rc = put_machine(s, org_id, r, received_at, &m, res, err);
-	if (!rc && !res->duplicate)
+	if (!rc && !res->resend_full)
 		rc = report_insert(s, org_id, r, m.id, received_at, res->stale, err);
+	if (!rc && !res->resend_full) {
+		res->machine_id = m.id;
+		memcpy(res->machine, m.public_id, sizeof(res->machine));
+	}
+	return rc;
+}
+
+enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n, char *err)
+{
+	struct store_put_job *j;
+	enum fc_rc rc;
+	size_t i;
+
+	if (err)
+		err[0] = '\0';
+	rc = store_begin(s, err);
+	for (i = 0; !rc && i < n; i++) {
+		j = &jobs[i];
+		j->err[0] = '\0';
+		j->rc = store_exec(s, ST_SAVEPOINT, "SAVEPOINT one_report", "starting a savepoint",
+		                   j->err);
+		if (j->rc) {
+			rc = j->rc;
+			snprintf(err ? err : j->err, FC_ERRLEN, "%s", j->err);
+			break;
+		}
+		j->rc = put_one(s, j->org_id, j->r, j->received_at, &j->res, j->err);
+		if (j->rc || j->res.resend_full) {
+			rc = store_exec(s, ST_ROLLBACK_TO, "ROLLBACK TO one_report",
+			                "rolling back a report", err);
+			if (j->rc)
+				memset(&j->res, 0, sizeof(j->res));
+		}
+		if (!rc)
+			rc = store_exec(s, ST_RELEASE, "RELEASE one_report", "ending a savepoint",
+			                err);
+	}
 	if (!rc)
 		rc = store_commit(s, err);
 	if (rc) {
 		store_rollback(s);
-		memset(res, 0, sizeof(*res));
-		return rc;
+		for (i = 0; i < n; i++) {
+			jobs[i].rc = rc;
+			memset(&jobs[i].res, 0, sizeof(jobs[i].res));
+			snprintf(jobs[i].err, FC_ERRLEN, "%s", err ? err : "transaction failed");
+		}
 	}
-	if (!res->duplicate) {
-		res->machine_id = m.id;
-		memcpy(res->machine, m.public_id, sizeof(res->machine));
-	}
-	return FC_OK;
+	return rc;
+}
+
+enum fc_rc store_put_report(struct store *s, int64_t org_id, const struct ingest_report *r,
+                            int64_t received_at, struct store_put_result *res, char *err)
+{
+	struct store_put_job job;
+	enum fc_rc rc;
+
+	memset(&job, 0, sizeof(job));
+	job.org_id = org_id;
+	job.r = r;
+	job.received_at = received_at;
+	rc = store_put_batch(s, &job, 1, err);
+	*res = job.res;
+	if (!rc && job.rc && err)
+		snprintf(err, FC_ERRLEN, "%s", job.err);
+	return rc ? rc : job.rc;
+}
+
+void store_set_clock_skew(struct store *s, int64_t seconds)
+{
+	s->clock_skew = seconds < 0 ? 0 : seconds;
 }
 
 /* ---- reading ---- */

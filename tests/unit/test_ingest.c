@@ -1112,10 +1112,115 @@ static void test_failure_leaves_report_empty(void **state)
 	free(bad);
 }
 
+/* ---- unchanged software lists (docs/protocol.md) ---- */
+
+/* The digest of GOOD_SW's three entries in received order, computed
+ * independently (Python hashlib over the tag and NUL-terminated fields). */
+#define GOOD_DIGEST "87403b07300bc2082163b2be5cf1d9005699aef4d78be2bdcb71404ebd508809"
+
+static void digest_hex(const unsigned char d[32], char out[65])
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void test_full_report_digest(void **state)
+{
+	struct ingest_report r;
+	char hex[65];
+	char *s;
+
+	(void)state;
+	accepted(good, &r);
+	assert_true(r.has_digest);
+	assert_false(r.software_unchanged);
+	assert_int_equal(r.sw_count, 3);
+	digest_hex(r.sw_digest, hex);
+	assert_string_equal(hex, GOOD_DIGEST);
+	ingest_report_release(&r);
+	/* a claimed digest is not trusted: the computed one is kept */
+	s = tweak(good, "\"schema\":1,",
+	          "\"schema\":1,\"software_digest\":\"" GOOD_DIGEST "\",\"software_count\":3,");
+	accepted(s, &r);
+	digest_hex(r.sw_digest, hex);
+	assert_string_equal(hex, GOOD_DIGEST);
+	ingest_report_release(&r);
+	free(s);
+}
+
+#define SHORT_FC                                                                                   \
+	"\"schema\":1,\"software_unchanged\":true,\"software_digest\":\"" GOOD_DIGEST              \
+	"\",\"software_count\":3,"
+
+static void test_short_report(void **state)
+{
+	struct ingest_report r;
+	char hex[65];
+	char *s1 = tweak(good, "\"softwares\":[" GOOD_SW "],", "");
+	char *s = tweak(s1, "\"schema\":1,", SHORT_FC);
+
+	(void)state;
+	accepted(s, &r);
+	assert_true(r.software_unchanged);
+	assert_true(r.software_ok);
+	assert_true(r.has_digest);
+	assert_int_equal(r.n_sw, 0);
+	assert_int_equal(r.sw_count, 3);
+	digest_hex(r.sw_digest, hex);
+	assert_string_equal(hex, GOOD_DIGEST);
+	assert_non_null(strstr(r.os_json, "\"software_unchanged\":true"));
+	ingest_report_release(&r);
+	free(s);
+	free(s1);
+}
+
+static void test_short_report_refused(void **state)
+{
+	char *nolist = tweak(good, "\"softwares\":[" GOOD_SW "],", "");
+	char *s;
+
+	(void)state;
+	/* a list in a short report */
+	refused_tweak("\"schema\":1,", SHORT_FC, "content.softwares: present in a short report");
+	/* without digest or count */
+	s = tweak(nolist, "\"schema\":1,", "\"schema\":1,\"software_unchanged\":true,");
+	refused(s, FC_EPARSE, 400, "content.fleetcensus.software_digest: missing");
+	free(s);
+	s = tweak(nolist, "\"schema\":1,",
+	          "\"schema\":1,\"software_unchanged\":true,\"software_digest\":\"" GOOD_DIGEST
+	          "\",");
+	refused(s, FC_EPARSE, 400, "content.fleetcensus.software_count: missing");
+	free(s);
+	/* a malformed digest (upper case, short), count or flag */
+	refused_tweak("\"schema\":1,", "\"schema\":1,\"software_digest\":\"87403B07\",",
+	              "content.fleetcensus.software_digest: not 64 lower-case hex digits");
+	refused_tweak("\"schema\":1,", "\"schema\":1,\"software_count\":-1,",
+	              "content.fleetcensus.software_count: not a whole number");
+	refused_tweak("\"schema\":1,", "\"schema\":1,\"software_count\":1.5,",
+	              "content.fleetcensus.software_count: not a whole number");
+	refused_tweak("\"schema\":1,", "\"schema\":1,\"software_unchanged\":\"yes\",",
+	              "content.fleetcensus.software_unchanged: not true or false");
+	/* a short report whose software section is not ok */
+	s = tweak(nolist, "\"schema\":1,", SHORT_FC);
+	{
+		char *s2 = tweak(s, "\"software\":\"ok\"", "\"software\":\"failed\"");
+
+		refused(s2, FC_EPARSE, 400, "sections.software is not ok");
+		free(s2);
+	}
+	free(s);
+	free(nolist);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_full_report_digest),
+	    cmocka_unit_test(test_short_report),
+	    cmocka_unit_test(test_short_report_refused),
 	    cmocka_unit_test(test_good_report),
 	    cmocka_unit_test(test_good_compressed),
 	    cmocka_unit_test(test_hostname_fallback),

@@ -247,7 +247,7 @@ static void test_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(store_open_readonly(f->db, &s, err), FC_EDB);
 	assert_int_equal(q1(f->db, "PRAGMA user_version"), 99);
-	qexec(f->db, "PRAGMA user_version = 2");
+	qexec(f->db, "PRAGMA user_version = 3");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
 }
 
@@ -936,8 +936,25 @@ static void test_reclassify(void **state)
 	                 2);
 }
 
-/* A version 1 database (the v2 columns and tables dropped) is migrated to
- * version 2 and its machines classified in the same transaction. */
+/* Takes a version 3 database back to version 2 (its triggers, table and
+ * columns dropped). */
+static void downgrade_v3(const char *db)
+{
+	qexec(db, "DROP TRIGGER class_counts_ins");
+	qexec(db, "DROP TRIGGER class_counts_del");
+	qexec(db, "DROP TRIGGER class_counts_upd");
+	qexec(db, "DROP TABLE class_counts");
+	qexec(db, "DROP TABLE software_list_digests");
+	qexec(db, "DROP INDEX machines_seen");
+	qexec(db, "CREATE INDEX machines_seen ON machines(last_seen)");
+	qexec(db, "ALTER TABLE machines DROP COLUMN software_digest");
+	qexec(db, "ALTER TABLE machines DROP COLUMN order_ts");
+	qexec(db, "PRAGMA user_version = 2");
+}
+
+/* A version 1 database (the v2 and v3 columns and tables dropped) is
+ * migrated to the current version and its machines classified in the same
+ * transaction. */
 static void test_migrate_v1_to_v2(void **state)
 {
 	struct fixture *f = *state;
@@ -951,6 +968,7 @@ static void test_migrate_v1_to_v2(void **state)
 	put_os(f, f->org, HW1, OS_WIN7, T0);
 	store_close(f->s);
 	f->s = NULL;
+	downgrade_v3(f->db);
 	qexec(f->db, "DROP TABLE snapshots");
 	qexec(f->db, "DROP INDEX machines_seen");
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
@@ -959,8 +977,11 @@ static void test_migrate_v1_to_v2(void **state)
 	}
 	qexec(f->db, "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
-	assert_int_equal(q1(f->db, "PRAGMA user_version"), 2);
+	assert_int_equal(q1(f->db, "PRAGMA user_version"), 3);
 	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"),
+	                 1);
+	assert_int_equal(q1(f->db, "SELECT sum(machines) FROM class_counts"
+	                           " WHERE os_product = 'Windows 7'"),
 	                 1);
 	assert_int_equal(q1(f->db, "SELECT count(*) FROM snapshots"), 0);
 }
