@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "buf.h"
+#include "fc_printf.h"
 #include "log.h"
 
 #ifndef FC_VERSION
@@ -44,11 +45,8 @@ struct send_ctx {
 
 /* Formats res->message, truncated to fit, on one line: control characters
  * (which may come from the server) become spaces. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-send_message(struct send_result *res, const char *fmt, ...);
+FC_PRINTF(2, 3)
+static void send_message(struct send_result *res, const char *fmt, ...);
 
 static void send_message(struct send_result *res, const char *fmt, ...)
 {
