@@ -30,8 +30,8 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
-AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c,$(wildcard agent/*.c))) \
-	agent/os_$(PLATFORM).c
+AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c,$(wildcard agent/*.c))) \
+	agent/os_$(PLATFORM).c agent/platform_posix.c
 COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -143,3 +143,4 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+include mk/windows.mk

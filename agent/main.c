@@ -18,7 +18,7 @@
 #include "gzip.h"
 #include "log.h"
 #include "report.h"
-#include "rootfs.h"
+#include "platform.h"
 #include "send.h"
 #include "spool.h"
 #include "state.h"
@@ -119,7 +119,8 @@ static void over(char **dst, const char *cli)
  * the command line over it into o. Returns 0 or an exit code. */
 static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 {
-	const char *path = cli->config ? cli->config : CONFIG_DEFAULT_PATH;
+	char *def = cli->config ? NULL : plat_default_config();
+	const char *path = cli->config ? cli->config : def;
 	char err[FC_ERRLEN];
 	struct buf b;
 	enum fc_rc rc;
@@ -128,7 +129,7 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 	if (!strcmp(path, "/dev/null")) /* the usual way to say "no settings file" */
 		rc = FC_OK;
 	else
-		rc = rootfs_read(NULL, path, CONFIG_MAX_FILE, &b, err);
+		rc = plat_read_file(path, CONFIG_MAX_FILE, &b, err);
 	if (rc == FC_OK && b.ptr)
 		rc = config_parse(b.ptr, b.len, o, err);
 	buf_release(&b);
@@ -136,8 +137,10 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		rc = FC_OK;
 	if (rc) {
 		LOG_ERR("config '%s': %s", path, err);
+		free(def);
 		return EXIT_CONFIG;
 	}
+	free(def);
 	over(&o->root, cli->root);
 	over(&o->output, cli->output);
 	over(&o->server, cli->server);
@@ -154,7 +157,7 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 	if (cli->quiet >= 0)
 		o->quiet = cli->quiet;
 	if (!o->state_dir)
-		o->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
+		o->state_dir = plat_default_state_dir();
 	if (o->timeout < 0)
 		o->timeout = CONFIG_DEFAULT_TIMEOUT;
 	return 0;
@@ -175,7 +178,7 @@ static int load_token(struct agent_opts *o)
 		return 0;
 	}
 	buf_init(&b, CONFIG_MAX_TOKEN);
-	if (rootfs_read(NULL, o->token_file, CONFIG_MAX_TOKEN, &b, err) != FC_OK) {
+	if (plat_read_file(o->token_file, CONFIG_MAX_TOKEN, &b, err) != FC_OK) {
 		LOG_ERR("token file: %s", err);
 		buf_release(&b);
 		return EXIT_CONFIG;
@@ -195,9 +198,9 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 {
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	plat_gmtime(now, &tm);
 	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	gmtime_r(&created, &tm);
+	plat_gmtime(created, &tm);
 	strftime(since, 32, "%Y-%m-%d-%H-%M-%S", &tm);
 }
 
@@ -253,24 +256,24 @@ static int write_output(const char *path, const char *json)
 		return 0;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+	fd = plat_mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "wb"))) {
 		LOG_ERR("cannot create '%s': %s", tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return EXIT_CANTCREAT;
 	}
 	if (fwrite(json, 1, len, f) != len || fputc('\n', f) == EOF || fflush(f) != 0 ||
-	    fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+	    plat_fsync(fd) != 0 || plat_make_public(fd) != 0) {
 		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
 		fclose(f);
-		unlink(tmp);
+		plat_unlink(tmp);
 		return EXIT_CANTCREAT;
 	}
 	fclose(f);
-	if (rename(tmp, path) != 0) {
+	if (plat_replace(tmp, path) != 0) {
 		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		unlink(tmp);
+		plat_unlink(tmp);
 		return EXIT_CANTCREAT;
 	}
 	LOG_INFO("report written to '%s' (%zu bytes)", path, len);

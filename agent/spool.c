@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "platform.h"
 
 #define SPOOL_PATH_MAX 4096
 #define SPOOL_DIR "spool"
@@ -20,11 +21,8 @@
 #define SPOOL_LOCK "lock"
 
 /* Formats a message into err (FC_ERRLEN bytes); a long path is cut short. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-spool_err(char *err, const char *fmt, ...);
+FC_PRINTF(2, 3)
+static void spool_err(char *err, const char *fmt, ...);
 
 static void spool_err(char *err, const char *fmt, ...)
 {
@@ -64,7 +62,7 @@ enum fc_rc spool_mkdirs(const char *dir, char *err)
 			continue;
 		c = path[i];
 		path[i] = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		if (plat_mkdir(path) != 0 && errno != EEXIST) {
 			spool_err(err, "cannot create directory '%s': %s", path, strerror(errno));
 			return FC_EIO;
 		}
@@ -91,12 +89,12 @@ enum fc_rc spool_lock(const char *state_dir, int *fd, char *err)
 	rc = spool_path(path, state_dir, SPOOL_LOCK, err);
 	if (rc)
 		return rc;
-	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	lfd = plat_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
 	if (lfd < 0) {
 		spool_err(err, "cannot open lock file '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
-	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+	if (plat_lock(lfd) != 0) {
 		if (errno == EWOULDBLOCK) {
 			spool_err(err, "another agent run holds the lock '%s'", path);
 			rc = FC_ELOCKED;
@@ -131,7 +129,7 @@ static void spool_sweep(const char *dir)
 		if (strncmp(de->d_name, SPOOL_TMP_PREFIX, strlen(SPOOL_TMP_PREFIX)) != 0)
 			continue;
 		if (spool_path(path, dir, de->d_name, unused) == FC_OK)
-			(void)unlink(path); /* best effort: a leftover only costs space */
+			(void)plat_unlink(path); /* best effort: a leftover only costs space */
 	}
 	closedir(d);
 }
@@ -152,7 +150,7 @@ static enum fc_rc spool_write_all(int fd, const char *path, const void *data, si
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) != 0) {
+	if (plat_fsync(fd) != 0) {
 		spool_err(err, "cannot sync '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
@@ -162,15 +160,10 @@ static enum fc_rc spool_write_all(int fd, const char *path, const void *data, si
 /* Makes a rename inside dir durable. */
 static enum fc_rc spool_sync_dir(const char *dir, char *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) != 0) {
+	if (plat_sync_dir(dir) != 0) {
 		spool_err(err, "cannot sync directory '%s': %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return FC_EIO;
 	}
-	close(fd);
 	return FC_OK;
 }
 
@@ -185,7 +178,7 @@ static enum fc_rc spool_replace(const char *dir, const char *final, const void *
 	rc = spool_path(tmp, dir, SPOOL_TMP_PREFIX "XXXXXX", err);
 	if (rc)
 		return rc;
-	fd = mkstemp(tmp);
+	fd = plat_mkstemp(tmp);
 	if (fd < 0) {
 		spool_err(err, "cannot create a file in '%s': %s", dir, strerror(errno));
 		return FC_EIO;
@@ -195,12 +188,12 @@ static enum fc_rc spool_replace(const char *dir, const char *final, const void *
 		spool_err(err, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
-	if (!rc && rename(tmp, final) != 0) {
+	if (!rc && plat_replace(tmp, final) != 0) {
 		spool_err(err, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
 		rc = FC_EIO;
 	}
 	if (rc)
-		(void)unlink(tmp); /* best effort; spool_sweep removes it later */
+		(void)plat_unlink(tmp); /* best effort; spool_sweep removes it later */
 	return rc;
 }
 
@@ -264,7 +257,7 @@ enum fc_rc spool_get(const char *state_dir, struct buf *out, char *err)
 	rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
 	if (rc)
 		goto out;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = plat_open(path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0) {
 		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
 		rc = errno == ENOENT ? FC_ENOENT : FC_EIO;
@@ -298,7 +291,7 @@ enum fc_rc spool_clear(const char *state_dir, char *err)
 
 	if (rc)
 		return rc;
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (plat_unlink(path) != 0 && errno != ENOENT) {
 		spool_err(err, "cannot remove '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}

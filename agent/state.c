@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "os.h"
+#include "platform.h"
 
 void state_format_uuid(const unsigned char b[16], char out[STATE_ID_LEN + 1])
 {
@@ -54,13 +55,13 @@ static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char
 	if (rc)
 		return rc;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = plat_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp, strerror(errno));
 		return FC_EIO;
 	}
 	if (write(fd, id, STATE_ID_LEN) != STATE_ID_LEN || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0) {
+	    plat_fsync(fd) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
@@ -68,12 +69,12 @@ static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char
 		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
-	if (rc == FC_OK && rename(tmp, path) != 0) {
+	if (rc == FC_OK && plat_replace(tmp, path) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot rename '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
 	if (rc)
-		unlink(tmp);
+		plat_unlink(tmp);
 	return rc;
 }
 
@@ -90,7 +91,7 @@ enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time
 		snprintf(err, FC_ERRLEN, "state directory path too long");
 		return FC_EIO;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = plat_open(path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		n = read(fd, text, sizeof(text) - 1);
 		close(fd);

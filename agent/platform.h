@@ -1,0 +1,74 @@
+/* platform.h - the few file-system and process operations that differ
+ * between POSIX systems and Windows. platform_posix.c and platform_windows.c
+ * implement them; the Makefile picks one, as it picks os_<platform>.c.
+ *
+ * Paths are UTF-8 everywhere; the Windows side converts them to UTF-16 for
+ * the wide Win32 and CRT calls. Functions returning int return 0 on success
+ * and -1 with errno set on failure, as the POSIX calls they replace. */
+#ifndef FC_AGENT_PLATFORM_H
+#define FC_AGENT_PLATFORM_H
+
+#include <fcntl.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "fc_rc.h"
+
+/* Flags the POSIX code passes that Windows' CRT does not know. */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+
+/* open(2) with a UTF-8 path; always binary (no newline translation). */
+int plat_open(const char *path, int flags, int mode);
+
+/* mkstemp(3): replaces the trailing XXXXXX of tmpl and creates the file
+ * exclusively, binary, readable by its owner. */
+int plat_mkstemp(char *tmpl);
+
+/* mkdir(2) with mode 0700 (on Windows the directory inherits its ACL). */
+int plat_mkdir(const char *path);
+
+/* unlink(2). */
+int plat_unlink(const char *path);
+
+/* Renames from to to, replacing to if it exists, durably where the system
+ * allows (rename(2); MoveFileExW with REPLACE_EXISTING | WRITE_THROUGH). */
+int plat_replace(const char *from, const char *to);
+
+/* fsync(2) of an open file (FlushFileBuffers on Windows). */
+int plat_fsync(int fd);
+
+/* Makes a rename inside dir durable (fsync of the directory; nothing on
+ * Windows, where MOVEFILE_WRITE_THROUGH did it). */
+int plat_sync_dir(const char *dir);
+
+/* Makes the file readable by everyone (fchmod 0644; nothing on Windows). */
+int plat_make_public(int fd);
+
+/* Takes an exclusive, non-blocking lock on the open file fd (flock;
+ * LockFileEx). Fails with errno EWOULDBLOCK when another process holds it;
+ * closing fd releases it. */
+int plat_lock(int fd);
+
+/* gmtime_r(3). */
+void plat_gmtime(time_t t, struct tm *out);
+
+/* Reads the whole regular file path into out (initialised by the caller);
+ * FC_ENOENT when it does not exist, FC_ELIMIT when it is larger than max,
+ * FC_EIO otherwise, with err (FC_ERRLEN) naming the file and the cause. */
+enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *err);
+
+/* The default settings file and state directory, as heap strings the
+ * caller frees: /etc/fleetcensus/agent.conf and /var/lib/fleetcensus; on
+ * Windows fleetcensus-agent.conf next to the program when it exists, else
+ * <common application data>\fleetcensus\agent.conf, and
+ * <common application data>\fleetcensus\state. */
+char *plat_default_config(void);
+char *plat_default_state_dir(void);
+
+#endif

@@ -1,0 +1,302 @@
+/* platform_windows.c - platform.h on Windows (XP SP3 and later): wide CRT
+ * and Win32 calls on UTF-16 paths converted from our UTF-8 ones. */
+#ifndef _WIN32
+#error "platform_windows.c: Windows builds only"
+#endif
+
+#include "platform.h"
+
+#include <errno.h>
+#include <io.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <wchar.h>
+#include <windows.h>
+
+#include <shlobj.h>
+
+#include "os.h"
+#include "xalloc.h"
+
+#define PLAT_WPATH_MAX 32768
+
+/* UTF-8 to a heap UTF-16 string; NULL with errno EINVAL for invalid UTF-8. */
+static wchar_t *widen(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 0 || n > PLAT_WPATH_MAX) {
+		errno = n <= 0 ? EINVAL : ENAMETOOLONG;
+		return NULL;
+	}
+	w = xmalloc((size_t)n * sizeof(*w));
+	if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n) != n) {
+		free(w);
+		errno = EINVAL;
+		return NULL;
+	}
+	return w;
+}
+
+/* UTF-16 to a heap UTF-8 string (unpaired surrogates become U+FFFD). */
+static char *narrow(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
+	char *s;
+
+	if (n <= 0)
+		return xstrdup("");
+	s = xmalloc((size_t)n);
+	if (WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL) != n)
+		s[0] = '\0';
+	return s;
+}
+
+static void set_errno_from_win32(DWORD e)
+{
+	switch (e) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND: errno = ENOENT; break;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_SHARING_VIOLATION: errno = EACCES; break;
+	case ERROR_LOCK_VIOLATION: errno = EWOULDBLOCK; break;
+	case ERROR_ALREADY_EXISTS:
+	case ERROR_FILE_EXISTS: errno = EEXIST; break;
+	default: errno = EIO; break;
+	}
+}
+
+int plat_open(const char *path, int flags, int mode)
+{
+	wchar_t *w = widen(path);
+	int fd;
+
+	(void)mode; /* the file inherits its directory's ACL */
+	if (!w)
+		return -1;
+	fd = _wopen(w, flags | _O_BINARY | _O_NOINHERIT, _S_IREAD | _S_IWRITE);
+	free(w);
+	return fd;
+}
+
+int plat_mkstemp(char *tmpl)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t n = strlen(tmpl), i;
+	unsigned char r[6];
+	int tries, fd;
+
+	if (n < 6 || strcmp(tmpl + n - 6, "XXXXXX") != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		if (os_random(r, sizeof(r)) != FC_OK) {
+			errno = EIO;
+			return -1;
+		}
+		for (i = 0; i < 6; i++)
+			tmpl[n - 6 + i] = set[r[i] % (sizeof(set) - 1)];
+		fd = plat_open(tmpl, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/* Creates w and its missing parents. */
+static int mkdir_parents(wchar_t *w)
+{
+	size_t n = wcslen(w), i;
+	wchar_t c;
+
+	for (i = 1; i <= n; i++) {
+		if ((w[i] != L'\\' && w[i] != L'/' && w[i] != L'\0') || w[i - 1] == L':' ||
+		    w[i - 1] == L'\\' || w[i - 1] == L'/')
+			continue;
+		c = w[i];
+		w[i] = L'\0';
+		if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS &&
+		    GetLastError() != ERROR_ACCESS_DENIED) {
+			set_errno_from_win32(GetLastError());
+			return -1;
+		}
+		w[i] = c;
+	}
+	return 0;
+}
+
+int plat_mkdir(const char *path)
+{
+	wchar_t *w = widen(path);
+	int rc;
+
+	if (!w)
+		return -1;
+	rc = mkdir_parents(w);
+	if (rc == 0 && GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES) {
+		errno = EEXIST;
+		rc = -1;
+	}
+	free(w);
+	return rc;
+}
+
+int plat_unlink(const char *path)
+{
+	wchar_t *w = widen(path);
+	int rc;
+
+	if (!w)
+		return -1;
+	rc = _wunlink(w);
+	free(w);
+	return rc;
+}
+
+int plat_replace(const char *from, const char *to)
+{
+	wchar_t *wf = widen(from), *wt = widen(to);
+	int rc = -1;
+
+	if (wf && wt) {
+		if (MoveFileExW(wf, wt, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+			rc = 0;
+		else
+			set_errno_from_win32(GetLastError());
+	}
+	free(wf);
+	free(wt);
+	return rc;
+}
+
+int plat_fsync(int fd)
+{
+	intptr_t h = _get_osfhandle(fd);
+
+	if (h == -1) {
+		errno = EBADF;
+		return -1;
+	}
+	if (!FlushFileBuffers((HANDLE)h)) {
+		set_errno_from_win32(GetLastError());
+		return -1;
+	}
+	return 0;
+}
+
+int plat_sync_dir(const char *dir)
+{
+	(void)dir;
+	return 0;
+}
+
+int plat_make_public(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+int plat_lock(int fd)
+{
+	intptr_t h = _get_osfhandle(fd);
+	OVERLAPPED ov;
+
+	if (h == -1) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ov, 0, sizeof(ov));
+	if (!LockFileEx((HANDLE)h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0,
+	                &ov)) {
+		set_errno_from_win32(GetLastError());
+		return -1;
+	}
+	return 0;
+}
+
+void plat_gmtime(time_t t, struct tm *out)
+{
+	struct tm *tm = gmtime(&t); /* msvcrt keeps it per thread */
+
+	if (tm)
+		*out = *tm;
+	else
+		memset(out, 0, sizeof(*out));
+}
+
+enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *err)
+{
+	char chunk[16384];
+	wchar_t *w = widen(path);
+	FILE *f = w ? _wfopen(w, L"rb") : NULL;
+	enum fc_rc rc = FC_OK;
+	size_t n, total = 0;
+
+	free(w);
+	if (!f) {
+		snprintf(err, FC_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		total += n;
+		if (total > max) {
+			snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", path, max);
+			rc = FC_ELIMIT;
+		} else {
+			rc = buf_add(out, chunk, n);
+		}
+	}
+	if (!rc && ferror(f)) {
+		snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+		rc = FC_EIO;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* <common application data>\fleetcensus\<leaf>, or NULL. */
+static char *appdata_path(const wchar_t *leaf)
+{
+	wchar_t dir[MAX_PATH + 64];
+	char *s;
+
+	if (SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, 0, dir) != S_OK)
+		return NULL;
+	if (wcslen(dir) + wcslen(leaf) + 16 >= sizeof(dir) / sizeof(dir[0]))
+		return NULL;
+	wcscat(dir, L"\\fleetcensus\\");
+	wcscat(dir, leaf);
+	s = narrow(dir);
+	return s;
+}
+
+char *plat_default_config(void)
+{
+	wchar_t exe[MAX_PATH + 32];
+	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
+	wchar_t *slash;
+	char *s;
+
+	if (n > 0 && n < MAX_PATH) {
+		exe[n] = L'\0';
+		slash = wcsrchr(exe, L'\\');
+		if (slash) {
+			wcscpy(slash + 1, L"fleetcensus-agent.conf");
+			if (GetFileAttributesW(exe) != INVALID_FILE_ATTRIBUTES)
+				return narrow(exe);
+		}
+	}
+	s = appdata_path(L"agent.conf");
+	return s ? s : xstrdup("C:\\fleetcensus\\agent.conf");
+}
+
+char *plat_default_state_dir(void)
+{
+	char *s = appdata_path(L"state");
+
+	return s ? s : xstrdup("C:\\fleetcensus\\state");
+}
