@@ -15,6 +15,7 @@
 
 struct pkg_ctx {
 	cJSON *arr;
+	cJSON *updates; /* Windows updates and hotfixes, or NULL */
 	long count;
 	struct {
 		char name[32];
@@ -30,8 +31,10 @@ static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 
 	if (ctx->count >= PKG_MAX_COUNT)
 		return FC_ELIMIT;
+	if (p->is_update && !ctx->updates)
+		ctx->updates = cJSON_CreateArray();
 	o = cJSON_CreateObject();
-	if (!o || !cJSON_AddItemToArray(ctx->arr, o)) {
+	if (!o || !cJSON_AddItemToArray(p->is_update ? ctx->updates : ctx->arr, o)) {
 		LOG_ERR("out of memory building JSON");
 		abort();
 	}
@@ -42,6 +45,10 @@ static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 	if (p->publisher && *p->publisher)
 		json_add_str(o, "publisher", p->publisher);
 	json_add_str(o, "from", p->from);
+	json_add_str(o, "system_category", p->system_category);
+	json_add_str(o, "userid", p->userid);
+	if (p->is_update)
+		return FC_OK;
 	ctx->count++;
 	if (!p->arch || !*p->arch || !strcmp(p->arch, "all") || !strcmp(p->arch, "noarch") ||
 	    !strcmp(p->arch, "any") || strlen(p->arch) >= sizeof(ctx->arch[0].name))
@@ -90,6 +97,12 @@ static void add_operatingsystem(cJSON *content, const struct os_facts *f, const 
 	const char *full = kvlist_get(&f->osrel, "PRETTY_NAME");
 	const char *version = kvlist_get(&f->osrel, "VERSION_ID");
 
+	if (f->os_name) {
+		name = f->os_name;
+		full = f->os_full_name;
+		version = f->os_version;
+	}
+
 	if (!f->osrel.n && f->release_files.n) {
 		full = f->release_files.items[0].value;
 		name = full;
@@ -102,6 +115,51 @@ static void add_operatingsystem(cJSON *content, const struct os_facts *f, const 
 	json_add_str(os, "arch", arch);
 	json_add_str(os, "fqdn", f->fqdn);
 	json_add_str(os, "dns_domain", f->dns_domain);
+	json_add_str(os, "service_pack", f->service_pack);
+}
+
+static void add_win_num(cJSON *o, const char *key, long long v)
+{
+	if (v >= 0)
+		json_add_num(o, key, (double)v);
+}
+
+static void add_win_flag(cJSON *o, const char *key, int v)
+{
+	if (v >= 0 && !cJSON_AddBoolToObject(o, key, v != 0)) {
+		LOG_ERR("out of memory building JSON");
+		abort();
+	}
+}
+
+/* content.fleetcensus.windows: the raw version facts of a Windows machine. */
+static void add_windows(cJSON *ext, const struct win_facts *w)
+{
+	cJSON *o = json_add_obj(ext, "windows");
+
+	add_win_num(o, "major", w->major);
+	add_win_num(o, "minor", w->minor);
+	add_win_num(o, "build", w->build);
+	add_win_num(o, "ubr", w->ubr);
+	add_win_num(o, "product_type", w->product_type);
+	add_win_num(o, "suite_mask", w->suite_mask);
+	json_add_str(o, "product_name", w->product_name);
+	json_add_str(o, "edition_id", w->edition_id);
+	json_add_str(o, "display_version", w->display_version);
+	json_add_str(o, "release_id", w->release_id);
+	json_add_str(o, "csd_version", w->csd_version);
+	json_add_str(o, "installation_type", w->installation_type);
+	json_add_str(o, "current_version", w->current_version);
+	add_win_num(o, "current_major_version_number", w->reg_major);
+	add_win_num(o, "current_minor_version_number", w->reg_minor);
+	add_win_num(o, "current_build_number", w->reg_build);
+	json_add_str(o, "native_arch", w->native_arch);
+	add_win_flag(o, "embedded", w->embedded);
+	add_win_flag(o, "posready", w->posready);
+	add_win_flag(o, "media_center", w->media_center);
+	add_win_flag(o, "tablet_pc", w->tablet_pc);
+	add_win_flag(o, "starter", w->starter);
+	add_win_num(o, "server_r2", w->server_r2);
 }
 
 static void add_hardware(cJSON *content, const struct os_facts *f, const struct hw_facts *h)
@@ -198,6 +256,8 @@ static void add_extension(cJSON *content, const struct report_ids *ids, const st
 		add_kvlist(ext, "os_release", &f->osrel);
 	if (f->release_files.n)
 		add_kvlist(ext, "release_files", &f->release_files);
+	if (f->win.present)
+		add_windows(ext, &f->win);
 }
 
 /* Collects the packages into content.softwares; on failure the list is
@@ -223,6 +283,8 @@ static void add_software(const char *root, cJSON *content, struct pkg_ctx *ctx,
 	}
 	if (sum->software != SECTION_OK) {
 		cJSON_DeleteItemFromObjectCaseSensitive(content, "softwares");
+		cJSON_Delete(ctx->updates);
+		ctx->updates = NULL;
 		ctx->count = 0;
 	}
 	sum->packages = ctx->count;
@@ -258,6 +320,9 @@ enum fc_rc report_build(const char *root, const struct report_ids *ids, char **j
 	add_operatingsystem(content, &f, arch ? arch : f.kernel_arch);
 	add_hardware(content, &f, &h);
 	add_extension(content, ids, &f, &h, sum);
+	if (ctx.updates)
+		cJSON_AddItemToObject(cJSON_GetObjectItem(content, "fleetcensus"), "updates",
+		                      ctx.updates);
 	*json = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
 	os_facts_release(&f);
