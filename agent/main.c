@@ -373,6 +373,7 @@ int main(int argc, char **argv)
 	int code;
 
 	log_set_prog("fleetcensus-agent");
+	plat_utf8_args(&argc, &argv);
 	agent_opts_init(&cli);
 	agent_opts_init(&o);
 	code = parse_args(argc, argv, &cli);

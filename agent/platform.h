@@ -55,6 +55,11 @@ int plat_make_public(int fd);
  * closing fd releases it. */
 int plat_lock(int fd);
 
+/* Replaces argv by the command line in UTF-8 (on Windows, from the UTF-16
+ * command line, since main's argv is in the ANSI code page; elsewhere
+ * nothing changes). The new array lives until the program ends. */
+void plat_utf8_args(int *argc, char ***argv);
+
 /* gmtime_r(3). */
 void plat_gmtime(time_t t, struct tm *out);
 

@@ -64,6 +64,12 @@ int plat_lock(int fd)
 	return flock(fd, LOCK_EX | LOCK_NB);
 }
 
+void plat_utf8_args(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+}
+
 void plat_gmtime(time_t t, struct tm *out)
 {
 	gmtime_r(&t, out);

@@ -218,6 +218,22 @@ int plat_lock(int fd)
 	return 0;
 }
 
+void plat_utf8_args(int *argc, char ***argv)
+{
+	int n = 0, i;
+	wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+	char **a;
+
+	if (!w || n <= 0)
+		return; /* keep the ANSI arguments */
+	a = xcalloc((size_t)n + 1, sizeof(*a));
+	for (i = 0; i < n; i++)
+		a[i] = narrow(w[i]);
+	LocalFree(w);
+	*argc = n;
+	*argv = a;
+}
+
 void plat_gmtime(time_t t, struct tm *out)
 {
 	struct tm *tm = gmtime(&t); /* msvcrt keeps it per thread */
