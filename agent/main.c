@@ -341,7 +341,7 @@ static int run(const struct agent_opts *o)
 	int code, lockfd = -1;
 	enum fc_rc rc;
 
-	if (o->root && (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	if (o->root && (plat_stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		LOG_ERR("root '%s' is not a readable directory", o->root);
 		return EXIT_NOINPUT;
 	}

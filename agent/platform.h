@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "buf.h"
@@ -32,6 +33,10 @@ int plat_mkstemp(char *tmpl);
 
 /* mkdir(2) with mode 0700 (on Windows the directory inherits its ACL). */
 int plat_mkdir(const char *path);
+
+/* stat(2); on Windows only st_mode (S_IFDIR or S_IFREG), st_size and
+ * st_mtime are filled. */
+int plat_stat(const char *path, struct stat *st);
 
 /* unlink(2). */
 int plat_unlink(const char *path);

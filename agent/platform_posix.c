@@ -26,6 +26,11 @@ int plat_mkdir(const char *path)
 	return mkdir(path, 0700);
 }
 
+int plat_stat(const char *path, struct stat *st)
+{
+	return stat(path, st);
+}
+
 int plat_unlink(const char *path)
 {
 	return unlink(path);

@@ -145,6 +145,28 @@ int plat_mkdir(const char *path)
 	return rc;
 }
 
+int plat_stat(const char *path, struct stat *st)
+{
+	WIN32_FILE_ATTRIBUTE_DATA a;
+	unsigned long long t;
+	wchar_t *w = widen(path);
+	BOOL ok = w && GetFileAttributesExW(w, GetFileExInfoStandard, &a);
+
+	free(w);
+	if (!ok) {
+		if (w)
+			set_errno_from_win32(GetLastError());
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_mode = (a.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? S_IFDIR : S_IFREG;
+	st->st_size = (off_t)(((unsigned long long)a.nFileSizeHigh << 32) | a.nFileSizeLow);
+	t = ((unsigned long long)a.ftLastWriteTime.dwHighDateTime << 32) |
+	    a.ftLastWriteTime.dwLowDateTime;
+	st->st_mtime = (time_t)((t - 116444736000000000ull) / 10000000u); /* 1601 -> 1970 */
+	return 0;
+}
+
 int plat_unlink(const char *path)
 {
 	wchar_t *w = widen(path);

@@ -68,7 +68,7 @@ enum fc_rc spool_mkdirs(const char *dir, char *err)
 		}
 		path[i] = c;
 	}
-	if (stat(dir, &st) != 0) {
+	if (plat_stat(dir, &st) != 0) {
 		spool_err(err, "cannot create directory '%s': %s", dir, strerror(errno));
 		return FC_EIO;
 	}

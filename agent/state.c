@@ -108,6 +108,6 @@ enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time
 	if (rc)
 		return rc;
 out_stat:
-	*created = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+	*created = plat_stat(path, &st) == 0 ? st.st_mtime : time(NULL);
 	return FC_OK;
 }

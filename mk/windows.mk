@@ -59,16 +59,22 @@ $(WIN_DIR_$(1))/fleetcensus-agent.exe: $(WIN_SRC:%.c=$(WIN_DIR_$(1))/obj/%.o)
 endef
 
 # libs.mk defines DEPS_CFLAGS and DEPS_LIBS for one triple; each is copied
-# under the triple's name right after its include.
+# under the triple's name right after its include (double quotes, as in a
+# shell-style VAR="..." file, are dropped).
+WIN_DQ := "
 define win_deps
 include $(FC_DEPS_DIR)/$(1)/libs.mk
-DEPS_CFLAGS_$(1) := $$(DEPS_CFLAGS)
-DEPS_LIBS_$(1) := $$(DEPS_LIBS)
+DEPS_CFLAGS_$(1) := $$(subst $$(WIN_DQ),,$$(DEPS_CFLAGS))
+DEPS_LIBS_$(1) := $$(subst $$(WIN_DQ),,$$(DEPS_LIBS))
 endef
 
-ifneq ($(filter windows windows-x86 windows-x64 $(BUILD)/windows-%,$(MAKECMDGOALS)),)
-$(foreach t,$(WIN_TRIPLES),$(eval $(call win_deps,$(t))))
-endif
+# Only the triples the goals need: a missing cache is built (or reported)
+# for those alone.
+WIN_GOAL_TRIPLES := $(sort \
+	$(if $(filter windows,$(MAKECMDGOALS)),$(WIN_TRIPLES)) \
+	$(if $(filter windows-x86 $(BUILD)/windows-x86/%,$(MAKECMDGOALS)),i686-w64-mingw32) \
+	$(if $(filter windows-x64 $(BUILD)/windows-x64/%,$(MAKECMDGOALS)),x86_64-w64-mingw32))
+$(foreach t,$(WIN_GOAL_TRIPLES),$(eval $(call win_deps,$(t))))
 $(foreach t,$(WIN_TRIPLES),$(eval $(call win_target,$(t))))
 
 -include $(shell find $(BUILD)/windows-x86/obj $(BUILD)/windows-x64/obj -name '*.d' 2>/dev/null)
