@@ -51,6 +51,7 @@ void os_facts_init(struct os_facts *f)
 	f->fqdn = NULL;
 	f->dns_domain = NULL;
 	f->os_name = f->os_full_name = f->os_version = f->service_pack = NULL;
+	f->workgroup = NULL;
 	win_facts_init(&f->win);
 }
 
@@ -68,6 +69,7 @@ void os_facts_release(struct os_facts *f)
 	free(f->os_full_name);
 	free(f->os_version);
 	free(f->service_pack);
+	free(f->workgroup);
 	win_facts_release(&f->win);
 	os_facts_init(f);
 }

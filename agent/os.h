@@ -47,6 +47,7 @@ struct os_facts {
 	/* GLPI operatingsystem fields set by probes that have no os-release
 	 * (Windows); NULL elsewhere. */
 	char *os_name, *os_full_name, *os_version, *service_pack;
+	char *workgroup; /* Windows: the NetBIOS domain or workgroup joined */
 	struct win_facts win;
 };
 

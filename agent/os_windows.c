@@ -15,6 +15,7 @@
 #include <windows.h>
 
 #include <iphlpapi.h>
+#include <lm.h>
 #include <wincrypt.h>
 
 #include "log.h"
@@ -283,6 +284,21 @@ static char *computer_name(COMPUTER_NAME_FORMAT fmt)
 	return s;
 }
 
+/* The NetBIOS domain or workgroup the machine has joined (XP and later). */
+static char *workgroup(void)
+{
+	NETSETUP_JOIN_STATUS st;
+	LPWSTR name = NULL;
+	char *s = NULL;
+
+	if (NetGetJoinInformation(NULL, &name, &st) != NERR_Success)
+		return NULL;
+	if (name && (st == NetSetupWorkgroupName || st == NetSetupDomainName))
+		s = winreg_utf16_to_utf8((const unsigned char *)name, wcslen(name) * 2);
+	NetApiBufferFree(name);
+	return s;
+}
+
 static void glpi_names(struct os_facts *f, const char *rtl_csd)
 {
 	struct win_facts *w = &f->win;
@@ -328,6 +344,7 @@ enum fc_rc os_get_info(const char *root, struct os_facts *f)
 		f->hostname = computer_name(ComputerNameNetBIOS);
 	f->dns_domain = computer_name(ComputerNameDnsDomain);
 	f->fqdn = computer_name(ComputerNameDnsFullyQualified);
+	f->workgroup = workgroup();
 	if (f->win.major < 0 && !f->win.product_name) {
 		f->status = SECTION_FAILED;
 		snprintf(f->err, sizeof(f->err),

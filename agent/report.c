@@ -172,6 +172,7 @@ static void add_hardware(cJSON *content, const struct os_facts *f, const struct 
 	if (h->memory_mb >= 0)
 		json_add_num(hw, "memory", (double)h->memory_mb);
 	json_add_str(hw, "vmsystem", h->vmsystem);
+	json_add_str(hw, "workgroup", f->workgroup);
 	json_add_str(hw, "chassis_type", kvlist_get(&h->dmi, "chassis_type"));
 	bios = json_add_obj(content, "bios");
 	json_add_str(bios, "ssn", kvlist_get(&h->dmi, "product_serial"));

@@ -30,7 +30,7 @@ WIN_SRC := $(COMMON_SRC) $(WIN_AGENT_SRC)
 WIN_CPPFLAGS := -DFC_VERSION='"$(VERSION)"' -D_WIN32_WINNT=0x0501 -DWINVER=0x0501 \
 	-D__USE_MINGW_ANSI_STDIO=1 -DNDEBUG -Iinclude -Icommon -Iagent
 WIN_CFLAGS := $(WARN) -O2 -MMD -MP
-WIN_SYSLIBS := -liphlpapi -lshell32 -ladvapi32 -lws2_32 -lcrypt32
+WIN_SYSLIBS := -lnetapi32 -liphlpapi -lshell32 -ladvapi32 -lws2_32 -lcrypt32
 
 .PHONY: windows windows-x86 windows-x64
 
