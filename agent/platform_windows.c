@@ -299,22 +299,22 @@ enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *e
 /* <common application data>\fleetcensus\<leaf>, or NULL. */
 static char *appdata_path(const wchar_t *leaf)
 {
-	wchar_t dir[MAX_PATH + 64];
-	char *s;
+	wchar_t dir[MAX_PATH], path[MAX_PATH + 64];
+	int n;
 
 	if (SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, 0, dir) != S_OK)
 		return NULL;
-	if (wcslen(dir) + wcslen(leaf) + 16 >= sizeof(dir) / sizeof(dir[0]))
+	dir[MAX_PATH - 1] = L'\0';
+	n = _snwprintf(path, sizeof(path) / sizeof(path[0]), L"%ls\\fleetcensus\\%ls", dir, leaf);
+	if (n < 0 || (size_t)n >= sizeof(path) / sizeof(path[0]))
 		return NULL;
-	wcscat(dir, L"\\fleetcensus\\");
-	wcscat(dir, leaf);
-	s = narrow(dir);
-	return s;
+	return narrow(path);
 }
 
 char *plat_default_config(void)
 {
-	wchar_t exe[MAX_PATH + 32];
+	static const wchar_t name[] = L"fleetcensus-agent.conf";
+	wchar_t exe[MAX_PATH + sizeof(name) / sizeof(name[0])];
 	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
 	wchar_t *slash;
 	char *s;
@@ -323,7 +323,7 @@ char *plat_default_config(void)
 		exe[n] = L'\0';
 		slash = wcsrchr(exe, L'\\');
 		if (slash) {
-			wcscpy(slash + 1, L"fleetcensus-agent.conf");
+			memcpy(slash + 1, name, sizeof(name)); /* room: MAX_PATH + the name */
 			if (GetFileAttributesW(exe) != INVALID_FILE_ATTRIBUTES)
 				return narrow(exe);
 		}
