@@ -132,7 +132,8 @@ static void add_win_flag(cJSON *o, const char *key, int v)
 	}
 }
 
-/* content.fleetcensus.windows: the raw version facts of a Windows machine. */
+/* content.fleetcensus.windows: the raw version facts of a Windows machine
+ * (keys: docs/protocol.md; collector/classify.c reads them). */
 static void add_windows(cJSON *ext, const struct win_facts *w)
 {
 	cJSON *o = json_add_obj(ext, "windows");
@@ -259,6 +260,19 @@ static void add_extension(cJSON *content, const struct report_ids *ids, const st
 		add_kvlist(ext, "release_files", &f->release_files);
 	if (f->win.present)
 		add_windows(ext, &f->win);
+}
+
+char *report_windows_json(const struct win_facts *w)
+{
+	cJSON *ext = cJSON_CreateObject();
+	char *s;
+
+	if (!ext)
+		return NULL;
+	add_windows(ext, w);
+	s = cJSON_PrintUnformatted(cJSON_GetObjectItem(ext, "windows"));
+	cJSON_Delete(ext);
+	return s;
 }
 
 /* Collects the packages into content.softwares; on failure the list is
