@@ -26,8 +26,10 @@
 #endif
 
 #include "buf.h"
+#include "fc_printf.h"
 #include "log.h"
 #include "os.h"
+#include "platform.h"
 
 #ifndef FC_VERSION
 #define FC_VERSION "unknown"
@@ -76,11 +78,8 @@ struct send_ctx {
 
 /* Formats res->message, truncated to fit, on one line: control characters
  * (which may come from the server) become spaces. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-send_message(struct send_result *res, const char *fmt, ...);
+FC_PRINTF(2, 3)
+static void send_message(struct send_result *res, const char *fmt, ...);
 
 static void send_message(struct send_result *res, const char *fmt, ...)
 {
@@ -209,7 +208,7 @@ static size_t send_read_cb(char *data, size_t size, size_t nmemb, void *userp)
 static size_t send_read_path_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct send_ctx *ctx = userp;
-	FILE *f = fopen(ctx->path_body, "rb");
+	FILE *f = plat_fopen(ctx->path_body, "rb");
 	size_t n = 0;
 
 	if (!f || fseek(f, ctx->path_off, SEEK_SET) != 0) {
@@ -456,15 +455,6 @@ out:
 	return rc;
 }
 
-/* Sleeps ms milliseconds. */
-static void send_sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 long send_backoff_ms(long retry_after, unsigned int random)
 {
 	long ms = retry_after * 1000;
@@ -495,7 +485,7 @@ enum fc_rc send_report_backoff(const struct send_opts *o, const struct send_body
 		         "%ld.%03ld s (%d of %d)",
 		         res->http_status, res->retry_after, ms / 1000, ms % 1000, tries,
 		         SEND_BACKOFF_TRIES);
-		send_sleep_ms(ms);
+		plat_sleep_ms(ms);
 	}
 }
 
