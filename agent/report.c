@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "platform.h"
 #include "sha256.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -705,7 +705,7 @@ static enum fc_rc sink_file_restart(void *ctx)
 {
 	FILE *f = ctx;
 
-	if (fflush(f) != 0 || ftruncate(fileno(f), 0) != 0)
+	if (fflush(f) != 0 || plat_truncate(fileno(f)) != 0)
 		return FC_EIO;
 	rewind(f);
 	return FC_OK;
