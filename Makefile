@@ -33,8 +33,8 @@ AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcjson zlib sqlite3 2>/dev/null) -ld
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(sort $(wildcard common/*.c))
-AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c,$(wildcard agent/*.c))) \
-	agent/os_$(PLATFORM).c
+AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c,$(wildcard agent/*.c))) \
+	agent/os_$(PLATFORM).c agent/platform_posix.c
 COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -154,3 +154,4 @@ clean:
 
 include mk/static.mk
 include mk/fuzz.mk
+include mk/windows.mk

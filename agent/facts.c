@@ -3,6 +3,30 @@
 
 #include <stdlib.h>
 
+static void win_facts_init(struct win_facts *w)
+{
+	w->present = 0;
+	w->major = w->minor = w->build = w->ubr = -1;
+	w->product_type = w->suite_mask = w->server_r2 = -1;
+	w->reg_major = w->reg_minor = w->reg_build = -1;
+	w->product_name = w->edition_id = w->display_version = w->release_id = NULL;
+	w->csd_version = w->installation_type = w->current_version = w->native_arch = NULL;
+	w->embedded = w->posready = w->media_center = w->tablet_pc = w->starter = -1;
+}
+
+static void win_facts_release(struct win_facts *w)
+{
+	free(w->product_name);
+	free(w->edition_id);
+	free(w->display_version);
+	free(w->release_id);
+	free(w->csd_version);
+	free(w->installation_type);
+	free(w->current_version);
+	free(w->native_arch);
+	win_facts_init(w);
+}
+
 const char *section_status_name(enum section_status s)
 {
 	switch (s) {
@@ -26,6 +50,9 @@ void os_facts_init(struct os_facts *f)
 	f->hostname = NULL;
 	f->fqdn = NULL;
 	f->dns_domain = NULL;
+	f->os_name = f->os_full_name = f->os_version = f->service_pack = NULL;
+	f->workgroup = NULL;
+	win_facts_init(&f->win);
 }
 
 void os_facts_release(struct os_facts *f)
@@ -38,6 +65,12 @@ void os_facts_release(struct os_facts *f)
 	free(f->hostname);
 	free(f->fqdn);
 	free(f->dns_domain);
+	free(f->os_name);
+	free(f->os_full_name);
+	free(f->os_version);
+	free(f->service_pack);
+	free(f->workgroup);
+	win_facts_release(&f->win);
 	os_facts_init(f);
 }
 

@@ -17,20 +17,21 @@
 #include "gzip.h"
 #include "log.h"
 #include "relay.h"
+#include "platform.h"
 #include "report.h"
-#include "rootfs.h"
 #include "send.h"
 #include "spool.h"
 #include "state.h"
 #include "xalloc.h"
 
+/* The two %s: the default settings file and state directory (platform.h). */
 static const char usage_text[] =
     "usage: fleetcensus-agent [options]\n"
     "\n"
     "Collects this machine's operating system, hardware and installed packages\n"
     "as one inventory report, then writes it (--output) or sends it (--server).\n"
     "\n"
-    "  -c, --config FILE     settings file (default " CONFIG_DEFAULT_PATH ")\n"
+    "  -c, --config FILE     settings file (default %s)\n"
     "  -r, --root DIR        read the system below DIR instead of /\n"
     "  -o, --output FILE     write the report JSON to FILE ('-': stdout); send nothing\n"
     "  -o, --output DIR/     write it into DIR under a new unique name (USB stick, share)\n"
@@ -40,7 +41,7 @@ static const char usage_text[] =
     "      --token-file FILE read the token from FILE\n"
     "      --cacert FILE     verify the collector against the CAs in FILE\n"
     "      --timeout SECONDS give up on the collector after SECONDS (default 60)\n"
-    "      --state-dir DIR   agent id, spool and lock (default " CONFIG_DEFAULT_STATE_DIR ")\n"
+    "      --state-dir DIR   agent id, spool and lock (default %s)\n"
     "      --splay SECONDS   wait a random 0..SECONDS before sending (default 0)\n"
     "  -v, --verbose         say what is done\n"
     "  -q, --quiet           print errors only\n"
@@ -50,6 +51,15 @@ static const char usage_text[] =
     "Exit status: 0 done, 64 usage, 66 unreadable input, 69 refused by the\n"
     "collector, 73 output not writable, 75 not delivered now (kept in the spool),\n"
     "78 bad configuration. See fleetcensus-agent(8).\n";
+
+static void usage(void)
+{
+	char *conf = plat_default_config_help(), *state = plat_default_state_dir();
+
+	printf(usage_text, conf, state);
+	free(conf);
+	free(state);
+}
 
 /* Parses the command line into cli. Returns 0, or an exit code to end with
  * (-1 for a clean exit after --help or --version). */
@@ -72,7 +82,7 @@ static int parse_args(int argc, char **argv, struct agent_opts *cli, char **rela
 		const char *name = NULL;
 
 		switch (c) {
-		case 'h': fputs(usage_text, stdout); return -1;
+		case 'h': usage(); return -1;
 		case 'V': printf("fleetcensus-agent %s\n", FC_VERSION); return -1;
 		case 'v': cli->verbose = 1; continue;
 		case 'q': cli->quiet = 1; continue;
@@ -119,7 +129,8 @@ static void over(char **dst, const char *cli)
  * the command line over it into o. Returns 0 or an exit code. */
 static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 {
-	const char *path = cli->config ? cli->config : CONFIG_DEFAULT_PATH;
+	char *def = cli->config ? NULL : plat_default_config();
+	const char *path = cli->config ? cli->config : def;
 	char err[FC_ERRLEN];
 	struct buf b;
 	enum fc_rc rc;
@@ -128,7 +139,7 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 	if (!strcmp(path, "/dev/null")) /* the usual way to say "no settings file" */
 		rc = FC_OK;
 	else
-		rc = rootfs_read(NULL, path, CONFIG_MAX_FILE, &b, err);
+		rc = plat_read_file(path, CONFIG_MAX_FILE, &b, err);
 	if (rc == FC_OK && b.ptr)
 		rc = config_parse(b.ptr, b.len, o, err);
 	buf_release(&b);
@@ -136,10 +147,15 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		rc = FC_OK;
 	if (rc) {
 		LOG_ERR("config '%s': %s", path, err);
+		free(def);
 		return EXIT_CONFIG;
 	}
 	o->token_in_config = o->token && !cli->token;
 	over(&o->config, cli->config);
+	if (!o->config && def) /* the file read, for the token file check */
+		o->config = def;
+	else
+		free(def);
 	over(&o->root, cli->root);
 	over(&o->output, cli->output);
 	over(&o->server, cli->server);
@@ -156,7 +172,7 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 	if (cli->quiet >= 0)
 		o->quiet = cli->quiet;
 	if (!o->state_dir)
-		o->state_dir = xstrdup(CONFIG_DEFAULT_STATE_DIR);
+		o->state_dir = plat_default_state_dir();
 	if (o->timeout < 0)
 		o->timeout = CONFIG_DEFAULT_TIMEOUT;
 	return 0;
@@ -196,15 +212,14 @@ static int load_token(struct agent_opts *o)
 			return EXIT_CONFIG;
 		}
 		/* a settings file holding the token is a token file too */
-		if (o->token_in_config &&
-		    !token_file_private(o->config ? o->config : CONFIG_DEFAULT_PATH))
+		if (o->token_in_config && !token_file_private(o->config))
 			return EXIT_CONFIG;
 		return 0;
 	}
 	if (!token_file_private(o->token_file))
 		return EXIT_CONFIG;
 	buf_init(&b, CONFIG_MAX_TOKEN);
-	if (rootfs_read(NULL, o->token_file, CONFIG_MAX_TOKEN, &b, err) != FC_OK) {
+	if (plat_read_file(o->token_file, CONFIG_MAX_TOKEN, &b, err) != FC_OK) {
 		LOG_ERR("token file: %s", err);
 		buf_release(&b);
 		return EXIT_CONFIG;
@@ -224,9 +239,9 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 {
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
+	plat_gmtime(now, &tm);
 	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	gmtime_r(&created, &tm);
+	plat_gmtime(created, &tm);
 	strftime(since, 32, "%Y-%m-%d-%H-%M-%S", &tm);
 }
 
@@ -288,7 +303,7 @@ static void log_collected(const struct collected *c)
 static int write_fd(int fd, const char *path, const struct collected *c)
 {
 	struct report_sink sink;
-	FILE *f = fdopen(fd, "w+");
+	FILE *f = fdopen(fd, "w+b");
 	enum fc_rc rc;
 
 	if (!f) {
@@ -299,8 +314,8 @@ static int write_fd(int fd, const char *path, const struct collected *c)
 	report_sink_file(&sink, f);
 	rc = report_write(c->r, REPORT_FULL, &sink);
 	log_collected(c);
-	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || fsync(fd) != 0 ||
-	    fchmod(fd, 0644) != 0) {
+	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || plat_fsync(fd) != 0 ||
+	    plat_make_public(fd) != 0) {
 		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
 		fclose(f);
 		return EXIT_CANTCREAT;
@@ -344,32 +359,32 @@ static int write_output(const char *path, const struct collected *c)
 	if (!strcmp(path, "-"))
 		return write_stdout(c);
 	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = plat_mkstemp(tmp);
 	if (fd < 0) {
 		LOG_ERR("cannot create '%s': %s", tmp, strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	code = write_fd(fd, tmp, c);
-	if (code == 0 && rename(tmp, path) != 0) {
+	if (code == 0 && plat_replace(tmp, path) != 0) {
 		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
 		code = EXIT_CANTCREAT;
 	}
 	if (code)
-		unlink(tmp);
+		plat_unlink(tmp);
 	else
 		LOG_INFO("report written to '%s'", path);
 	return code;
 }
 
-/* True when --output names a directory: a trailing slash, or an existing
- * directory. */
+/* True when --output names a directory: a trailing slash (or backslash on
+ * Windows), or an existing directory. */
 static bool output_is_dir(const char *path)
 {
 	struct stat st;
 	size_t n = strlen(path);
 
-	return (n > 1 && path[n - 1] == '/') ||
-	       (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	return (n > 1 && plat_is_dirsep(path[n - 1])) ||
+	       (strcmp(path, "-") && plat_stat(path, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 /* The file name of a report in an output directory:
@@ -398,42 +413,39 @@ static void output_name(const struct collected *c, char *name, size_t cap)
 }
 
 /* Writes the report into directory dir under a new unique name, atomically
- * (a hidden temporary file in dir, then linked to its name, which must not
- * exist; where links are not supported, renamed after checking). Never
- * overwrites a file. */
+ * (a hidden temporary file in dir, then given its name, which must not
+ * exist: plat_rename_new). Never overwrites a file. */
 static int write_output_dir(const char *dir, const struct collected *c)
 {
 	char name[160], path[4400], tmp[4400];
 	struct stat st;
 	size_t n = strlen(dir);
+	const char *sep = n && plat_is_dirsep(dir[n - 1]) ? "" : "/";
 	int fd, code;
 
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (plat_stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		LOG_ERR("output directory '%s' does not exist", dir);
 		return EXIT_CANTCREAT;
 	}
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
 	output_name(c, name, sizeof(name));
-	snprintf(path, sizeof(path), "%.*s/%s", (int)n, dir, name);
-	snprintf(tmp, sizeof(tmp), "%.*s/.fleetcensus-XXXXXX.tmp", (int)n, dir);
-	fd = mkstemps(tmp, 4);
+	snprintf(path, sizeof(path), "%s%s%s", dir, sep, name);
+	snprintf(tmp, sizeof(tmp), "%s%s.fleetcensus-XXXXXX.tmp", dir, sep);
+	fd = plat_mkstemps(tmp, 4);
 	if (fd < 0) {
 		LOG_ERR("cannot create a file in '%s': %s", dir, strerror(errno));
 		return EXIT_CANTCREAT;
 	}
 	code = write_fd(fd, tmp, c);
-	if (code == 0 && link(tmp, path) != 0) {
-		if (errno == EEXIST || lstat(path, &st) == 0) {
+	if (code == 0 && plat_rename_new(tmp, path) != 0) {
+		if (errno == EEXIST)
 			LOG_ERR("'%s' exists already; not overwritten", path);
-			code = EXIT_CANTCREAT;
-		} else if (rename(tmp, path) != 0) {
+		else
 			LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-			code = EXIT_CANTCREAT;
-		}
+		code = EXIT_CANTCREAT;
 	}
-	(void)unlink(tmp); /* linked or renamed: the temporary name goes either way */
-	if (code == 0)
+	if (code)
+		(void)plat_unlink(tmp); /* best effort: a hidden leftover only costs space */
+	else
 		LOG_INFO("report written to '%s'", path);
 	return code;
 }
@@ -446,7 +458,7 @@ static void splay_wait(long splay)
 		return;
 	r %= (unsigned int)splay + 1;
 	LOG_INFO("waiting %u seconds (splay) before sending", r);
-	sleep(r);
+	plat_sleep_ms((long)r * 1000);
 }
 
 /* Sends the short report when the software list is the one the collector
@@ -627,7 +639,7 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 
 	if (relay_dir)
 		return run_relay(o, relay_dir);
-	if (o->root && (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	if (o->root && (plat_stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		LOG_ERR("root '%s' is not a readable directory", o->root);
 		return EXIT_NOINPUT;
 	}
@@ -658,6 +670,7 @@ int main(int argc, char **argv)
 	int code;
 
 	log_set_prog("fleetcensus-agent");
+	plat_utf8_args(&argc, &argv);
 	agent_opts_init(&cli);
 	agent_opts_init(&o);
 	code = parse_args(argc, argv, &cli, &relay);

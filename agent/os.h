@@ -19,6 +19,19 @@ enum section_status { SECTION_OK = 0, SECTION_FAILED, SECTION_SKIPPED };
 /* Returns "ok", "failed" or "skipped". */
 const char *section_status_name(enum section_status s);
 
+/* The Windows version facts of content.fleetcensus.windows (docs/protocol.md,
+ * docs/classification.md): numbers -1, strings NULL and flags -1 when
+ * unknown. present is 0 on other systems. */
+struct win_facts {
+	int present;
+	long long major, minor, build, ubr, product_type, suite_mask, server_r2;
+	long long reg_major, reg_minor,
+	    reg_build; /* CurrentMajor/MinorVersionNumber, CurrentBuildNumber */
+	char *product_name, *edition_id, *display_version, *release_id, *csd_version;
+	char *installation_type, *current_version, *native_arch;
+	int embedded, posready, media_center, tablet_pc, starter;
+};
+
 struct os_facts {
 	enum section_status status;
 	char err[FC_ERRLEN];
@@ -31,6 +44,11 @@ struct os_facts {
 	char *hostname; /* short host name */
 	char *fqdn; /* the name with its domain, when known */
 	char *dns_domain; /* NULL when unknown */
+	/* GLPI operatingsystem fields set by probes that have no os-release
+	 * (Windows); NULL elsewhere. */
+	char *os_name, *os_full_name, *os_version, *service_pack;
+	char *workgroup; /* Windows: the NetBIOS domain or workgroup joined */
+	struct win_facts win;
 };
 
 struct hw_facts {

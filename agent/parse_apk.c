@@ -76,7 +76,7 @@ static const char *apk_get(struct apk *a, int f)
 /* Ends the current record and reports it. */
 static enum fc_rc apk_end_record(struct apk *a)
 {
-	struct fc_pkg pkg;
+	struct fc_pkg pkg = {0};
 	enum fc_rc rc = FC_OK;
 
 	if (!a->seen)

@@ -141,7 +141,7 @@ static const char *deb_get(struct deb *d, int f)
 /* Ends the current stanza: reports it if it is an installed package. */
 static enum fc_rc deb_end_stanza(struct deb *d)
 {
-	struct fc_pkg pkg;
+	struct fc_pkg pkg = {0};
 	enum fc_rc rc = FC_OK;
 	bool installed;
 

@@ -76,7 +76,7 @@ static const char *pac_get(const struct pac *p, char *scratch, int f)
 static enum fc_rc pac_report(const struct pac *p, fc_pkg_cb cb, void *ctx)
 {
 	char *scratch = xmalloc(PAC_NFIELDS * (size_t)PAC_SLOT);
-	struct fc_pkg pkg;
+	struct fc_pkg pkg = {0};
 	enum fc_rc rc;
 
 	pkg.name = pac_get(p, scratch, PAC_NAME);

@@ -14,6 +14,10 @@ struct fc_pkg {
 	const char *arch; /* "" if none */
 	const char *publisher; /* maintainer, vendor or packager, "" if none */
 	const char *from; /* "deb", "rpm", "apk", "pacman" or "registry" */
+	/* Windows only; readers that do not know them leave them zero. */
+	const char *system_category; /* "system_component" (hidden entry) or NULL */
+	const char *userid; /* the user's SID for a per-user install, or NULL */
+	int is_update; /* an update/hotfix: listed apart, not a product */
 };
 
 typedef enum fc_rc (*fc_pkg_cb)(const struct fc_pkg *pkg, void *ctx);

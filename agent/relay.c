@@ -1,9 +1,8 @@
-/* relay.c - send report files found in a directory (see relay.h). Plain
- * stdio and dirent, so that it builds for Windows too; the POSIX-only call
- * (mkdir with a mode) is in relay_mkdir. */
+/* relay.c - send report files found in a directory (see relay.h). Files and
+ * directories through platform.h, so that it works on Windows too (UTF-8
+ * paths, FindFirstFileW). */
 #include "relay.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "buf.h"
 #include "gzip.h"
 #include "log.h"
+#include "platform.h"
 #include "xalloc.h"
 
 #define RELAY_PATH_MAX 4096
@@ -41,7 +41,9 @@ static bool relay_ends_with(const char *s, const char *suffix)
 
 static enum fc_rc relay_path(char *path, const char *dir, const char *name, const char *suffix)
 {
-	int n = snprintf(path, RELAY_PATH_MAX, "%s/%s%s", dir, name, suffix);
+	size_t len = strlen(dir);
+	const char *sep = len && plat_is_dirsep(dir[len - 1]) ? "" : "/";
+	int n = snprintf(path, RELAY_PATH_MAX, "%s%s%s%s", dir, sep, name, suffix);
 
 	if (n < 0 || n >= RELAY_PATH_MAX) {
 		LOG_WARN("path '%s/%s%s' is too long", dir, name, suffix);
@@ -54,7 +56,7 @@ static enum fc_rc relay_path(char *path, const char *dir, const char *name, cons
 static enum fc_rc relay_load(const char *path, struct buf *out, char *err)
 {
 	char chunk[16384];
-	FILE *f = fopen(path, "rb");
+	FILE *f = plat_fopen(path, "rb");
 	enum fc_rc rc = FC_OK;
 	size_t got;
 
@@ -148,10 +150,10 @@ static enum fc_rc relay_examine(const char *dir, struct relay_entry *e, char *er
 	return rc;
 }
 
-/* Creates dir/RELAY_REJECTED if missing (the one POSIX-only call). */
+/* Creates dir/RELAY_REJECTED if missing. */
 static enum fc_rc relay_mkdir(const char *path)
 {
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+	if (plat_mkdir(path, 0755) != 0 && errno != EEXIST) {
 		LOG_WARN("cannot create directory '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
@@ -169,11 +171,11 @@ static bool relay_reject(const char *dir, const char *name, const char *reason)
 	    relay_path(to, sub, name, "") || relay_path(why, sub, name, ".reason") ||
 	    relay_mkdir(sub))
 		return false;
-	if (rename(from, to) != 0) {
+	if (plat_replace(from, to) != 0) {
 		LOG_WARN("cannot move '%s' to '%s': %s", from, to, strerror(errno));
 		return false;
 	}
-	f = fopen(why, "w");
+	f = plat_fopen(why, "w");
 	if (!f || fprintf(f, "%s\n", reason) < 0 || fclose(f) != 0) {
 		LOG_WARN("cannot write '%s': %s", why, strerror(errno));
 		if (f)
@@ -192,7 +194,7 @@ static void relay_take(const char *dir, const char *name, struct relay_list *l,
 	char path[RELAY_PATH_MAX], err[FC_ERRLEN];
 	struct stat st;
 
-	if (name[0] == '.' || relay_path(path, dir, name, "") || stat(path, &st) != 0 ||
+	if (name[0] == '.' || relay_path(path, dir, name, "") || plat_stat(path, &st) != 0 ||
 	    S_ISDIR(st.st_mode))
 		return;
 	e.gz = relay_ends_with(name, ".json.gz");
@@ -227,16 +229,16 @@ static void relay_take(const char *dir, const char *name, struct relay_list *l,
 /* Lists the report files of dir into l. */
 static enum fc_rc relay_scan(const char *dir, struct relay_list *l, struct relay_counts *n)
 {
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct plat_dir *d = plat_opendir(dir);
+	const char *name;
 
 	if (!d) {
 		LOG_ERR("cannot read directory '%s': %s", dir, strerror(errno));
 		return FC_EIO;
 	}
-	while ((de = readdir(d)) != NULL)
-		relay_take(dir, de->d_name, l, n);
-	closedir(d);
+	while ((name = plat_readdir(d)) != NULL)
+		relay_take(dir, name, l, n);
+	plat_closedir(d);
 	return FC_OK;
 }
 
@@ -287,7 +289,7 @@ static bool relay_remove(const char *dir, const char *name)
 
 	if (relay_path(path, dir, name, ""))
 		return false;
-	if (remove(path) != 0) {
+	if (plat_unlink(path) != 0) {
 		LOG_WARN("cannot remove '%s': %s", path, strerror(errno));
 		return false;
 	}

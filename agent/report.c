@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "platform.h"
 #include "sha256.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -18,6 +18,9 @@
 #define ARCH_SLOTS 8
 #define JW_BUF 16384
 #define JW_DEPTH 8
+/* The Windows updates list is kept in memory until the extension is written
+ * (a few hundred entries on a real machine). */
+#define REPORT_UPDATES_MAX ((size_t)8 << 20)
 
 /* A streaming JSON writer: output is buffered and handed to the sink. */
 struct jw {
@@ -38,10 +41,12 @@ struct report {
 	const char *arch; /* operatingsystem.arch: kernel_arch or arch_buf */
 	char arch_buf[32];
 	bool listed; /* a full report has been written (sum.software is known) */
+	struct buf updates; /* content.fleetcensus.updates' elements as JSON text */
 };
 
 struct pkg_ctx {
 	struct jw *w;
+	struct jw *uw; /* the updates list, into struct report's updates */
 	long count;
 	struct sha256 digest; /* over the list as sent: docs/protocol.md */
 	struct {
@@ -187,6 +192,12 @@ static void jw_knum(struct jw *w, const char *key, long long n)
 	jw_raw(w, num, (size_t)snprintf(num, sizeof(num), "%lld", n));
 }
 
+static void jw_kbool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
 /* Writes key: s of a package and feeds the string as sent, or "" when
  * absent, and a NUL to the digest. Optional fields are left out when empty. */
 static void pkg_field(struct pkg_ctx *ctx, const char *key, const char *s, bool optional)
@@ -221,12 +232,30 @@ static void count_arch(struct pkg_ctx *ctx, const char *a)
 	}
 }
 
+/* A Windows update or hotfix: into content.fleetcensus.updates, with the
+ * fields of a package; neither counted nor part of the digest. */
+static enum fc_rc add_update(const struct fc_pkg *p, struct jw *w)
+{
+	jw_open(w, NULL, '{');
+	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "version", p->version);
+	jw_kstr(w, "arch", p->arch && *p->arch ? p->arch : NULL);
+	jw_kstr(w, "publisher", p->publisher && *p->publisher ? p->publisher : NULL);
+	jw_kstr(w, "from", p->from);
+	jw_kstr(w, "system_category", p->system_category);
+	jw_kstr(w, "userid", p->userid);
+	jw_close(w, '}');
+	return w->rc;
+}
+
 static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 {
 	struct pkg_ctx *ctx = vctx;
 
 	if (ctx->count >= PKG_MAX_COUNT)
 		return FC_ELIMIT;
+	if (p->is_update)
+		return add_update(p, ctx->uw);
 	if (ctx->count == 0)
 		jw_open(ctx->w, "softwares", '[');
 	jw_open(ctx->w, NULL, '{');
@@ -235,6 +264,9 @@ static enum fc_rc add_pkg(const struct fc_pkg *p, void *vctx)
 	pkg_field(ctx, "arch", p->arch, true);
 	pkg_field(ctx, "publisher", p->publisher, true);
 	pkg_field(ctx, "from", p->from, false);
+	/* Windows only, and not part of the digest (docs/protocol.md) */
+	jw_kstr(ctx->w, "system_category", p->system_category);
+	jw_kstr(ctx->w, "userid", p->userid);
 	jw_close(ctx->w, '}');
 	ctx->count++;
 	count_arch(ctx, p->arch);
@@ -278,7 +310,13 @@ static void write_operatingsystem(struct jw *w, const struct os_facts *f, const 
 {
 	const char *name = kvlist_get(&f->osrel, "NAME");
 	const char *full = kvlist_get(&f->osrel, "PRETTY_NAME");
+	const char *version = kvlist_get(&f->osrel, "VERSION_ID");
 
+	if (f->os_name) { /* a probe without os-release (Windows) */
+		name = f->os_name;
+		full = f->os_full_name;
+		version = f->os_version;
+	}
 	if (!f->osrel.n && f->release_files.n) {
 		full = f->release_files.items[0].value;
 		name = full;
@@ -286,12 +324,13 @@ static void write_operatingsystem(struct jw *w, const struct os_facts *f, const 
 	jw_open(w, "operatingsystem", '{');
 	jw_kstr(w, "name", name ? name : "Linux");
 	jw_kstr(w, "full_name", full ? full : name);
-	jw_kstr(w, "version", kvlist_get(&f->osrel, "VERSION_ID"));
+	jw_kstr(w, "version", version);
 	jw_kstr(w, "kernel_name", f->kernel_name);
 	jw_kstr(w, "kernel_version", f->kernel_version);
 	jw_kstr(w, "arch", arch);
 	jw_kstr(w, "fqdn", f->fqdn);
 	jw_kstr(w, "dns_domain", f->dns_domain);
+	jw_kstr(w, "service_pack", f->service_pack);
 	jw_close(w, '}');
 }
 
@@ -310,6 +349,7 @@ static void write_hardware(struct jw *w, const struct os_facts *f, const struct 
 	if (h->memory_mb >= 0)
 		jw_knum(w, "memory", h->memory_mb);
 	jw_kstr(w, "vmsystem", h->vmsystem);
+	jw_kstr(w, "workgroup", f->workgroup);
 	jw_kstr(w, "chassis_type", kvlist_get(&h->dmi, "chassis_type"));
 	jw_close(w, '}');
 	jw_open(w, "bios", '{');
@@ -370,6 +410,69 @@ enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
 	return FC_OK;
 }
 
+static void win_num(struct jw *w, const char *key, long long v)
+{
+	if (v >= 0)
+		jw_knum(w, key, v);
+}
+
+static void win_flag(struct jw *w, const char *key, int v)
+{
+	if (v >= 0)
+		jw_kbool(w, key, v != 0);
+}
+
+/* content.fleetcensus.windows: the raw version facts of a Windows machine
+ * (keys: docs/protocol.md; collector/classify.c reads them); a member named
+ * key, or the top-level value when key is NULL. */
+static void write_windows(struct jw *w, const char *key, const struct win_facts *f)
+{
+	jw_open(w, key, '{');
+	win_num(w, "major", f->major);
+	win_num(w, "minor", f->minor);
+	win_num(w, "build", f->build);
+	win_num(w, "ubr", f->ubr);
+	win_num(w, "product_type", f->product_type);
+	win_num(w, "suite_mask", f->suite_mask);
+	jw_kstr(w, "product_name", f->product_name);
+	jw_kstr(w, "edition_id", f->edition_id);
+	jw_kstr(w, "display_version", f->display_version);
+	jw_kstr(w, "release_id", f->release_id);
+	jw_kstr(w, "csd_version", f->csd_version);
+	jw_kstr(w, "installation_type", f->installation_type);
+	jw_kstr(w, "current_version", f->current_version);
+	win_num(w, "current_major_version_number", f->reg_major);
+	win_num(w, "current_minor_version_number", f->reg_minor);
+	win_num(w, "current_build_number", f->reg_build);
+	jw_kstr(w, "native_arch", f->native_arch);
+	win_flag(w, "embedded", f->embedded);
+	win_flag(w, "posready", f->posready);
+	win_flag(w, "media_center", f->media_center);
+	win_flag(w, "tablet_pc", f->tablet_pc);
+	win_flag(w, "starter", f->starter);
+	win_num(w, "server_r2", f->server_r2);
+	jw_close(w, '}');
+}
+
+char *report_windows_json(const struct win_facts *f)
+{
+	struct report_sink sink;
+	struct buf b;
+	struct jw *w = xmalloc(sizeof(*w));
+	enum fc_rc rc;
+
+	buf_init(&b, (size_t)1 << 20);
+	report_sink_buf(&sink, &b);
+	jw_init(w, &sink);
+	write_windows(w, NULL, f);
+	jw_flush(w);
+	rc = w->rc;
+	free(w);
+	if (!rc)
+		rc = buf_addc(&b, '\0');
+	return rc ? NULL : buf_take(&b, NULL);
+}
+
 static void write_extension(struct jw *w, const struct report *r, bool brief)
 {
 	const struct report_summary *sum = &r->sum;
@@ -407,6 +510,14 @@ static void write_extension(struct jw *w, const struct report *r, bool brief)
 		write_kvlist(w, "os_release", &r->f.osrel);
 	if (r->f.release_files.n)
 		write_kvlist(w, "release_files", &r->f.release_files);
+	if (r->f.win.present)
+		write_windows(w, "windows", &r->f.win);
+	if (r->updates.len) {
+		jw_key(w, "updates");
+		jw_raw(w, "[", 1);
+		jw_raw(w, r->updates.ptr, r->updates.len);
+		jw_raw(w, "]", 1);
+	}
 	jw_close(w, '}');
 }
 
@@ -444,17 +555,28 @@ static enum fc_rc write_software(struct jw *w, struct report *r)
 {
 	struct report_summary *sum = &r->sum;
 	struct pkg_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	struct report_sink usink;
 	unsigned char bin[SHA256_LEN];
 	int found = 0;
 	enum fc_rc rc;
 
 	ctx->w = w;
+	ctx->uw = xmalloc(sizeof(*ctx->uw));
+	buf_reset(&r->updates);
+	report_sink_buf(&usink, &r->updates);
+	jw_init(ctx->uw, &usink);
 	sha256_init(&ctx->digest);
 	sha256_update(&ctx->digest, REPORT_DIGEST_TAG, strlen(REPORT_DIGEST_TAG));
 	rc = os_each_package(r->root, add_pkg, ctx, &found, sum->software_err);
 	if (w->rc) {
 		rc = w->rc;
 		goto out;
+	}
+	jw_flush(ctx->uw);
+	if (ctx->uw->rc) {
+		snprintf(sum->software_err, sizeof(sum->software_err),
+		         "the updates list is larger than %zu bytes", REPORT_UPDATES_MAX);
+		rc = FC_ELIMIT;
 	}
 	if (rc == FC_ELIMIT && !sum->software_err[0])
 		snprintf(sum->software_err, sizeof(sum->software_err), "more than %d packages",
@@ -474,11 +596,14 @@ static enum fc_rc write_software(struct jw *w, struct report *r)
 		hex_encode(bin, sizeof(bin), sum->software_digest);
 	}
 	sum->packages = sum->software == SECTION_OK ? ctx->count : 0;
+	if (sum->software != SECTION_OK)
+		buf_reset(&r->updates); /* a failed list has no updates either */
 	r->arch = r->root && strcmp(r->root, "/") && witness_arch(ctx, r->arch_buf)
 	              ? r->arch_buf
 	              : r->f.kernel_arch;
 	rc = sum->software != SECTION_OK && ctx->count > 0 ? FC_EEXIST : FC_OK;
 out:
+	free(ctx->uw);
 	free(ctx);
 	return rc;
 }
@@ -489,6 +614,7 @@ enum fc_rc report_collect(const char *root, const struct report_ids *ids, struct
 
 	r->root = root ? xstrdup(root) : NULL;
 	r->ids = *ids;
+	buf_init(&r->updates, REPORT_UPDATES_MAX);
 	os_facts_init(&r->f);
 	hw_facts_init(&r->h);
 	os_get_info(root, &r->f);
@@ -547,6 +673,7 @@ void report_free(struct report *r)
 		return;
 	os_facts_release(&r->f);
 	hw_facts_release(&r->h);
+	buf_release(&r->updates);
 	free(r->root);
 	free(r);
 }
@@ -578,7 +705,7 @@ static enum fc_rc sink_file_restart(void *ctx)
 {
 	FILE *f = ctx;
 
-	if (fflush(f) != 0 || ftruncate(fileno(f), 0) != 0)
+	if (fflush(f) != 0 || plat_truncate(fileno(f)) != 0)
 		return FC_EIO;
 	rewind(f);
 	return FC_OK;

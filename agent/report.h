@@ -89,6 +89,11 @@ enum fc_rc report_build(const char *root, const struct report_ids *ids, char **j
  * digits and a NUL to out. Returns FC_EPARSE for a malformed id. */
 enum fc_rc report_hash_machine_id(const char *machine_id, char out[33]);
 
+/* content.fleetcensus.windows for w as compact JSON text, as report_build
+ * writes it (heap; the caller frees it with free()); NULL when out of
+ * memory. For the tests that pin the object the collector classifies. */
+char *report_windows_json(const struct win_facts *w);
+
 /* The application key: systemd-id128 machine-id --app-specific=REPORT_APP_ID
  * prints the same value as the report's machine_id. */
 #define REPORT_APP_ID "5f3c2d8e9a414b6e8c1d2e7f90a4b3c5"

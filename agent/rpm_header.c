@@ -450,7 +450,7 @@ static enum fc_rc emit_pkg(struct rpm_header_sink *sink, const struct rpm_header
 {
 	char version[PKG_MAX_FIELD + 1];
 	char *own[3] = {NULL, NULL, NULL};
-	struct fc_pkg pkg;
+	struct fc_pkg pkg = {0};
 	enum fc_rc rc;
 
 	if (!format_version(h, version, sizeof(version)))

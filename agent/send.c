@@ -4,7 +4,11 @@
  * (send_global_init), not linked: its dependency tree (TLS, Kerberos, LDAP,
  * SSH, HTTP/2, ...) costs several MiB of memory and start-up time in every
  * run that writes a file and sends nothing. Build with -DFC_CURL_LINKED=1
- * (and -lcurl) to link it instead, e.g. for a static binary. */
+ * (and -lcurl) to link it instead, e.g. for a static binary.
+ *
+ * With FC_CURL_MBEDTLS (the Windows build: curl 7.88 on mbedTLS 2.28) the
+ * certificate check also accepts an iPAddress subjectAltName equal to the
+ * URL's IP address, which mbedTLS 2.28 does not compare (certsan.h). */
 #include "send.h"
 
 #include <assert.h>
@@ -24,10 +28,19 @@
 #ifndef FC_CURL_LINKED
 #include <dlfcn.h>
 #endif
+#if defined(FC_CURL_LINKED) && defined(FC_CURL_MBEDTLS)
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "certsan.h"
+#define SEND_IP_SAN 1
+#endif
 
 #include "buf.h"
+#include "fc_printf.h"
 #include "log.h"
 #include "os.h"
+#include "platform.h"
 
 #ifndef FC_VERSION
 #define FC_VERSION "unknown"
@@ -72,15 +85,14 @@ struct send_ctx {
 	const char *path_body; /* send_body.path */
 	long path_off; /* bytes of it sent */
 	char errbuf[CURL_ERROR_SIZE];
+	unsigned char host_ip[16]; /* the URL's host when it is an IP address */
+	size_t host_ip_len; /* 4 or 16; 0 for a host name */
 };
 
 /* Formats res->message, truncated to fit, on one line: control characters
  * (which may come from the server) become spaces. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-send_message(struct send_result *res, const char *fmt, ...);
+FC_PRINTF(2, 3)
+static void send_message(struct send_result *res, const char *fmt, ...);
 
 static void send_message(struct send_result *res, const char *fmt, ...)
 {
@@ -209,7 +221,7 @@ static size_t send_read_cb(char *data, size_t size, size_t nmemb, void *userp)
 static size_t send_read_path_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct send_ctx *ctx = userp;
-	FILE *f = fopen(ctx->path_body, "rb");
+	FILE *f = plat_fopen(ctx->path_body, "rb");
 	size_t n = 0;
 
 	if (!f || fseek(f, ctx->path_off, SEEK_SET) != 0) {
@@ -225,6 +237,49 @@ static size_t send_read_path_cb(char *data, size_t size, size_t nmemb, void *use
 	fclose(f);
 	return n;
 }
+
+#ifdef SEND_IP_SAN
+/* mbedTLS's certificate check callback: on the server's own certificate
+ * (depth 0), when the URL's host is an IP address that mbedTLS compared
+ * with the DNS names only, clears the name mismatch if and only if the
+ * certificate has an iPAddress subjectAltName equal to it. Every other flag
+ * stays. */
+static int send_verify_cb(void *userp, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	const struct send_ctx *ctx = userp;
+
+	if (depth == 0 && ctx->host_ip_len && (*flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) &&
+	    certsan_has_ip(crt->raw.p, crt->raw.len, ctx->host_ip, ctx->host_ip_len)) {
+		LOG_DEBUG("the server certificate names the address as an iPAddress");
+		*flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	}
+	return 0;
+}
+
+/* CURLOPT_SSL_CTX_FUNCTION: ssl_ctx is curl's mbedtls_ssl_config. */
+static CURLcode send_sslctx_cb(CURL *curl, void *ssl_ctx, void *userp)
+{
+	(void)curl;
+	mbedtls_ssl_conf_verify(ssl_ctx, send_verify_cb, userp);
+	return CURLE_OK;
+}
+
+/* Sets ctx->host_ip from the URL's host (as curl parses it) when that is an
+ * IP address. */
+static void send_host_ip(struct send_ctx *ctx)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+
+	ctx->host_ip_len = 0;
+	if (u && curl_url_set(u, CURLUPART_URL, ctx->url.ptr, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    !certsan_parse_ip(host, ctx->host_ip, &ctx->host_ip_len))
+		ctx->host_ip_len = 0;
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+#endif
 
 /* Sets every transfer option on ctx->curl. */
 static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o,
@@ -246,6 +301,13 @@ static CURLcode send_setup(struct send_ctx *ctx, const struct send_opts *o,
 	SEND_SETOPT(c, h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (o->cacert)
 		SEND_SETOPT(c, h, CURLOPT_CAINFO, o->cacert);
+#ifdef SEND_IP_SAN
+	send_host_ip(ctx);
+	if (ctx->host_ip_len) {
+		SEND_SETOPT(c, h, CURLOPT_SSL_CTX_FUNCTION, send_sslctx_cb);
+		SEND_SETOPT(c, h, CURLOPT_SSL_CTX_DATA, ctx);
+	}
+#endif
 	SEND_SETOPT(c, h, CURLOPT_USERAGENT, "fleetcensus-agent/" FC_VERSION);
 	SEND_SETOPT(c, h, CURLOPT_HTTPHEADER, ctx->headers);
 	SEND_SETOPT(c, h, CURLOPT_POST, 1L);
@@ -456,15 +518,6 @@ out:
 	return rc;
 }
 
-/* Sleeps ms milliseconds. */
-static void send_sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 long send_backoff_ms(long retry_after, unsigned int random)
 {
 	long ms = retry_after * 1000;
@@ -495,7 +548,7 @@ enum fc_rc send_report_backoff(const struct send_opts *o, const struct send_body
 		         "%ld.%03ld s (%d of %d)",
 		         res->http_status, res->retry_after, ms / 1000, ms % 1000, tries,
 		         SEND_BACKOFF_TRIES);
-		send_sleep_ms(ms);
+		plat_sleep_ms(ms);
 	}
 }
 

@@ -2,7 +2,6 @@
 #include "spool.h"
 
 #include <assert.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -10,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
+#include "platform.h"
 #include "xalloc.h"
 
 #define SPOOL_DIR "spool"
@@ -24,11 +23,8 @@
 #define SPOOL_LOCK "lock"
 
 /* Formats a message into err (FC_ERRLEN bytes); a long path is cut short. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-spool_err(char *err, const char *fmt, ...);
+FC_PRINTF(2, 3)
+static void spool_err(char *err, const char *fmt, ...);
 
 static void spool_err(char *err, const char *fmt, ...)
 {
@@ -68,13 +64,13 @@ enum fc_rc spool_mkdirs(const char *dir, char *err)
 			continue;
 		c = path[i];
 		path[i] = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		if (plat_mkdir(path, 0700) != 0 && errno != EEXIST) {
 			spool_err(err, "cannot create directory '%s': %s", path, strerror(errno));
 			return FC_EIO;
 		}
 		path[i] = c;
 	}
-	if (stat(dir, &st) != 0) {
+	if (plat_stat(dir, &st) != 0) {
 		spool_err(err, "cannot create directory '%s': %s", dir, strerror(errno));
 		return FC_EIO;
 	}
@@ -95,12 +91,12 @@ enum fc_rc spool_lock(const char *state_dir, int *fd, char *err)
 	rc = spool_path(path, state_dir, SPOOL_LOCK, err);
 	if (rc)
 		return rc;
-	lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	lfd = plat_open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
 	if (lfd < 0) {
 		spool_err(err, "cannot open lock file '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
-	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+	if (plat_lock(lfd) != 0) {
 		if (errno == EWOULDBLOCK) {
 			spool_err(err, "another agent run holds the lock '%s'", path);
 			rc = FC_ELOCKED;
@@ -126,18 +122,18 @@ static void spool_sweep(const char *dir)
 {
 	char path[SPOOL_PATH_MAX];
 	char unused[FC_ERRLEN];
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	struct plat_dir *d = plat_opendir(dir);
+	const char *name;
 
 	if (!d)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, SPOOL_TMP_PREFIX, strlen(SPOOL_TMP_PREFIX)) != 0)
+	while ((name = plat_readdir(d)) != NULL) {
+		if (strncmp(name, SPOOL_TMP_PREFIX, strlen(SPOOL_TMP_PREFIX)) != 0)
 			continue;
-		if (spool_path(path, dir, de->d_name, unused) == FC_OK)
-			(void)unlink(path); /* best effort: a leftover only costs space */
+		if (spool_path(path, dir, name, unused) == FC_OK)
+			(void)plat_unlink(path); /* best effort: a leftover only costs space */
 	}
-	closedir(d);
+	plat_closedir(d);
 }
 
 static enum fc_rc spool_write_all(int fd, const char *path, const void *data, size_t len, char *err)
@@ -156,7 +152,7 @@ static enum fc_rc spool_write_all(int fd, const char *path, const void *data, si
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) != 0) {
+	if (plat_fsync(fd) != 0) {
 		spool_err(err, "cannot sync '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
@@ -166,15 +162,10 @@ static enum fc_rc spool_write_all(int fd, const char *path, const void *data, si
 /* Makes a rename inside dir durable. */
 static enum fc_rc spool_sync_dir(const char *dir, char *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) != 0) {
+	if (plat_sync_dir(dir) != 0) {
 		spool_err(err, "cannot sync directory '%s': %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return FC_EIO;
 	}
-	close(fd);
 	return FC_OK;
 }
 
@@ -189,7 +180,7 @@ static enum fc_rc spool_replace(const char *dir, const char *final, const void *
 	rc = spool_path(tmp, dir, SPOOL_TMP_PREFIX "XXXXXX", err);
 	if (rc)
 		return rc;
-	fd = mkstemp(tmp);
+	fd = plat_mkstemp(tmp);
 	if (fd < 0) {
 		spool_err(err, "cannot create a file in '%s': %s", dir, strerror(errno));
 		return FC_EIO;
@@ -199,12 +190,12 @@ static enum fc_rc spool_replace(const char *dir, const char *final, const void *
 		spool_err(err, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
-	if (!rc && rename(tmp, final) != 0) {
+	if (!rc && plat_replace(tmp, final) != 0) {
 		spool_err(err, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
 		rc = FC_EIO;
 	}
 	if (rc)
-		(void)unlink(tmp); /* best effort; spool_sweep removes it later */
+		(void)plat_unlink(tmp); /* best effort; spool_sweep removes it later */
 	return rc;
 }
 
@@ -268,7 +259,7 @@ enum fc_rc spool_get(const char *state_dir, struct buf *out, char *err)
 	rc = spool_path(path, state_dir, SPOOL_DIR "/" SPOOL_FILE, err);
 	if (rc)
 		goto out;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = plat_open(path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd < 0) {
 		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
 		rc = errno == ENOENT ? FC_ENOENT : FC_EIO;
@@ -302,7 +293,7 @@ enum fc_rc spool_clear(const char *state_dir, char *err)
 
 	if (rc)
 		return rc;
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (plat_unlink(path) != 0 && errno != ENOENT) {
 		spool_err(err, "cannot remove '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
@@ -366,12 +357,12 @@ enum fc_rc spool_begin(const char *state_dir, struct spool_writer **out, char *e
 		return rc;
 	}
 	spool_sweep(w->dir);
-	fd = mkstemp(w->tmp);
+	fd = plat_mkstemp(w->tmp);
 	if (fd < 0 || !(w->f = fdopen(fd, "w+b"))) {
 		spool_err(err, "cannot create a file in '%s': %s", w->dir, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
-			unlink(w->tmp);
+			plat_unlink(w->tmp);
 		}
 		free(w);
 		return FC_EIO;
@@ -379,7 +370,7 @@ enum fc_rc spool_begin(const char *state_dir, struct spool_writer **out, char *e
 	if (deflateInit2(&w->zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		spool_err(err, "cannot start gzip compression: out of memory");
 		fclose(w->f);
-		unlink(w->tmp);
+		plat_unlink(w->tmp);
 		free(w);
 		return FC_ENOMEM;
 	}
@@ -405,7 +396,7 @@ enum fc_rc spool_restart(void *ctx)
 
 	if (w->rc)
 		return w->rc;
-	if (fflush(w->f) != 0 || ftruncate(fileno(w->f), 0) != 0) {
+	if (fflush(w->f) != 0 || plat_truncate(fileno(w->f)) != 0) {
 		spool_err(w->err, "cannot truncate '%s': %s", w->tmp, strerror(errno));
 		return w->rc = FC_EIO;
 	}
@@ -422,7 +413,7 @@ void spool_abort(struct spool_writer *w)
 	deflateEnd(&w->zs);
 	if (w->f)
 		(void)fclose(w->f); /* the file is removed anyway */
-	(void)unlink(w->tmp);
+	(void)plat_unlink(w->tmp);
 	free(w);
 }
 
@@ -430,19 +421,29 @@ enum fc_rc spool_commit(struct spool_writer *w, char *err)
 {
 	char final[SPOOL_PATH_MAX];
 	enum fc_rc rc = w->rc;
+	int closed;
 
 	if (!rc) {
 		w->zs.next_in = NULL;
 		w->zs.avail_in = 0;
 		rc = spool_deflate(w, Z_FINISH);
 	}
-	if (!rc && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)) {
+	if (!rc && (fflush(w->f) != 0 || plat_fsync(fileno(w->f)) != 0)) {
 		spool_err(w->err, "cannot write '%s': %s", w->tmp, strerror(errno));
 		rc = FC_EIO;
 	}
+	/* closed before the rename: Windows does not rename an open file */
+	if (!rc) {
+		closed = fclose(w->f);
+		w->f = NULL;
+		if (closed != 0) {
+			spool_err(w->err, "cannot write '%s': %s", w->tmp, strerror(errno));
+			rc = FC_EIO;
+		}
+	}
 	if (!rc)
 		rc = spool_path(final, w->dir, SPOOL_FILE, w->err);
-	if (!rc && rename(w->tmp, final) != 0) {
+	if (!rc && plat_replace(w->tmp, final) != 0) {
 		spool_err(w->err, "cannot rename '%s' to '%s': %s", w->tmp, final, strerror(errno));
 		rc = FC_EIO;
 	}
@@ -461,7 +462,7 @@ enum fc_rc spool_file(const char *state_dir, char *path, size_t *len, char *err)
 
 	if (rc)
 		return rc;
-	if (lstat(path, &st) != 0) {
+	if (plat_lstat(path, &st) != 0) {
 		spool_err(err, "cannot open '%s': %s", path, strerror(errno));
 		return errno == ENOENT ? FC_ENOENT : FC_EIO;
 	}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "os.h"
+#include "platform.h"
 
 void state_format_uuid(const unsigned char b[16], char out[STATE_ID_LEN + 1])
 {
@@ -54,12 +55,13 @@ static enum fc_rc write_file_atomic(const char *path, const char *text, size_t l
 	int fd;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = plat_open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
 		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp, strerror(errno));
 		return FC_EIO;
 	}
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
+	    plat_fsync(fd) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
@@ -67,12 +69,12 @@ static enum fc_rc write_file_atomic(const char *path, const char *text, size_t l
 		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
-	if (rc == FC_OK && rename(tmp, path) != 0) {
+	if (rc == FC_OK && plat_replace(tmp, path) != 0) {
 		snprintf(err, FC_ERRLEN, "cannot rename '%s': %s", tmp, strerror(errno));
 		rc = FC_EIO;
 	}
 	if (rc)
-		unlink(tmp);
+		plat_unlink(tmp);
 	return rc;
 }
 
@@ -98,7 +100,7 @@ enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time
 		snprintf(err, FC_ERRLEN, "state directory path too long");
 		return FC_EIO;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = plat_open(path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		n = read(fd, text, sizeof(text) - 1);
 		close(fd);
@@ -115,7 +117,7 @@ enum fc_rc state_agent_id(const char *state_dir, char id[STATE_ID_LEN + 1], time
 	if (rc)
 		return rc;
 out_stat:
-	*created = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+	*created = plat_stat(path, &st) == 0 ? st.st_mtime : time(NULL);
 	return FC_OK;
 }
 
@@ -136,7 +138,7 @@ enum fc_rc state_read_digest(const char *state_dir, char out[STATE_DIGEST_LEN + 
 	out[0] = '\0';
 	if (digest_path(state_dir, path, sizeof(path)) != FC_OK)
 		return FC_ENOENT;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = plat_open(path, O_RDONLY | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		n = read(fd, text, sizeof(text));
 		close(fd);
@@ -172,7 +174,7 @@ enum fc_rc state_forget_digest(const char *state_dir, char *err)
 		snprintf(err, FC_ERRLEN, "state directory path too long");
 		return FC_EIO;
 	}
-	if (unlink(path) != 0 && errno != ENOENT) {
+	if (plat_unlink(path) != 0 && errno != ENOENT) {
 		snprintf(err, FC_ERRLEN, "cannot remove '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "fc_printf.h"
 #include "fc_rc.h"
 
 struct buf {
@@ -27,11 +28,8 @@ void buf_reset(struct buf *b);
 enum fc_rc buf_add(struct buf *b, const void *data, size_t n);
 enum fc_rc buf_addstr(struct buf *b, const char *s);
 enum fc_rc buf_addc(struct buf *b, char c);
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-enum fc_rc
-buf_printf(struct buf *b, const char *fmt, ...);
+FC_PRINTF(2, 3)
+enum fc_rc buf_printf(struct buf *b, const char *fmt, ...);
 /* Returns the contents as a C string valid until the next change of b;
  * never NULL ("" when empty). */
 const char *buf_cstr(const struct buf *b);

@@ -5,6 +5,8 @@
 #ifndef FC_COMMON_LOG_H
 #define FC_COMMON_LOG_H
 
+#include "fc_printf.h"
+
 enum log_level { LOG_LEVEL_ERR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
 extern enum log_level log_threshold;
@@ -12,9 +14,7 @@ extern enum log_level log_threshold;
 /* Sets the program name printed before every message (a static string). */
 void log_set_prog(const char *prog);
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
+FC_PRINTF(4, 5)
 void log_write(enum log_level level, const char *file, int line, const char *fmt, ...);
 
 #define LOG_AT(lvl, ...)                                                                           \

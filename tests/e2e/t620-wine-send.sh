@@ -66,10 +66,12 @@ test_expect_success 'a prefix like Windows 11 Pro 23H2, with software.reg' '
 [ ! -f "$TEST_DIR/setup.query" ] || wine_note "$TEST_DIR/setup.query"
 
 # The certificate names 127.0.0.1 as an IP address (as t310's) and also as
-# a DNS name: the agent's mbedTLS 2.28 matches the host only against DNS
-# names (the IP-only certificate is tried at the end of this file).
+# a DNS name; mbedTLS 2.28 alone matches the host only against DNS names,
+# and the agent adds the iPAddress check (agent/certsan.c): the IP-only
+# certificate, and one for another address, are tried at the end.
 if ! make_ca "$TLS" IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost ||
-	! make_ca "$TEST_DIR/tls-ip" IP:127.0.0.1,DNS:localhost; then
+	! make_ca "$TEST_DIR/tls-ip" IP:127.0.0.1,DNS:localhost ||
+	! make_ca "$TEST_DIR/tls-other" IP:127.0.0.2,DNS:localhost; then
 	test_skip 't620-wine-send: openssl cannot make a test CA'
 	test_done
 	exit $?
@@ -130,7 +132,8 @@ test_expect_success 'the HTTPS server stopped cleanly (exit 0, no sanitizer repo
 
 # A certificate for the address as most tools make it (and t310 does):
 # subjectAltName IP:127.0.0.1, no DNS name "127.0.0.1". curl and browsers
-# accept it for https://127.0.0.1; the agent should too.
+# accept it for https://127.0.0.1, and so does the agent (its verify
+# callback in agent/send.c clears mbedTLS's name mismatch for it).
 srv_start https-ip "$DB" --tls-cert "$TEST_DIR/tls-ip/cert.pem" \
 	--tls-key "$TEST_DIR/tls-ip/key.pem" || :
 test_expect_success 'an IP-address certificate (subjectAltName IP:127.0.0.1 only): delivered' '
@@ -142,6 +145,20 @@ test_expect_success 'an IP-address certificate (subjectAltName IP:127.0.0.1 only
 	test "$(sql "$DB" "SELECT count(*) FROM reports")" = $((n + 1))
 '
 srv_finish https-ip
+
+# ... but only for the address it names: IP:127.0.0.2 is still refused.
+srv_start https-other "$DB" --tls-cert "$TEST_DIR/tls-other/cert.pem" \
+	--tls-key "$TEST_DIR/tls-other/key.pem" || :
+test_expect_success 'a certificate for another address (IP:127.0.0.2): refused, 75, spooled' '
+	case $URL in https://127.0.0.1:*) ;; *) echo "no HTTPS server: $URL"; exit 1 ;; esac &&
+	n=$(sql "$DB" "SELECT count(*) FROM reports") &&
+	expect_status 75 wsend st-other --cacert "$(wine_path "$TEST_DIR/tls-other/ca.pem")" \
+		2>other.err &&
+	cat other.err &&
+	spooled st-other &&
+	test "$(sql "$DB" "SELECT count(*) FROM reports")" = "$n"
+'
+srv_finish https-other
 wine_stop "$PFX"
 
 test_done
