@@ -6,7 +6,8 @@
 #                 $(FC_DEPS_DIR)/x86_64-linux-musl (built there when missing).
 #
 # libcurl is linked in (FC_CURL_LINKED), not loaded with dlopen as in the
-# dynamic build: a static binary cannot dlopen.
+# dynamic build (a static binary cannot dlopen); its TLS is mbedTLS
+# (FC_CURL_MBEDTLS: agent/send.c checks iPAddress names itself).
 #
 # musl-gcc sees only musl's headers and the deps' headers, never the build
 # machine's glibc ones; nothing from the build machine's libraries is linked.
@@ -36,7 +37,7 @@ $(STATIC_DEPS)/READY: packaging/build-deps.sh
 $(STATIC_BUILD)/obj/%.o: %.c | $(STATIC_DEPS)/READY
 	@mkdir -p $(@D)
 	$(STATIC_CC) $(ALL_CPPFLAGS) $(call static_dep,DEPS_CFLAGS) \
-		-DFC_CURL_LINKED=1 $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+		-DFC_CURL_LINKED=1 -DFC_CURL_MBEDTLS=1 $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(STATIC_AGENT): $(STATIC_OBJ) $(STATIC_DEPS)/READY
 	$(STATIC_CC) -static $(LDFLAGS) -o $@ $(STATIC_OBJ) $(call static_dep,DEPS_LIBS)
