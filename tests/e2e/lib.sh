@@ -92,6 +92,19 @@ skip_test() {
 	exit 77
 }
 
+# cross_plain_only: the cross-built agents (Windows, static musl) are not
+# built with the sanitizers, so their tests run once, in the plain build's
+# pass of make check, and skip in the ASan pass.
+cross_plain_only() {
+	case $FC_BUILD in
+	*asan*)
+		test_skip "${0##*/}: cross-built agents are tested in the plain build's pass only"
+		test_done
+		exit $?
+		;;
+	esac
+}
+
 test_skip() {
 	test_count=$((test_count + 1))
 	echo "ok $test_count # SKIP $1"

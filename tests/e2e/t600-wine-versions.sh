@@ -9,6 +9,7 @@
 # the x86 agent where wine32 is installed. One base prefix (wineboot) is
 # copied per version.
 . "$(dirname "$0")/lib.sh"
+cross_plain_only
 . "$(dirname "$0")/lib-collector.sh"
 . "$TOP/tests/e2e/lib-wine.sh"
 

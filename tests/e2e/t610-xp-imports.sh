@@ -7,6 +7,7 @@
 # Sources of the lists: ../shared/reference/windows-and-linux-facts.md (d)
 # and (f), and the "Minimum supported client" lines of Microsoft's API pages.
 . "$(dirname "$0")/lib.sh"
+cross_plain_only
 
 TRIPLE=i686-w64-mingw32
 OBJDUMP=$TRIPLE-objdump

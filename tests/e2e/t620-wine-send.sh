@@ -7,6 +7,7 @@
 # machine must be classified Windows 11 / Pro / 23H2 with the fixture's
 # programs. Without the CA the agent refuses the server (75, spooled).
 . "$(dirname "$0")/lib.sh"
+cross_plain_only
 . "$(dirname "$0")/lib-collector.sh"
 . "$TOP/tests/e2e/lib-wine.sh"
 

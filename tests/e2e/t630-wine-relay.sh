@@ -7,6 +7,7 @@
 # classified Windows XP / Professional / Service Pack 3 with the fixture's
 # programs, and the delivered file removed. Plain build only (wine).
 . "$(dirname "$0")/lib.sh"
+cross_plain_only
 . "$(dirname "$0")/lib-collector.sh"
 . "$TOP/tests/e2e/lib-wine.sh"
 

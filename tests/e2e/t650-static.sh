@@ -8,6 +8,7 @@
 # packaging/build-deps.sh) when needed; skips when musl-gcc is missing or the
 # libraries cannot be built here.
 . "$(dirname "$0")/lib.sh"
+cross_plain_only
 . "$(dirname "$0")/lib-collector.sh"
 STATIC=$TOP/build/linux-x86_64-static/fleetcensus-agent
 DB=$TEST_DIR/static.db
