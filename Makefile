@@ -2,9 +2,15 @@
 #
 #   make            build the agent and the collector (build/fleetcensus-agent,
 #                   build/fleetcensus-collector)
-#   make check      install missing build dependencies (as root), build, run every
-#                   test, then every test again under ASan+UBSan
-#   make demo       build and show this machine's report
+#   make check      install missing build dependencies (as root), build, build
+#                   the cross agents, run every test, then every test again
+#                   under ASan+UBSan, then every fuzz target briefly
+#   make demo       build, run a collector and the agent, print the tender
+#   make windows    the Windows agents (mk/windows.mk), XP SP3 and later
+#   make static     the static Linux agent (mk/static.mk)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS (mk/fuzz.mk)
+#   make bench      the benchmarks; rewrites bench/RESULTS.md
+#   make soak       the collector under 1,000 simulated agents (bench/soak.sh)
 #   make SANITIZE=1 build into build/asan with ASan+UBSan
 
 VERSION := 0.1.0
@@ -49,7 +55,7 @@ LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
 LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
-.PHONY: all deps check check-run demo bench soak clean format format-check hdrcheck unit e2e valgrind
+.PHONY: all cross deps check check-run demo bench soak clean format format-check hdrcheck unit e2e valgrind
 .DELETE_ON_ERROR:
 
 all: $(AGENT) $(COLLECTOR)
@@ -92,6 +98,16 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka -lpthread
 
+# The agents for old machines (mk/windows.mk, mk/static.mk), built before the
+# tests that run them; their libraries are built once from Debian sources
+# into packaging/deps/ (packaging/build-deps.sh) and reused.
+cross:
+	@if command -v i686-w64-mingw32-gcc >/dev/null && command -v musl-gcc >/dev/null; then \
+		$(MAKE) --no-print-directory windows static; \
+	else \
+		echo "fleetcensus: mingw-w64 or musl-tools missing: no Windows or static agent (their tests skip)"; \
+	fi
+
 # Install missing Debian build dependencies (apt-get, when run as root).
 deps:
 	@sh packaging/install-deps.sh
@@ -107,6 +123,7 @@ check: deps
 	@rm -f build/results build/asan/results
 	@$(MAKE) --no-print-directory format-check hdrcheck
 	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory cross
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
 	@$(MAKE) --no-print-directory SANITIZE=1 check-run
