@@ -371,6 +371,74 @@ def http_seeds(s, reports):
           b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
 
 
+def u16(text, nul=True):
+    """text as UTF-16LE, with its terminating NUL unit unless nul is false."""
+    return text.encode("utf-16-le") + (b"\0\0" if nul else b"")
+
+
+def winreg_seeds(s):
+    # byte 0: the value type (REG_SZ 1, REG_EXPAND_SZ 2, REG_BINARY 3,
+    # REG_DWORD 4, REG_MULTI_SZ 7, REG_QWORD 11); the rest: the raw value
+    for t in (1, 2):
+        s.add("winreg", bytes([t]) + u16("Microsoft Windows 10 Pro"))
+        s.add("winreg", bytes([t]) + u16("7-Zip 23.01 (x64)", nul=False))
+    s.add("winreg", b"\x02" + u16("%ProgramFiles%\\Common Files"))
+    s.add("winreg", b"\x01" + u16("Caf\u00e9 \U0001F600") + b"\x41")  # odd length
+    s.add("winreg", b"\x01" + u16("odd", nul=False) + b"\x00")
+    s.add("winreg", b"\x01\x41\x00\x00\xd8\x42\x00\x00\x00")  # a lone high surrogate
+    s.add("winreg", b"\x01\x00\xdc\x00\xd8")  # lone low, then high at the end
+    s.add("winreg", b"\x01" + u16("Security Update for Windows XP (KB2347290)"))
+    s.add("winreg", b"\x01" + u16("{8a3c7f27-0b7e-4d2b-9f7a-2f1c3e4d5a6b}"))
+    s.add("winreg", b"\x01" + u16("8A3C7F270B7E4D2B9F7A2F1C3E4D5A6B"))
+    s.add("winreg", b"\x01" + u16("00000000-0000-0000-0000-000000000000"))
+    s.add("winreg", b"\x01" + u16(""))
+    s.add("winreg", b"\x01")
+    s.add("winreg", b"\x04" + struct.pack("<I", 19045))  # CurrentBuildNumber-like DWORD
+    s.add("winreg", b"\x04" + struct.pack("<I", 1))  # SystemComponent
+    s.add("winreg", b"\x05" + struct.pack(">I", 7601))
+    s.add("winreg", b"\x04\x01\x02\x03")  # DWORD of 3 bytes
+    s.add("winreg", b"\x0b" + struct.pack("<Q", 0x01D9A2B3C4D5E6F7))
+    s.add("winreg", b"\x03\xde\xad\xbe\xef")
+    multi = u16("WinNT") + u16("") + u16("Terminal Server") + u16("KB958644") + b"\0\0"
+    s.add("winreg", b"\x07" + multi)
+    s.add("winreg", b"\x07" + u16("ServerNT", nul=False))
+    s.add("winreg", b"\x07\x00\x00\x00\x00")
+
+
+def smbios_table(major, minor, uuid, strings, ftype=1, extra=b""):
+    """A raw RSMB table (the GetSystemFirmwareTable header, then a BIOS
+    structure, one structure of type ftype holding uuid and the strings
+    manufacturer, product, version, serial, and the end-of-table marker)."""
+    bios = bytes([0, 0x12]) + struct.pack("<H", 0) + bytes([1, 2, 0, 0xF0, 3, 0x1F]) + b"\0" * 8
+    bios += b"Vendor\0" + b"1.0\0\0"
+    sset = b"".join(x.encode() + b"\0" for x in strings) + b"\0"
+    if not strings:
+        sset = b"\0\0"
+    sysinfo = bytes([ftype, 0x1B]) + struct.pack("<H", 1) + bytes([1, 2, 3, 4]) + uuid
+    sysinfo += bytes([6, 0, 0])  # wake-up type, SKU, family (2.4)
+    end = bytes([127, 4]) + struct.pack("<H", 2) + b"\0\0"
+    table = bios + sysinfo + sset + extra + end
+    return bytes([0, major, minor, 0]) + struct.pack("<I", len(table)) + table
+
+
+def smbios_seeds(s):
+    # the UUID 4c4c4544-0042-3510-8052-b4c04f4d4d31 as SMBIOS 2.6+ stores it
+    # (first three fields little-endian)
+    u = bytes.fromhex("4445 4c4c 4200 1035 8052 b4c04f4d4d31".replace(" ", ""))
+    names = ["Dell Inc.", "OptiPlex 7010", "01", "4MM1BZ1   "]
+    good = smbios_table(2, 7, u, names)
+    s.add("smbios", good)
+    s.add("smbios", smbios_table(2, 4, u, names))  # printed as stored
+    s.add("smbios", smbios_table(3, 0, b"\0" * 16, ["QEMU", "Standard PC"]))
+    s.add("smbios", smbios_table(2, 8, b"\xff" * 16, []))
+    s.add("smbios", smbios_table(2, 8, u, names, ftype=2))  # no type 1
+    s.add("smbios", good[: len(good) // 2])  # truncated: the length is over the data
+    cut = bytearray(good[: len(good) - 20])
+    cut[4:8] = struct.pack("<I", len(cut) - 8)  # truncated inside the strings
+    s.add("smbios", bytes(cut))
+    s.add("smbios", good[:8])
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: seeds.py OUT [AGENT]")
@@ -383,6 +451,8 @@ def main():
     text_seeds(s, corpus)
     rpm_seeds(s, corpus)
     small_seeds(s)
+    winreg_seeds(s)
+    smbios_seeds(s)
     reports = agent_reports(agent, corpus)
     report_seeds(s, reports)
     http_seeds(s, reports)
