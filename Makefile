@@ -100,9 +100,13 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o
 
 # The agents for old machines (mk/windows.mk, mk/static.mk), built before the
 # tests that run them; their libraries are built once from Debian sources
-# into packaging/deps/ (packaging/build-deps.sh) and reused.
+# into packaging/deps/ (packaging/build-deps.sh) and reused. They are built
+# first, in a make of their own: mk/windows.mk reads their libs.mk when it is
+# parsed.
 cross:
 	@if command -v i686-w64-mingw32-gcc >/dev/null && command -v musl-gcc >/dev/null; then \
+		FC_DEPS_DIR=$(FC_DEPS_DIR) sh packaging/build-deps.sh x86_64-w64-mingw32 \
+			i686-w64-mingw32 x86_64-linux-musl && \
 		$(MAKE) --no-print-directory windows static; \
 	else \
 		echo "fleetcensus: mingw-w64 or musl-tools missing: no Windows or static agent (their tests skip)"; \

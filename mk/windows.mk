@@ -48,36 +48,22 @@ $(FC_DEPS_DIR)/$(1)/stamp:
 	@if [ -f packaging/build-deps.sh ]; then FC_DEPS_DIR=$(FC_DEPS_DIR) sh packaging/build-deps.sh $(1); \
 	else echo "mk/windows.mk: no $$@ and no packaging/build-deps.sh to make it" >&2; exit 1; fi
 
-$(FC_DEPS_DIR)/$(1)/libs.mk: | $(FC_DEPS_DIR)/$(1)/stamp
-
 $(WIN_DIR_$(1))/obj/%.o: %.c | $(FC_DEPS_DIR)/$(1)/stamp
 	@mkdir -p $$(@D)
-	$(1)-gcc-win32 $(WIN_CPPFLAGS) $$(DEPS_CFLAGS_$(1)) $(WIN_CFLAGS) -c $$< -o $$@
+	$(1)-gcc-win32 $(WIN_CPPFLAGS) $$(call win_dep,$(1),DEPS_CFLAGS) $(WIN_CFLAGS) -c $$< -o $$@
 
 $(WIN_DIR_$(1))/fleetcensus-agent.exe: $(WIN_SRC:%.c=$(WIN_DIR_$(1))/obj/%.o)
 	$(1)-gcc-win32 -static -static-libgcc -s \
 		-Wl,--major-subsystem-version,$(WIN_SUBSYS_$(1)) \
 		-Wl,--major-os-version,5,--minor-os-version,1 \
-		-o $$@ $$^ $$(DEPS_LIBS_$(1)) $(WIN_SYSLIBS)
+		-o $$@ $$^ $$(call win_dep,$(1),DEPS_LIBS) $(WIN_SYSLIBS)
 endef
 
-# libs.mk defines DEPS_CFLAGS and DEPS_LIBS for one triple; each is copied
-# under the triple's name right after its include (double quotes, as in a
-# shell-style VAR="..." file, are dropped).
-WIN_DQ := "
-define win_deps
-include $(FC_DEPS_DIR)/$(1)/libs.mk
-DEPS_CFLAGS_$(1) := $$(subst $$(WIN_DQ),,$$(DEPS_CFLAGS))
-DEPS_LIBS_$(1) := $$(subst $$(WIN_DQ),,$$(DEPS_LIBS))
-endef
+# win_dep TRIPLE VAR: VAR (DEPS_CFLAGS, DEPS_LIBS) of the triple's libs.mk,
+# read when a recipe runs, after the dependency cache exists: including
+# libs.mk would need it when the makefile is parsed.
+win_dep = $(shell sed -n 's/^$(2) := //p' $(FC_DEPS_DIR)/$(1)/libs.mk)
 
-# Only the triples the goals need: a missing cache is built (or reported)
-# for those alone.
-WIN_GOAL_TRIPLES := $(sort \
-	$(if $(filter windows,$(MAKECMDGOALS)),$(WIN_TRIPLES)) \
-	$(if $(filter windows-x86 $(BUILD)/windows-x86/%,$(MAKECMDGOALS)),i686-w64-mingw32) \
-	$(if $(filter windows-x64 $(BUILD)/windows-x64/%,$(MAKECMDGOALS)),x86_64-w64-mingw32))
-$(foreach t,$(WIN_GOAL_TRIPLES),$(eval $(call win_deps,$(t))))
 $(foreach t,$(WIN_TRIPLES),$(eval $(call win_target,$(t))))
 
 -include $(shell find $(BUILD)/windows-x86/obj $(BUILD)/windows-x64/obj -name '*.d' 2>/dev/null)
