@@ -205,6 +205,18 @@ if command -v strace >/dev/null 2>&1; then
 	row "fleetcensus-agent --server (short report)" "$1" "$2" "$3" "" ""
 	echo "libcurl 7.88 and its dependency tree (TLS, Kerberos, LDAP, SSH, HTTP/2) alone:"
 	echo "the agent's --output run does not load it (dlopen when sending)."
+	# The static agent (make static) carries its own libcurl + mbedTLS, built
+	# from Debian's sources without the optional protocols.
+	STATIC=$TOP/build/linux-x86_64-static/fleetcensus-agent
+	if [ -x "$STATIC" ]; then
+		rm -rf "$tmp/st-static"
+		set -- $(measure sout 5 "$RUNS" "$STATIC" --config /dev/null --state-dir "$tmp/st" --output "$tmp/rs.json")
+		row "static agent --output FILE" "$1" "$2" "$3" "" ""
+		set -- $(measure ssend 5 "$RUNS" env no_proxy=127.0.0.1 "$STATIC" --config /dev/null --state-dir "$tmp/st-static" --server "$url" --token bench)
+		row "static agent --server (short report)" "$1" "$2" "$3" "" ""
+	else
+		echo "(no static agent: run make static to measure it here)"
+	fi
 	kill "$hpid" 2>/dev/null || :
 	hpid=
 else
