@@ -7,53 +7,11 @@
 # itself), exits 75 ("not delivered now", docs/protocol.md) with a message
 # saying what went wrong, and leaves the report in the spool.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-httpd.sh"
 ROOT=$FIXTURES/roots/debian12
 TOKEN=e2e-Network_7d1a
-HTTPD=$TOP/tests/e2e/httpd.py
 TLS=$TEST_DIR/tls
 TIMEOUT=3
-no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-export no_proxy NO_PROXY
-
-PIDS=$TEST_DIR/.pids
-: >"$PIDS"
-kill_leftovers() {
-	while read -r pid; do
-		kill "$pid" 2>/dev/null
-	done <"$PIDS"
-}
-test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
-
-# httpd_start DIR MODE [CERT KEY]: the test server of httpd.py; sets URL.
-httpd_start() {
-	hs_dir=$1 hs_mode=$2 hs_scheme=http
-	mkdir -p "$hs_dir"
-	set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log" ${3:+--tls-cert} \
-		${3:+"$3"} ${4:+--tls-key} ${4:+"$4"}
-	[ $# -lt 8 ] || hs_scheme=https
-	$PY "$HTTPD" "$@" </dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
-	echo $! >"$hs_dir/pid"
-	echo $! >>"$PIDS"
-	hs_i=0
-	while [ ! -s "$hs_dir/port" ]; do
-		hs_i=$((hs_i + 1))
-		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_dir/pid")" 2>/dev/null; then
-			cat "$hs_dir/stderr" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$hs_scheme://127.0.0.1:$(cat "$hs_dir/port")
-}
-
-httpd_stop() {
-	kill "$(cat "$1/pid")" 2>/dev/null || :
-	wait "$(cat "$1/pid")" 2>/dev/null || :
-}
-
-req_count() {
-	if [ -f "$1/log" ]; then wc -l <"$1/log" | tr -d ' '; else echo 0; fi
-}
 
 # timed_send STATE URL [options]: one agent run with --timeout $TIMEOUT,
 # stderr in ./err; fails unless it exits 75 within $TIMEOUT + 3 seconds.
