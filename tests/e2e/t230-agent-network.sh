@@ -32,23 +32,6 @@ spooled() {
 	test -s "$1/spool/report.json.gz" && gzip -t "$1/spool/report.json.gz"
 }
 
-# make_ca NAME: a CA key and certificate in $TLS/NAME-ca.{key,pem}.
-make_ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=fleetcensus test CA $1" -keyout "$TLS/$1-ca.key" -out "$TLS/$1-ca.pem" \
-		>/dev/null 2>&1
-}
-
-# make_leaf CA NAME SAN: a server certificate $TLS/NAME.{key,pem} for SAN,
-# signed by CA.
-make_leaf() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$2" \
-		-keyout "$TLS/$2.key" -out "$TLS/$2.csr" >/dev/null 2>&1 &&
-	printf 'subjectAltName=%s\n' "$3" >"$TLS/$2.ext" &&
-	openssl x509 -req -in "$TLS/$2.csr" -CA "$TLS/$1-ca.pem" -CAkey "$TLS/$1-ca.key" \
-		-CAcreateserial -days 2 -extfile "$TLS/$2.ext" -out "$TLS/$2.pem" >/dev/null 2>&1
-}
-
 skip_all=""
 if [ ! -x "$PY" ]; then
 	skip_all="$PY is missing"
@@ -96,28 +79,29 @@ test_expect_success 'a spooled report is delivered by the next run once the serv
 	httpd_stop ok
 '
 
-if command -v openssl >/dev/null 2>&1 && mkdir -p "$TLS" && make_ca good && make_ca other &&
-	make_leaf good right IP:127.0.0.1,DNS:localhost &&
-	make_leaf good wrongname DNS:collector.other.example &&
-	make_leaf other foreign IP:127.0.0.1,DNS:localhost; then
+if command -v openssl >/dev/null 2>&1 && tls_ca "$TLS/good" "fleetcensus test CA good" &&
+	tls_ca "$TLS/other" "fleetcensus test CA other" &&
+	tls_cert "$TLS/good" "$TLS/right" IP:127.0.0.1,DNS:localhost right &&
+	tls_cert "$TLS/good" "$TLS/wrongname" DNS:collector.other.example wrongname &&
+	tls_cert "$TLS/other" "$TLS/foreign" IP:127.0.0.1,DNS:localhost foreign; then
 	test_expect_success 'HTTPS, the certificate of the right CA and name: delivered' '
-		httpd_start tls-ok ok "$TLS/right.pem" "$TLS/right.key" &&
+		httpd_start tls-ok ok "$TLS/right/cert.pem" "$TLS/right/key.pem" &&
 		agent --root "$ROOT" --server "$URL" --token "$TOKEN" --state-dir st-tls \
-			--timeout $TIMEOUT --cacert "$TLS/good-ca.pem" &&
+			--timeout $TIMEOUT --cacert "$TLS/good/ca.pem" &&
 		test "$(req_count tls-ok)" = 1 &&
 		httpd_stop tls-ok
 	'
 	test_expect_success 'HTTPS, a certificate for another name: 75, nothing sent, spooled' '
-		httpd_start tls-name ok "$TLS/wrongname.pem" "$TLS/wrongname.key" &&
-		timed_send st-name "$URL" --cacert "$TLS/good-ca.pem" &&
+		httpd_start tls-name ok "$TLS/wrongname/cert.pem" "$TLS/wrongname/key.pem" &&
+		timed_send st-name "$URL" --cacert "$TLS/good/ca.pem" &&
 		grep -qi "subject name\|does not match\|certificate" err &&
 		test "$(req_count tls-name)" = 0 &&
 		spooled st-name &&
 		httpd_stop tls-name
 	'
 	test_expect_success 'HTTPS, a certificate from another CA: 75, nothing sent, spooled' '
-		httpd_start tls-ca ok "$TLS/foreign.pem" "$TLS/foreign.key" &&
-		timed_send st-ca "$URL" --cacert "$TLS/good-ca.pem" &&
+		httpd_start tls-ca ok "$TLS/foreign/cert.pem" "$TLS/foreign/key.pem" &&
+		timed_send st-ca "$URL" --cacert "$TLS/good/ca.pem" &&
 		grep -qi "certificate\|issuer" err &&
 		test "$(req_count tls-ca)" = 0 &&
 		spooled st-ca &&
@@ -126,7 +110,7 @@ if command -v openssl >/dev/null 2>&1 && mkdir -p "$TLS" && make_ca good && make
 	test_expect_success 'HTTPS to a server that only speaks HTTP: 75, spooled' '
 		httpd_start plain ok &&
 		timed_send st-plain "https://127.0.0.1:$(cat plain/port)" \
-			--cacert "$TLS/good-ca.pem" &&
+			--cacert "$TLS/good/ca.pem" &&
 		test "$(req_count plain)" = 0 &&
 		spooled st-plain &&
 		httpd_stop plain
