@@ -71,16 +71,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[600];
 	int rc;
 
 	store_close(f->s);
 	lifecycle_free(f->lc);
 	buf_release(&f->out);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	rc = system(cmd);
+	rc = tmpdir_remove(f->dir);
 	free(f);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* Stores machine host of organisation org (index) seen at seen, then gives
