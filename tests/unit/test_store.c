@@ -41,17 +41,14 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[FC_ERRLEN];
+	char err[FC_ERRLEN] = "out of memory";
 
-	if (!f || !tmpdir_new(f->dir, sizeof(f->dir), "store")) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->db, sizeof(f->db), "%s/collector.db", f->dir);
-	if (store_open(f->db, true, &f->s, err) != FC_OK ||
+	if (!f ||
+	    !store_tmp_open("store", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s, err) ||
 	    store_org_add(f->s, "Gemeente Utrecht", &f->org, err) != FC_OK ||
 	    store_org_add(f->s, "Gemeente Zeist", &f->org2, err) != FC_OK) {
 		fprintf(stderr, "setup: %s\n", err);
+		free(f);
 		return -1;
 	}
 	*state = f;
@@ -63,8 +60,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	int rc;
 
-	store_close(f->s);
-	rc = tmpdir_remove(f->dir);
+	rc = store_tmp_close(f->s, f->dir);
 	free(f);
 	return rc;
 }

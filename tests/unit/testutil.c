@@ -166,6 +166,29 @@ int tmpdir_remove(const char *dir)
 
 /* ---- the collector's store ---- */
 
+bool store_tmp_open(const char *name, char *dir, size_t dcap, char *db, size_t dbcap,
+                    struct store **s, char *err)
+{
+	int n;
+
+	if (!tmpdir_new(dir, dcap, name)) {
+		snprintf(err, FC_ERRLEN, "cannot make a temporary directory for %s", name);
+		return false;
+	}
+	n = snprintf(db, dbcap, "%s/collector.db", dir);
+	if (n < 0 || (size_t)n >= dbcap) {
+		snprintf(err, FC_ERRLEN, "%s/collector.db: path too long", dir);
+		return false;
+	}
+	return store_open(db, true, s, err) == FC_OK;
+}
+
+int store_tmp_close(struct store *s, const char *dir)
+{
+	store_close(s);
+	return tmpdir_remove(dir);
+}
+
 int64_t db_int(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;

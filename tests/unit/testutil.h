@@ -92,6 +92,15 @@ size_t strs_diff(struct strs *got, struct strs *want, const char *label);
 
 /* ---- the collector's store ---- */
 
+/* Makes a temporary directory (tmpdir_new with name; path in dir, dcap
+ * bytes) and creates the store "<dir>/collector.db" in it (path in db,
+ * dbcap bytes; the store in *s). Returns false, err saying why, when it
+ * cannot. May be called outside a test (setup functions). */
+bool store_tmp_open(const char *name, char *dir, size_t dcap, char *db, size_t dbcap,
+                    struct store **s, char *err);
+/* Closes s and removes dir (tmpdir_remove); returns what that returns. May
+ * be called outside a test (teardown functions). */
+int store_tmp_close(struct store *s, const char *dir);
 /* Runs sql on a new connection to the database at path (busy timeout 5 s)
  * and returns the first column of its first row (0 when none). */
 int64_t db_int(const char *path, const char *sql);
