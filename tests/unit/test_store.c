@@ -58,9 +58,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int rc;
+	int rc = store_tmp_close(f->s, f->dir);
 
-	rc = store_tmp_close(f->s, f->dir);
 	free(f);
 	return rc;
 }
