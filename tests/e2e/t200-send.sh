@@ -10,7 +10,8 @@
 #   (network error, 5xx, 429, timeout, or the lock is held): the report stays
 #   in STATE/spool/report.json.gz; the next run's fresh report supersedes it
 #   (docs/architecture.md says why) and is delivered in its place.
-# Every case is skipped while the fixture root or /usr/bin/python3 is missing.
+# Every case is skipped while the fixture root, /usr/bin/python3 or jq (the
+# spooled report is read with jqr) is missing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-httpd.sh"
 ROOT=$FIXTURES/roots/debian12
@@ -81,12 +82,7 @@ make_cert() {
 		-keyout "$TLS/key.pem" -out "$TLS/cert.pem" >/dev/null 2>&1
 }
 
-skip_all=""
-if [ ! -x "$PY" ]; then
-	skip_all="$PY is missing"
-elif [ ! -d "$ROOT" ]; then
-	skip_all="fixture root $ROOT is missing"
-fi
+skip_all=$(httpd_prereqs)
 if [ -n "$skip_all" ]; then
 	test_skip "t200-send: $skip_all"
 	test_done
