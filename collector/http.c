@@ -170,11 +170,11 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, struct http_req *r, 
 	return ret;
 }
 
-/* Queues {"status":"error","error":msg} with status and, when hdr is not
- * NULL, the header hdr: val. */
-static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req *r,
-                                       unsigned status, const char *msg, const char *hdr,
-                                       const char *val)
+/* Queues {"status":"error","error":msg} with status, plus "resend":resend
+ * when resend is not NULL and, when hdr is not NULL, the header hdr: val. */
+static enum MHD_Result reply_error_doc(struct MHD_Connection *c, struct http_req *r,
+                                       unsigned status, const char *msg, const char *resend,
+                                       const char *hdr, const char *val)
 {
 	enum MHD_Result ret;
 	cJSON *doc = cJSON_CreateObject();
@@ -185,9 +185,20 @@ static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req
 	}
 	json_add_str(doc, "status", "error");
 	json_add_str(doc, "error", msg);
+	if (resend)
+		json_add_str(doc, "resend", resend);
 	ret = reply_json(c, r, status, doc, hdr, val);
 	cJSON_Delete(doc);
 	return ret;
+}
+
+/* Queues {"status":"error","error":msg} with status and, when hdr is not
+ * NULL, the header hdr: val. */
+static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req *r,
+                                       unsigned status, const char *msg, const char *hdr,
+                                       const char *val)
+{
+	return reply_error_doc(c, r, status, msg, NULL, hdr, val);
 }
 
 enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
@@ -205,19 +216,7 @@ enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, u
  * "Unchanged software lists". */
 static enum MHD_Result reply_resend(struct MHD_Connection *c, struct http_req *r, const char *msg)
 {
-	enum MHD_Result ret;
-	cJSON *doc = cJSON_CreateObject();
-
-	if (!doc) {
-		LOG_ERR("out of memory building a JSON answer");
-		return MHD_NO;
-	}
-	json_add_str(doc, "status", "error");
-	json_add_str(doc, "error", msg);
-	json_add_str(doc, "resend", "full");
-	ret = reply_json(c, r, MHD_HTTP_CONFLICT, doc, NULL, NULL);
-	cJSON_Delete(doc);
-	return ret;
+	return reply_error_doc(c, r, MHD_HTTP_CONFLICT, msg, "full", NULL, NULL);
 }
 
 /* ---- authentication ---- */

@@ -16,13 +16,26 @@ kill_leftovers() {
 }
 test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
 
-# httpd_start DIR MODE: starts the test server in DIR (created) and waits
-# until it listens; sets URL.
+# forget_pid PID: PID no longer needs killing on exit.
+forget_pid() {
+	grep -vx "$1" "$PIDS" >"$PIDS.new" || :
+	mv "$PIDS.new" "$PIDS"
+}
+
+# httpd_start DIR MODE [CERT KEY]: starts the test server in DIR (created)
+# and waits until it listens; sets URL. With CERT and KEY it serves HTTPS
+# with that certificate.
 httpd_start() {
-	hs_dir=$1
+	hs_dir=$1 hs_mode=$2 hs_scheme=http
 	mkdir -p "$hs_dir"
-	$PY "$HTTPD" --port-file "$hs_dir/port" --mode "$2" --log "$hs_dir/log" \
-		</dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
+	if [ -n "${3:-}" ]; then
+		set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log" \
+			--tls-cert "$3" --tls-key "$4"
+		hs_scheme=https
+	else
+		set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log"
+	fi
+	$PY "$HTTPD" "$@" </dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
 	echo $! >"$hs_dir/pid"
 	echo $! >>"$PIDS"
 	hs_i=0
@@ -35,13 +48,16 @@ httpd_start() {
 		fi
 		sleep 0.1
 	done
-	URL=http://127.0.0.1:$(cat "$hs_dir/port")
+	URL=$hs_scheme://127.0.0.1:$(cat "$hs_dir/port")
 }
 
-# httpd_stop DIR: stops the server started in DIR.
+# httpd_stop DIR: stops the server started in DIR (SIGTERM) and waits for it.
 httpd_stop() {
 	[ -f "$1/pid" ] || return 0
-	kill "$(cat "$1/pid")" 2>/dev/null || :
+	hs_pid=$(cat "$1/pid")
+	kill "$hs_pid" 2>/dev/null || :
+	wait "$hs_pid" 2>/dev/null || :
+	forget_pid "$hs_pid"
 	rm -f "$1/pid"
 }
 

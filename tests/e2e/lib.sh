@@ -92,6 +92,33 @@ skip_test() {
 	exit 77
 }
 
+# tls_ca DIR [CN]: a test CA (EC P-256, 2 days) in DIR/ca.key, DIR/ca.pem.
+tls_ca() {
+	mkdir -p "$1" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=${2:-fleetcensus test CA}" -keyout "$1/ca.key" -out "$1/ca.pem" \
+		>/dev/null 2>&1
+}
+
+# tls_cert CADIR DIR SAN [CN]: a server certificate DIR/cert.pem (key
+# DIR/key.pem) with subjectAltName SAN and CN (default localhost), signed by
+# the CA tls_ca made in CADIR.
+tls_cert() {
+	mkdir -p "$2" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-subj "/CN=${4:-localhost}" -keyout "$2/key.pem" -out "$2/server.csr" >/dev/null 2>&1 &&
+	printf 'subjectAltName=%s\n' "$3" >"$2/ext.cnf" &&
+	openssl x509 -req -in "$2/server.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" \
+		-CAcreateserial -days 2 -extfile "$2/ext.cnf" -out "$2/cert.pem" >/dev/null 2>&1
+}
+
+# make_test_ca DIR [SAN [CA_CN]]: a test CA and a server certificate signed
+# by it, both in DIR (ca.pem; cert.pem, key.pem), for SAN (default
+# IP:127.0.0.1,DNS:localhost).
+make_test_ca() {
+	tls_ca "$1" "${3:-}" && tls_cert "$1" "$1" "${2:-IP:127.0.0.1,DNS:localhost}"
+}
+
 # cross_plain_only: the cross-built agents (Windows, static musl) are not
 # built with the sanitizers, so their tests run once, in the plain build's
 # pass of make check, and skip in the ASan pass.

@@ -10,78 +10,12 @@
 #   (network error, 5xx, 429, timeout, or the lock is held): the report stays
 #   in STATE/spool/report.json.gz; the next run's fresh report supersedes it
 #   (docs/architecture.md says why) and is delivered in its place.
-# Every case is skipped while the fixture root or /usr/bin/python3 is missing.
+# Every case is skipped while the fixture root, /usr/bin/python3 or jq (the
+# spooled report is read with jqr) is missing.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-httpd.sh"
 ROOT=$FIXTURES/roots/debian12
-TOKEN=e2e-Token_4f9c
-HTTPD=$TOP/tests/e2e/httpd.py
 TLS=$TEST_DIR/tls
-no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-export no_proxy NO_PROXY
-
-# Background processes of this file, one pid a line, killed on exit.
-PIDS=$TEST_DIR/.pids
-kill_leftovers() {
-	[ -f "$PIDS" ] || return 0
-	while read -r pid; do
-		kill "$pid" 2>/dev/null
-	done <"$PIDS"
-}
-test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
-
-forget_pid() {
-	grep -vx "$1" "$PIDS" >"$PIDS.new" || :
-	mv "$PIDS.new" "$PIDS"
-}
-
-# httpd_start DIR MODE [tls]: starts the test server in DIR (created) and
-# waits until it listens; sets URL. With tls it serves the certificate made
-# by make_cert.
-httpd_start() {
-	hs_dir=$1 hs_mode=$2 hs_tls=${3:-} hs_scheme=http
-	mkdir -p "$hs_dir"
-	set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log"
-	if [ "$hs_tls" = tls ]; then
-		set -- "$@" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem"
-		hs_scheme=https
-	fi
-	$PY "$HTTPD" "$@" </dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
-	echo $! >"$hs_dir/pid"
-	echo $! >>"$PIDS"
-	hs_i=0
-	while [ ! -s "$hs_dir/port" ]; do
-		hs_i=$((hs_i + 1))
-		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_dir/pid")" 2>/dev/null; then
-			echo "httpd.py did not start in $hs_dir:" >&2
-			cat "$hs_dir/stderr" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$hs_scheme://127.0.0.1:$(cat "$hs_dir/port")
-}
-
-# httpd_stop DIR: stops the server started in DIR (SIGTERM).
-httpd_stop() {
-	[ -f "$1/pid" ] || return 0
-	hs_pid=$(cat "$1/pid")
-	kill "$hs_pid" 2>/dev/null || :
-	wait "$hs_pid" 2>/dev/null || :
-	forget_pid "$hs_pid"
-	rm -f "$1/pid"
-}
-
-# Number of POSTs the server in DIR received.
-req_count() {
-	if [ -f "$1/log" ]; then wc -l <"$1/log" | tr -d ' '; else echo 0; fi
-}
-
-# req_field DIR N KEY: KEY of the N-th request the server in DIR logged.
-req_field() {
-	$PY -c 'import json, sys
-e = json.loads(open(sys.argv[1]).read().splitlines()[int(sys.argv[2]) - 1])
-print(e[sys.argv[3]])' "$1/log" "$2" "$3"
-}
 
 # req_header DIR N NAME: header NAME (any case) of the N-th request.
 req_header() {
@@ -148,12 +82,7 @@ make_cert() {
 		-keyout "$TLS/key.pem" -out "$TLS/cert.pem" >/dev/null 2>&1
 }
 
-skip_all=""
-if [ ! -x "$PY" ]; then
-	skip_all="$PY is missing"
-elif [ ! -d "$ROOT" ]; then
-	skip_all="fixture root $ROOT is missing"
-fi
+skip_all=$(httpd_prereqs)
 if [ -n "$skip_all" ]; then
 	test_skip "t200-send: $skip_all"
 	test_done
@@ -337,7 +266,7 @@ test_expect_success 'libcurl is loaded when sending, and not by a run that write
 
 if command -v openssl >/dev/null 2>&1 && make_cert; then
 	test_expect_success 'HTTPS with --cacert: delivered' '
-		httpd_start tls ok tls &&
+		httpd_start tls ok "$TLS/cert.pem" "$TLS/key.pem" &&
 		case $URL in https://*) ;; *) exit 1 ;; esac &&
 		send st-tls "$URL" --cacert "$TLS/cert.pem" &&
 		test "$(req_count tls)" = 1 &&
@@ -346,7 +275,7 @@ if command -v openssl >/dev/null 2>&1 && make_cert; then
 		httpd_stop tls
 	'
 	test_expect_success 'HTTPS, self-signed, no --cacert: 75 with a certificate message' '
-		httpd_start tls-untrusted ok tls &&
+		httpd_start tls-untrusted ok "$TLS/cert.pem" "$TLS/key.pem" &&
 		expect_status 75 send st-untrusted "$URL" 2>err &&
 		grep -qi certificate err &&
 		test "$(req_count tls-untrusted)" = 0 &&

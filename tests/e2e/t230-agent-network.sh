@@ -7,53 +7,11 @@
 # itself), exits 75 ("not delivered now", docs/protocol.md) with a message
 # saying what went wrong, and leaves the report in the spool.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-httpd.sh"
 ROOT=$FIXTURES/roots/debian12
 TOKEN=e2e-Network_7d1a
-HTTPD=$TOP/tests/e2e/httpd.py
 TLS=$TEST_DIR/tls
 TIMEOUT=3
-no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
-export no_proxy NO_PROXY
-
-PIDS=$TEST_DIR/.pids
-: >"$PIDS"
-kill_leftovers() {
-	while read -r pid; do
-		kill "$pid" 2>/dev/null
-	done <"$PIDS"
-}
-test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
-
-# httpd_start DIR MODE [CERT KEY]: the test server of httpd.py; sets URL.
-httpd_start() {
-	hs_dir=$1 hs_mode=$2 hs_scheme=http
-	mkdir -p "$hs_dir"
-	set -- --port-file "$hs_dir/port" --mode "$hs_mode" --log "$hs_dir/log" ${3:+--tls-cert} \
-		${3:+"$3"} ${4:+--tls-key} ${4:+"$4"}
-	[ $# -lt 8 ] || hs_scheme=https
-	$PY "$HTTPD" "$@" </dev/null >"$hs_dir/stdout" 2>"$hs_dir/stderr" &
-	echo $! >"$hs_dir/pid"
-	echo $! >>"$PIDS"
-	hs_i=0
-	while [ ! -s "$hs_dir/port" ]; do
-		hs_i=$((hs_i + 1))
-		if [ $hs_i -gt 100 ] || ! kill -0 "$(cat "$hs_dir/pid")" 2>/dev/null; then
-			cat "$hs_dir/stderr" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
-	URL=$hs_scheme://127.0.0.1:$(cat "$hs_dir/port")
-}
-
-httpd_stop() {
-	kill "$(cat "$1/pid")" 2>/dev/null || :
-	wait "$(cat "$1/pid")" 2>/dev/null || :
-}
-
-req_count() {
-	if [ -f "$1/log" ]; then wc -l <"$1/log" | tr -d ' '; else echo 0; fi
-}
 
 # timed_send STATE URL [options]: one agent run with --timeout $TIMEOUT,
 # stderr in ./err; fails unless it exits 75 within $TIMEOUT + 3 seconds.
@@ -72,23 +30,6 @@ timed_send() {
 
 spooled() {
 	test -s "$1/spool/report.json.gz" && gzip -t "$1/spool/report.json.gz"
-}
-
-# make_ca NAME: a CA key and certificate in $TLS/NAME-ca.{key,pem}.
-make_ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=fleetcensus test CA $1" -keyout "$TLS/$1-ca.key" -out "$TLS/$1-ca.pem" \
-		>/dev/null 2>&1
-}
-
-# make_leaf CA NAME SAN: a server certificate $TLS/NAME.{key,pem} for SAN,
-# signed by CA.
-make_leaf() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$2" \
-		-keyout "$TLS/$2.key" -out "$TLS/$2.csr" >/dev/null 2>&1 &&
-	printf 'subjectAltName=%s\n' "$3" >"$TLS/$2.ext" &&
-	openssl x509 -req -in "$TLS/$2.csr" -CA "$TLS/$1-ca.pem" -CAkey "$TLS/$1-ca.key" \
-		-CAcreateserial -days 2 -extfile "$TLS/$2.ext" -out "$TLS/$2.pem" >/dev/null 2>&1
 }
 
 skip_all=""
@@ -138,28 +79,29 @@ test_expect_success 'a spooled report is delivered by the next run once the serv
 	httpd_stop ok
 '
 
-if command -v openssl >/dev/null 2>&1 && mkdir -p "$TLS" && make_ca good && make_ca other &&
-	make_leaf good right IP:127.0.0.1,DNS:localhost &&
-	make_leaf good wrongname DNS:collector.other.example &&
-	make_leaf other foreign IP:127.0.0.1,DNS:localhost; then
+if command -v openssl >/dev/null 2>&1 && tls_ca "$TLS/good" "fleetcensus test CA good" &&
+	tls_ca "$TLS/other" "fleetcensus test CA other" &&
+	tls_cert "$TLS/good" "$TLS/right" IP:127.0.0.1,DNS:localhost right &&
+	tls_cert "$TLS/good" "$TLS/wrongname" DNS:collector.other.example wrongname &&
+	tls_cert "$TLS/other" "$TLS/foreign" IP:127.0.0.1,DNS:localhost foreign; then
 	test_expect_success 'HTTPS, the certificate of the right CA and name: delivered' '
-		httpd_start tls-ok ok "$TLS/right.pem" "$TLS/right.key" &&
+		httpd_start tls-ok ok "$TLS/right/cert.pem" "$TLS/right/key.pem" &&
 		agent --root "$ROOT" --server "$URL" --token "$TOKEN" --state-dir st-tls \
-			--timeout $TIMEOUT --cacert "$TLS/good-ca.pem" &&
+			--timeout $TIMEOUT --cacert "$TLS/good/ca.pem" &&
 		test "$(req_count tls-ok)" = 1 &&
 		httpd_stop tls-ok
 	'
 	test_expect_success 'HTTPS, a certificate for another name: 75, nothing sent, spooled' '
-		httpd_start tls-name ok "$TLS/wrongname.pem" "$TLS/wrongname.key" &&
-		timed_send st-name "$URL" --cacert "$TLS/good-ca.pem" &&
+		httpd_start tls-name ok "$TLS/wrongname/cert.pem" "$TLS/wrongname/key.pem" &&
+		timed_send st-name "$URL" --cacert "$TLS/good/ca.pem" &&
 		grep -qi "subject name\|does not match\|certificate" err &&
 		test "$(req_count tls-name)" = 0 &&
 		spooled st-name &&
 		httpd_stop tls-name
 	'
 	test_expect_success 'HTTPS, a certificate from another CA: 75, nothing sent, spooled' '
-		httpd_start tls-ca ok "$TLS/foreign.pem" "$TLS/foreign.key" &&
-		timed_send st-ca "$URL" --cacert "$TLS/good-ca.pem" &&
+		httpd_start tls-ca ok "$TLS/foreign/cert.pem" "$TLS/foreign/key.pem" &&
+		timed_send st-ca "$URL" --cacert "$TLS/good/ca.pem" &&
 		grep -qi "certificate\|issuer" err &&
 		test "$(req_count tls-ca)" = 0 &&
 		spooled st-ca &&
@@ -168,7 +110,7 @@ if command -v openssl >/dev/null 2>&1 && mkdir -p "$TLS" && make_ca good && make
 	test_expect_success 'HTTPS to a server that only speaks HTTP: 75, spooled' '
 		httpd_start plain ok &&
 		timed_send st-plain "https://127.0.0.1:$(cat plain/port)" \
-			--cacert "$TLS/good-ca.pem" &&
+			--cacert "$TLS/good/ca.pem" &&
 		test "$(req_count plain)" = 0 &&
 		spooled st-plain &&
 		httpd_stop plain

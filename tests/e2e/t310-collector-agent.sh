@@ -31,19 +31,6 @@ spooled() {
 	test -s "$1/spool/report.json.gz"
 }
 
-# make_ca: a test CA and a server certificate for 127.0.0.1 signed by it.
-make_ca() {
-	mkdir -p "$TLS" &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=fleetcensus test CA" -keyout "$TLS/ca.key" -out "$TLS/ca.pem" \
-		>/dev/null 2>&1 &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=localhost -keyout "$TLS/key.pem" -out "$TLS/server.csr" >/dev/null 2>&1 &&
-	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS/ext.cnf" &&
-	openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" \
-		-CAcreateserial -days 2 -extfile "$TLS/ext.cnf" -out "$TLS/cert.pem" >/dev/null 2>&1
-}
-
 srv_start http "$DB" || :
 
 test_expect_success 'HTTP: the agent delivers (0); the machine appears once' '
@@ -89,7 +76,7 @@ test_expect_success 'collector down: the agent exits 75 and spools; the next run
 	srv_stop http-again
 '
 
-if command -v openssl >/dev/null 2>&1 && make_ca; then
+if command -v openssl >/dev/null 2>&1 && make_test_ca "$TLS"; then
 	srv_start https "$DB" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem" || :
 	test_expect_success 'HTTPS (test CA, agent --cacert): delivered, still one machine' '
 		case $URL in https://*) ;; *) exit 1 ;; esac &&

@@ -26,20 +26,6 @@ PFX=$TEST_DIR/pfx
 FIX=win11-pro-23h2
 ORG='Gemeente Wijnegem'
 
-# make_ca DIR SAN: a test CA and a server certificate signed by it with
-# subjectAltName SAN, in DIR.
-make_ca() {
-	mkdir -p "$1" &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=fleetcensus wine test CA" -keyout "$1/ca.key" -out "$1/ca.pem" \
-		>/dev/null 2>&1 &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=localhost -keyout "$1/key.pem" -out "$1/server.csr" >/dev/null 2>&1 &&
-	printf 'subjectAltName=%s\n' "$2" >"$1/ext.cnf" &&
-	openssl x509 -req -in "$1/server.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" \
-		-CAcreateserial -days 2 -extfile "$1/ext.cnf" -out "$1/cert.pem" >/dev/null 2>&1
-}
-
 # wsend STATE [agent options...]: one run of the x64 agent in the prefix,
 # sending to $URL with the organisation's token file.
 wsend() {
@@ -70,9 +56,9 @@ test_expect_success 'a prefix like Windows 11 Pro 23H2, with software.reg' '
 # a DNS name; mbedTLS 2.28 alone matches the host only against DNS names,
 # and the agent adds the iPAddress check (agent/certsan.c): the IP-only
 # certificate, and one for another address, are tried at the end.
-if ! make_ca "$TLS" IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost ||
-	! make_ca "$TEST_DIR/tls-ip" IP:127.0.0.1,DNS:localhost ||
-	! make_ca "$TEST_DIR/tls-other" IP:127.0.0.2,DNS:localhost; then
+if ! make_test_ca "$TLS" IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost 'fleetcensus wine test CA' ||
+	! make_test_ca "$TEST_DIR/tls-ip" IP:127.0.0.1,DNS:localhost 'fleetcensus wine test CA' ||
+	! make_test_ca "$TEST_DIR/tls-other" IP:127.0.0.2,DNS:localhost 'fleetcensus wine test CA'; then
 	test_skip 't620-wine-send: openssl cannot make a test CA'
 	test_done
 	exit $?

@@ -51,24 +51,11 @@ test_expect_success 'file says statically linked; ldd finds no dependencies' '
 	grep -q "not a dynamic executable" ldd.out
 '
 
-# make_ca: a test CA and a server certificate for 127.0.0.1 signed by it.
-make_ca() {
-	mkdir -p "$TLS" &&
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=fleetcensus test CA" -keyout "$TLS/ca.key" -out "$TLS/ca.pem" \
-		>/dev/null 2>&1 &&
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-subj /CN=localhost -keyout "$TLS/key.pem" -out "$TLS/server.csr" >/dev/null 2>&1 &&
-	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS/ext.cnf" &&
-	openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" \
-		-CAcreateserial -days 2 -extfile "$TLS/ext.cnf" -out "$TLS/cert.pem" >/dev/null 2>&1
-}
-
 collector org add "Gemeente Static" --db "$DB" >agent.token
 collector token add --role admin --db "$DB" >admin.token
 AGENT_TOKEN=$(cat agent.token)
 ADMIN=$(cat admin.token)
-make_ca && srv_start https "$DB" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem" || :
+make_test_ca "$TLS" && srv_start https "$DB" --tls-cert "$TLS/cert.pem" --tls-key "$TLS/key.pem" || :
 # mbedTLS 2.28 matches the host name only against DNS names of the
 # certificate; the agent itself accepts an iPAddress name equal to the URL's
 # address (agent/certsan.c): the jail uses the address, the old-kernel case

@@ -50,10 +50,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	int i;
 
-	if (!f || !tmpdir_new(f->dir, sizeof(f->dir), "report"))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/collector.db", f->dir);
-	if (store_open(f->db, true, &f->s, f->err) != FC_OK)
+	if (!f ||
+	    !store_tmp_open("report", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s, f->err))
 		return -1;
 	for (i = 0; i < 3; i++)
 		if (store_org_add(f->s, names[i], &f->org[i], f->err) != FC_OK)
@@ -71,16 +69,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[600];
 	int rc;
 
-	store_close(f->s);
 	lifecycle_free(f->lc);
 	buf_release(&f->out);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	rc = system(cmd);
+	rc = store_tmp_close(f->s, f->dir);
 	free(f);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* Stores machine host of organisation org (index) seen at seen, then gives

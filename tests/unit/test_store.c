@@ -41,17 +41,14 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[FC_ERRLEN];
+	char err[FC_ERRLEN] = "out of memory";
 
-	if (!f || !tmpdir_new(f->dir, sizeof(f->dir), "store")) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->db, sizeof(f->db), "%s/collector.db", f->dir);
-	if (store_open(f->db, true, &f->s, err) != FC_OK ||
+	if (!f ||
+	    !store_tmp_open("store", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s, err) ||
 	    store_org_add(f->s, "Gemeente Utrecht", &f->org, err) != FC_OK ||
 	    store_org_add(f->s, "Gemeente Zeist", &f->org2, err) != FC_OK) {
 		fprintf(stderr, "setup: %s\n", err);
+		free(f);
 		return -1;
 	}
 	*state = f;
@@ -61,72 +58,22 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[600];
-	int rc;
+	int rc = store_tmp_close(f->s, f->dir);
 
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' && rm -rf '%s'", f->dir, f->dir);
-	rc = system(cmd);
 	free(f);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* ---- helpers ---- */
-
-/* Runs sql on a second connection to path and returns the first column of
- * its first row (0 when none). */
-static int64_t q1(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t v = 0;
-	int rc;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else
-		assert_int_equal(rc, SQLITE_DONE);
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return v;
-}
-
-/* Runs statements on a second connection. */
-static void qexec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-
-	assert_int_equal(
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-	    SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
 
 /* A report as ingest_decode makes it, built by hand: keys, host name and
  * collection time; os_json "{}", software section ok and empty. */
 static void rep(struct fixture *f, struct ingest_report *r, const char *hw, const char *mid,
                 const char *agent, const char *host, int64_t ts)
 {
-	time_t t = (time_t)ts;
-	struct tm tm;
-
-	ingest_report_init(r);
-	snprintf(r->report_id, sizeof(r->report_id), "00000000-0000-4000-8000-%012x", ++f->serial);
-	snprintf(r->hw_uuid, sizeof(r->hw_uuid), "%s", hw);
+	report_init_at(r, ++f->serial, hw, host, ts);
 	snprintf(r->machine_id, sizeof(r->machine_id), "%s", mid);
 	snprintf(r->agent_id, sizeof(r->agent_id), "%s", agent);
-	gmtime_r(&t, &tm);
-	strftime(r->collected_at, sizeof(r->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	r->collected_ts = ts;
-	r->deviceid = xstrdup(host);
-	r->hostname = xstrdup(host);
 	r->os_json = xstrdup("{}");
 	r->software_ok = true;
 	r->body_bytes = 1000;
@@ -149,13 +96,7 @@ static void add_sw(struct ingest_report *r, const char *name, const char *versio
 /* Stores r for org (received at ts + 60), then releases it. */
 static struct store_put_result put(struct fixture *f, int64_t org, struct ingest_report *r)
 {
-	struct store_put_result res;
-	char err[FC_ERRLEN] = "";
-
-	if (store_put_report(f->s, org, r, r->collected_ts + 60, &res, err) != FC_OK)
-		fail_msg("store_put_report: %s", err);
-	ingest_report_release(r);
-	return res;
+	return store_put_ok(f->s, org, r, r->collected_ts + 60);
 }
 
 /* Stores one report with these keys and returns its result. */
@@ -170,7 +111,7 @@ static struct store_put_result put1(struct fixture *f, int64_t org, const char *
 
 static int64_t machines(struct fixture *f)
 {
-	return q1(f->db, "SELECT count(*) FROM machines");
+	return db_int(f->db, "SELECT count(*) FROM machines");
 }
 
 /* A column of the machine with this public id, as text (static buffer). */
@@ -209,13 +150,14 @@ static void test_open_empty_file_and_reopen(void **state)
 	fclose(fp);
 	assert_int_equal(store_open(path, false, &s, err), FC_OK);
 	store_close(s);
-	assert_int_equal(q1(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-	assert_int_equal(q1(path, "SELECT count(*) FROM sqlite_master WHERE name = 'machines'"), 1);
-	assert_int_equal(q1(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(db_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(db_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'machines'"),
+	                 1);
+	assert_int_equal(db_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	/* Re-open: nothing to migrate, data kept. */
 	assert_int_equal(store_open(f->db, false, &s, err), FC_OK);
 	store_close(s);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM organisations"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM organisations"), 2);
 }
 
 static void test_open_missing(void **state)
@@ -241,13 +183,13 @@ static void test_refuses_newer_schema(void **state)
 
 	store_close(f->s);
 	f->s = NULL;
-	qexec(f->db, "PRAGMA user_version = 99");
+	db_run(f->db, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(f->db, true, &s, err), FC_EDB);
 	assert_null(s);
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(store_open_readonly(f->db, &s, err), FC_EDB);
-	assert_int_equal(q1(f->db, "PRAGMA user_version"), 99);
-	qexec(f->db, "PRAGMA user_version = 3");
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), 99);
+	db_run(f->db, "PRAGMA user_version = 3");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
 }
 
@@ -259,10 +201,10 @@ static void test_refuses_foreign_database(void **state)
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/other.db", f->dir);
-	qexec(path, "CREATE TABLE t(x)");
+	db_run(path, "CREATE TABLE t(x)");
 	assert_int_equal(store_open(path, true, &s, err), FC_EDB);
 	assert_non_null(strstr(err, "not a fleetcensus database"));
-	assert_int_equal(q1(path, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(db_int(path, "SELECT count(*) FROM sqlite_master"), 1);
 	snprintf(path, sizeof(path), "%s/text.db", f->dir);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
@@ -342,12 +284,12 @@ static void test_org_remove_needs_force(void **state)
 	assert_int_equal(machines(f), 1);
 	assert_int_equal(store_org_remove(f->s, "Gemeente Utrecht", true, err), FC_OK);
 	assert_int_equal(machines(f), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM tokens"), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM organisations"), 1);
-	assert_int_equal(q1(f->db, "PRAGMA foreign_key_check"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM tokens"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM organisations"), 1);
+	assert_int_equal(db_int(f->db, "PRAGMA foreign_key_check"), 0);
 }
 
 /* ---- tokens ---- */
@@ -397,7 +339,7 @@ static void test_tokens(void **state)
 	assert_int_equal(store_token_add(f->s, ROLE_ADMIN, 0, admin, &aid, err), FC_OK);
 	assert_int_not_equal(id, aid);
 	/* Only the hash is stored. */
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM tokens WHERE length(hash) = 32"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM tokens WHERE length(hash) = 32"), 2);
 
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(store_token_each(f->s, tok_cb, &seen, err), FC_OK);
@@ -668,8 +610,8 @@ static void test_newest_report_wins(void **state)
 	assert_string_equal(mcol(f, a.machine, "hostname"), "new-name");
 	assert_string_equal(mcol(f, a.machine, "machine_id"), MID1);
 	assert_int_equal(atoll(mcol(f, a.machine, "last_seen")), T0 + 1000 + 60);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports WHERE stale = 1"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports WHERE stale = 1"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 2);
 	/* Same collection time: the later arrival wins. */
 	c = put1(f, f->org, HW1, MID1, AG1, "tie-name", T0 + 1000);
 	assert_false(c.stale);
@@ -705,7 +647,7 @@ static void test_duplicate_report_id(void **state)
 	assert_string_equal(a.machine, b.machine);
 	assert_int_equal(a.machine_id, b.machine_id);
 	assert_int_equal(machines(f), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 1);
 	assert_string_equal(mcol(f, a.machine, "hostname"), "ws-1");
 	/* The same report id in another organisation is another report. */
 	f->serial--;
@@ -713,7 +655,7 @@ static void test_duplicate_report_id(void **state)
 	c = put(f, f->org2, &r);
 	assert_false(c.duplicate);
 	assert_true(c.new_machine);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 2);
 }
 
 /* ---- software lists ---- */
@@ -761,21 +703,21 @@ static void test_software_lists_shared(void **state)
 	sw_report(f, &r, HW2, T0, true, NULL); /* same list, other order */
 	put(f, f->org, &r);
 	assert_int_equal(machines(f), 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 4);
-	assert_int_equal(q1(f->db, "SELECT count(DISTINCT software_list_id) FROM machines"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 4);
+	assert_int_equal(db_int(f->db, "SELECT count(DISTINCT software_list_id) FROM machines"), 1);
 
 	/* Machine 1 installs a package: a second list; the first is still used. */
 	sw_report(f, &r, HW1, T0 + 10, false, "vim");
 	put(f, f->org, &r);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 9);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 9);
 	/* Machine 2 does the same: it joins list 2 and list 1 is deleted. */
 	sw_report(f, &r, HW2, T0 + 10, true, "vim");
 	put(f, f->org, &r);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 5);
-	assert_int_equal(q1(f->db, "SELECT max(count) FROM software_lists"), 5);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 5);
+	assert_int_equal(db_int(f->db, "SELECT max(count) FROM software_lists"), 5);
 
 	/* A failed software section: no list, count -1, the old list is gone
 	 * when no one uses it. */
@@ -785,8 +727,8 @@ static void test_software_lists_shared(void **state)
 	sw_report(f, &r, HW1, T0 + 20, false, NULL);
 	r.software_ok = false;
 	put(f, f->org, &r);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 0);
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(store_machine_each(f->s, f->org, machine_cb, &c, err), FC_OK);
 	assert_int_equal(c.n, 2);
@@ -815,9 +757,9 @@ static void test_software_hash_is_unambiguous(void **state)
 	rep(f, &r, HW2, "", "", "b", T0);
 	add_sw(&r, "a", "bc");
 	put(f, f->org, &r);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items WHERE name = 'ab' AND"
-	                           " version = 'c' AND \"from\" = 'deb' AND arch = 'amd64'"),
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items WHERE name = 'ab' AND"
+	                               " version = 'c' AND \"from\" = 'deb' AND arch = 'amd64'"),
 	                 1);
 }
 
@@ -905,16 +847,17 @@ static void test_classified_at_ingest(void **state)
 
 	put_os(f, f->org, HW1, OS_DEBIAN12, T0);
 	res = put1(f, f->org, HW2, "", "", "empty", T0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE hw_uuid = '" HW1
-	                           "' AND os_product = 'Debian 12' AND os_family = 'linux'"
-	                           " AND os_id = 'debian' AND os_version = '12'"),
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE hw_uuid = '" HW1
+	                               "' AND os_product = 'Debian 12' AND os_family = 'linux'"
+	                               " AND os_id = 'debian' AND os_version = '12'"),
 	                 1);
 	assert_string_equal(mcol(f, res.machine, "os_family"), "unknown");
 	/* a newer report replaces the classification, an older one does not */
 	put_os(f, f->org, HW1, OS_WIN7, T0 + 10);
 	put_os(f, f->org, HW1, OS_DEBIAN12, T0 + 5);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"
-	                           " AND os_edition = 'Professional' AND arch = 'x86_64'"),
+	assert_int_equal(db_int(f->db,
+	                        "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"
+	                        " AND os_edition = 'Professional' AND arch = 'x86_64'"),
 	                 1);
 }
 
@@ -928,11 +871,11 @@ static void test_reclassify(void **state)
 	put_os(f, f->org, HW2, OS_WIN7, T0);
 	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
 	assert_int_equal(changed, 0);
-	qexec(f->db, "UPDATE machines SET os_product = 'stale', class_flagged = 1");
+	db_run(f->db, "UPDATE machines SET os_product = 'stale', class_flagged = 1");
 	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
 	assert_int_equal(changed, 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product IN"
-	                           " ('Debian 12', 'Windows 7') AND class_flagged = 0"),
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE os_product IN"
+	                               " ('Debian 12', 'Windows 7') AND class_flagged = 0"),
 	                 2);
 }
 
@@ -940,16 +883,16 @@ static void test_reclassify(void **state)
  * columns dropped). */
 static void downgrade_v3(const char *db)
 {
-	qexec(db, "DROP TRIGGER class_counts_ins");
-	qexec(db, "DROP TRIGGER class_counts_del");
-	qexec(db, "DROP TRIGGER class_counts_upd");
-	qexec(db, "DROP TABLE class_counts");
-	qexec(db, "DROP TABLE software_list_digests");
-	qexec(db, "DROP INDEX machines_seen");
-	qexec(db, "CREATE INDEX machines_seen ON machines(last_seen)");
-	qexec(db, "ALTER TABLE machines DROP COLUMN software_digest");
-	qexec(db, "ALTER TABLE machines DROP COLUMN order_ts");
-	qexec(db, "PRAGMA user_version = 2");
+	db_run(db, "DROP TRIGGER class_counts_ins");
+	db_run(db, "DROP TRIGGER class_counts_del");
+	db_run(db, "DROP TRIGGER class_counts_upd");
+	db_run(db, "DROP TABLE class_counts");
+	db_run(db, "DROP TABLE software_list_digests");
+	db_run(db, "DROP INDEX machines_seen");
+	db_run(db, "CREATE INDEX machines_seen ON machines(last_seen)");
+	db_run(db, "ALTER TABLE machines DROP COLUMN software_digest");
+	db_run(db, "ALTER TABLE machines DROP COLUMN order_ts");
+	db_run(db, "PRAGMA user_version = 2");
 }
 
 /* A version 1 database (the v2 and v3 columns and tables dropped) is
@@ -969,21 +912,21 @@ static void test_migrate_v1_to_v2(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	downgrade_v3(f->db);
-	qexec(f->db, "DROP TABLE snapshots");
-	qexec(f->db, "DROP INDEX machines_seen");
+	db_run(f->db, "DROP TABLE snapshots");
+	db_run(f->db, "DROP INDEX machines_seen");
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		snprintf(sql, sizeof(sql), "ALTER TABLE machines DROP COLUMN %s", cols[i]);
-		qexec(f->db, sql);
+		db_run(f->db, sql);
 	}
-	qexec(f->db, "PRAGMA user_version = 1");
+	db_run(f->db, "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
-	assert_int_equal(q1(f->db, "PRAGMA user_version"), 3);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"),
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(
+	    db_int(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"), 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM class_counts"
+	                               " WHERE os_product = 'Windows 7'"),
 	                 1);
-	assert_int_equal(q1(f->db, "SELECT sum(machines) FROM class_counts"
-	                           " WHERE os_product = 'Windows 7'"),
-	                 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM snapshots"), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM snapshots"), 0);
 }
 
 struct groups {
@@ -1127,7 +1070,7 @@ static void test_readonly_database(void **state)
 	assert_int_equal(store_org_find(ro, "Gemeente Utrecht", &id, err), FC_OK);
 	store_close(ro);
 	assert_int_equal(machines(f), 1);
-	assert_int_equal(q1(f->db, "SELECT last_used FROM tokens"), 0);
+	assert_int_equal(db_int(f->db, "SELECT last_used FROM tokens"), 0);
 }
 
 /* A database file without write permission (only testable as non-root:
@@ -1192,10 +1135,10 @@ static void test_committed_and_consistent(void **state)
 	struct store_put_result a;
 
 	a = put1(f, f->org, HW1, MID1, AG1, "ws-1", T0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 1);
 	assert_int_equal(atoll(mcol(f, a.machine, "id")), a.machine_id);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM pragma_integrity_check"
-	                           " WHERE integrity_check <> 'ok'"),
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM pragma_integrity_check"
+	                               " WHERE integrity_check <> 'ok'"),
 	                 0);
 }
 

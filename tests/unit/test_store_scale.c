@@ -46,18 +46,15 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[FC_ERRLEN];
+	char err[FC_ERRLEN] = "out of memory";
 
-	if (!f || !tmpdir_new(f->dir, sizeof(f->dir), "scale")) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->db, sizeof(f->db), "%s/collector.db", f->dir);
-	if (store_open(f->db, true, &f->s, err) != FC_OK ||
+	if (!f ||
+	    !store_tmp_open("scale", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s, err) ||
 	    store_org_add(f->s, "Gemeente Utrecht", &f->org[0], err) != FC_OK ||
 	    store_org_add(f->s, "Gemeente Zeist", &f->org[1], err) != FC_OK ||
 	    store_org_add(f->s, "Gemeente Bunnik", &f->org[2], err) != FC_OK) {
 		fprintf(stderr, "setup: %s\n", err);
+		free(f);
 		return -1;
 	}
 	*state = f;
@@ -67,48 +64,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[600];
-	int rc;
+	int rc = store_tmp_close(f->s, f->dir);
 
-	store_close(f->s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	rc = system(cmd);
 	free(f);
-	return rc == 0 ? 0 : -1;
-}
-
-/* The first column of the first row of sql on a second connection. */
-static int64_t q1(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t v = 0;
-	int rc;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else
-		assert_int_equal(rc, SQLITE_DONE);
-	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	return v;
-}
-
-static void qexec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return rc;
 }
 
 /* A report as ingest_decode makes it: hardware UUID hw (the only key),
@@ -117,19 +76,10 @@ static void qexec(const char *path, const char *sql)
 static void rep(struct fixture *f, struct ingest_report *r, const char *hw, int64_t ts,
                 const char *os, int n_sw, int variant)
 {
-	time_t t = (time_t)ts;
-	struct tm tm;
 	char v[32];
 	int i;
 
-	ingest_report_init(r);
-	snprintf(r->report_id, sizeof(r->report_id), "00000000-0000-4000-8000-%012x", ++f->serial);
-	snprintf(r->hw_uuid, sizeof(r->hw_uuid), "%s", hw);
-	gmtime_r(&t, &tm);
-	strftime(r->collected_at, sizeof(r->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	r->collected_ts = ts;
-	r->deviceid = xstrdup(hw);
-	r->hostname = xstrdup(hw);
+	report_init_at(r, ++f->serial, hw, hw, ts);
 	r->os_json = xstrdup(os);
 	r->software_ok = true;
 	r->sw = xcalloc((size_t)n_sw + 1, sizeof(*r->sw));
@@ -166,13 +116,7 @@ static void make_short(struct ingest_report *r)
 static struct store_put_result put_at(struct fixture *f, int64_t org, struct ingest_report *r,
                                       int64_t received)
 {
-	struct store_put_result res;
-	char err[FC_ERRLEN] = "";
-
-	if (store_put_report(f->s, org, r, received, &res, err) != FC_OK)
-		fail_msg("store_put_report: %s", err);
-	ingest_report_release(r);
-	return res;
+	return store_put_ok(f->s, org, r, received);
 }
 
 static const char *hw_of(int i, char out[37])
@@ -194,7 +138,7 @@ static void test_short_report_accepted_when_digest_matches(void **state)
 	rep(f, &r, hw, T0, OS_DEBIAN12, 5, 0);
 	res = put_at(f, f->org[0], &r, T0 + 10);
 	assert_true(res.new_machine);
-	assert_int_equal(q1(f->db, "SELECT length(software_digest) FROM machines"), 32);
+	assert_int_equal(db_int(f->db, "SELECT length(software_digest) FROM machines"), 32);
 
 	rep(f, &r, hw, T0 + DAY, OS_DEBIAN12, 5, 0);
 	make_short(&r);
@@ -203,13 +147,13 @@ static void test_short_report_accepted_when_digest_matches(void **state)
 	assert_false(res.new_machine);
 	assert_int_equal(strlen(res.machine), 36);
 	/* stored like a full report: newest facts, a report record, the list kept */
-	assert_int_equal(q1(f->db, "SELECT last_seen FROM machines"), T0 + DAY + 10);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 2);
-	assert_int_equal(q1(f->db, "SELECT l.count FROM machines m JOIN software_lists l"
-	                           " ON l.id = m.software_list_id"),
+	assert_int_equal(db_int(f->db, "SELECT last_seen FROM machines"), T0 + DAY + 10);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(db_int(f->db, "SELECT l.count FROM machines m JOIN software_lists l"
+	                               " ON l.id = m.software_list_id"),
 	                 5);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 5);
-	assert_int_equal(q1(f->db, "SELECT length(software_digest) FROM machines"), 32);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 5);
+	assert_int_equal(db_int(f->db, "SELECT length(software_digest) FROM machines"), 32);
 }
 
 static void test_short_report_refused_otherwise(void **state)
@@ -251,9 +195,9 @@ static void test_short_report_refused_otherwise(void **state)
 	make_short(&r);
 	assert_true(put_at(f, f->org[1], &r, T0 + 10).resend_full);
 	/* nothing of those was stored */
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 1);
-	assert_int_equal(q1(f->db, "SELECT last_seen FROM machines"), T0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(db_int(f->db, "SELECT last_seen FROM machines"), T0);
 
 	/* a machine whose newest report had no list (section failed) */
 	rep(f, &r, hw3, T0, OS_DEBIAN12, 5, 0);
@@ -316,25 +260,25 @@ static void test_list_digests(void **state)
 	put_at(f, f->org[0], &r, T0);
 	rep(f, &r, hw_of(2, hw), T0, OS_DEBIAN12, 4, 0);
 	put_at(f, f->org[0], &r, T0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_list_digests"), 1);
 	rep(f, &r, hw_of(2, hw), T0 + 1, OS_DEBIAN12, 4, 0);
 	tmp = r.sw[0];
 	r.sw[0] = r.sw[3];
 	r.sw[3] = tmp;
 	ingest_sw_digest(r.sw, r.n_sw, r.sw_digest);
 	put_at(f, f->org[0], &r, T0 + 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 2);
-	assert_int_equal(q1(f->db, "SELECT count(DISTINCT software_list_id) FROM machines"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(DISTINCT software_digest) FROM machines"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_list_digests"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(DISTINCT software_list_id) FROM machines"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(DISTINCT software_digest) FROM machines"), 2);
 	rep(f, &r, hw_of(1, hw), T0 + 2, OS_DEBIAN12, 4, 1);
 	put_at(f, f->org[0], &r, T0 + 2);
 	rep(f, &r, hw_of(2, hw), T0 + 2, OS_DEBIAN12, 4, 1);
 	put_at(f, f->org[0], &r, T0 + 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_lists"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_list_digests"), 1);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM software_items"), 4);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_lists"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_list_digests"), 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM software_items"), 4);
 }
 
 /* ---- group commit ---- */
@@ -363,8 +307,8 @@ static void test_batch_one_bad_report_does_not_fail_the_others(void **state)
 	assert_true(jobs[2].res.resend_full);
 	assert_int_equal(jobs[3].rc, FC_OK);
 	assert_true(jobs[3].res.new_machine);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines"), 2);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 2);
 	for (i = 0; i < 4; i++)
 		ingest_report_release(&r[i]);
 }
@@ -382,24 +326,24 @@ static void test_future_report_does_not_pin_the_machine(void **state)
 	/* a clock ten years ahead */
 	rep(f, &r, hw, T0 + 3650LL * DAY, OS_WIN7, 2, 0);
 	put_at(f, f->org[0], &r, T0);
-	assert_int_equal(q1(f->db, "SELECT order_ts FROM machines"), T0 + STORE_SKEW_TOLERANCE);
-	assert_int_equal(q1(f->db, "SELECT last_seen FROM machines"), T0);
+	assert_int_equal(db_int(f->db, "SELECT order_ts FROM machines"), T0 + STORE_SKEW_TOLERANCE);
+	assert_int_equal(db_int(f->db, "SELECT last_seen FROM machines"), T0);
 	/* the clock fixed: the next day's report is the newest */
 	rep(f, &r, hw, T0 + DAY, OS_DEBIAN12, 2, 0);
 	res = put_at(f, f->org[0], &r, T0 + DAY + 5);
 	assert_false(res.stale);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Debian 12'"),
-	                 1);
+	assert_int_equal(
+	    db_int(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Debian 12'"), 1);
 	/* a report from a clock in the past is older, as before */
 	rep(f, &r, hw, T0 - 3650LL * DAY, OS_XP, 2, 0);
 	res = put_at(f, f->org[0], &r, T0 + DAY + 10);
 	assert_true(res.stale);
-	assert_int_equal(q1(f->db, "SELECT last_seen FROM machines"), T0 + DAY + 5);
+	assert_int_equal(db_int(f->db, "SELECT last_seen FROM machines"), T0 + DAY + 5);
 	/* within the tolerance the agent's time orders the reports */
 	store_set_clock_skew(f->s, 0);
 	rep(f, &r, hw, T0 + 2 * DAY + 100, OS_WIN7, 2, 0);
 	put_at(f, f->org[0], &r, T0 + 2 * DAY);
-	assert_int_equal(q1(f->db, "SELECT order_ts FROM machines"), T0 + 2 * DAY);
+	assert_int_equal(db_int(f->db, "SELECT order_ts FROM machines"), T0 + 2 * DAY);
 }
 
 /* ---- class_counts against a recount ---- */
@@ -416,10 +360,10 @@ static void check_counts(struct fixture *f)
 	char sql[1024];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s EXCEPT %s)", recount, agg);
-	assert_int_equal(q1(f->db, sql), 0);
+	assert_int_equal(db_int(f->db, sql), 0);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM (%s EXCEPT %s)", agg, recount);
-	assert_int_equal(q1(f->db, sql), 0);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM class_counts WHERE machines <= 0"), 0);
+	assert_int_equal(db_int(f->db, sql), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM class_counts WHERE machines <= 0"), 0);
 }
 
 struct text {
@@ -530,8 +474,8 @@ static void test_class_counts_equal_recount(void **state)
 			rep(f, &r, hw, now + 400 * DAY, oses[rnd(&seed) % 3], 3, 0);
 			put_at(f, f->org[m % 3], &r, now);
 		} else if (op < 90) { /* a classifier change: reclassify */
-			qexec(f->db, "UPDATE machines SET os_product = 'old', os_edition = 'x'"
-			             " WHERE id % 3 = 0");
+			db_run(f->db, "UPDATE machines SET os_product = 'old', os_edition = 'x'"
+			              " WHERE id % 3 = 0");
 			check_counts(f);
 			assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
 		} else if (op < 93) { /* prune report records */
@@ -562,10 +506,10 @@ static void test_class_counts_equal_recount(void **state)
 	}
 	check_counts(f);
 	check_groups(f, now);
-	assert_true(q1(f->db, "SELECT count(*) FROM machines") > 10);
-	assert_true(q1(f->db, "SELECT count(DISTINCT day) FROM class_counts") > 3);
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM pragma_integrity_check()"
-	                           " WHERE integrity_check <> 'ok'"),
+	assert_true(db_int(f->db, "SELECT count(*) FROM machines") > 10);
+	assert_true(db_int(f->db, "SELECT count(DISTINCT day) FROM class_counts") > 3);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM pragma_integrity_check()"
+	                               " WHERE integrity_check <> 'ok'"),
 	                 0);
 }
 
@@ -609,13 +553,14 @@ static void test_snapshot_equals_recount(void **state)
 	assert_int_equal(store_snapshot(f->s, "2025-11-30", T0 - 5 * DAY - 100, true, &taken, err),
 	                 FC_OK);
 	assert_true(taken);
-	assert_int_equal(q1(f->db, "SELECT sum(machines) FROM snapshots"),
-	                 q1(f->db, "SELECT count(*) FROM machines WHERE last_seen >= " /**/
-	                           "1764452990 - 5 * 86400 - 100"));
-	assert_int_equal(q1(f->db, "SELECT count(*) FROM (SELECT org_id, os_product, os_edition,"
-	                           " count(*) FROM machines WHERE last_seen >= 1764452990 - 432100"
-	                           " GROUP BY 1, 2, 3 EXCEPT SELECT org_id, os_product,"
-	                           " os_edition, machines FROM snapshots)"),
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM snapshots"),
+	                 db_int(f->db, "SELECT count(*) FROM machines WHERE last_seen >= " /**/
+	                               "1764452990 - 5 * 86400 - 100"));
+	assert_int_equal(db_int(f->db,
+	                        "SELECT count(*) FROM (SELECT org_id, os_product, os_edition,"
+	                        " count(*) FROM machines WHERE last_seen >= 1764452990 - 432100"
+	                        " GROUP BY 1, 2, 3 EXCEPT SELECT org_id, os_product,"
+	                        " os_edition, machines FROM snapshots)"),
 	                 0);
 }
 

@@ -7,10 +7,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "rootfs.h"
 #include "xalloc.h"
@@ -150,6 +152,104 @@ bool tmpdir_new(char *dir, size_t cap, const char *name)
 	int n = snprintf(dir, cap, "%s/fc-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
 
 	return n > 0 && (size_t)n < cap && mkdtemp(dir) != NULL;
+}
+
+int tmpdir_remove(const char *dir)
+{
+	char cmd[1200];
+	int n = snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' && rm -rf '%s'", dir, dir);
+
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---- the collector's store ---- */
+
+bool store_tmp_open(const char *name, char *dir, size_t dcap, char *db, size_t dbcap,
+                    struct store **s, char *err)
+{
+	int n;
+
+	if (!tmpdir_new(dir, dcap, name)) {
+		snprintf(err, FC_ERRLEN, "cannot make a temporary directory for %s", name);
+		return false;
+	}
+	n = snprintf(db, dbcap, "%s/collector.db", dir);
+	if (n < 0 || (size_t)n >= dbcap) {
+		snprintf(err, FC_ERRLEN, "%s/collector.db: path too long", dir);
+		return false;
+	}
+	return store_open(db, true, s, err) == FC_OK;
+}
+
+int store_tmp_close(struct store *s, const char *dir)
+{
+	store_close(s);
+	return tmpdir_remove(dir);
+}
+
+int64_t db_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = 0;
+	int rc;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else
+		assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return v;
+}
+
+void db_run(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+void report_init_at(struct ingest_report *r, unsigned serial, const char *hw, const char *host,
+                    int64_t ts)
+{
+	time_t t = (time_t)ts;
+	struct tm tm;
+
+	ingest_report_init(r);
+	snprintf(r->report_id, sizeof(r->report_id), "00000000-0000-4000-8000-%012x", serial);
+	snprintf(r->hw_uuid, sizeof(r->hw_uuid), "%s", hw);
+	assert_non_null(gmtime_r(&t, &tm));
+	strftime(r->collected_at, sizeof(r->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	r->collected_ts = ts;
+	r->deviceid = xstrdup(host);
+	r->hostname = xstrdup(host);
+}
+
+struct store_put_result store_put_ok(struct store *s, int64_t org, struct ingest_report *r,
+                                     int64_t received)
+{
+	struct store_put_result res;
+	char err[FC_ERRLEN] = "";
+
+	if (store_put_report(s, org, r, received, &res, err) != FC_OK)
+		fail_msg("store_put_report: %s", err);
+	ingest_report_release(r);
+	return res;
 }
 
 /* ---- string lists compared as multisets ---- */

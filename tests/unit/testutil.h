@@ -14,7 +14,9 @@
 
 #include "buf.h"
 #include "fc_rc.h"
+#include "ingest.h"
 #include "pkg.h"
+#include "store.h"
 
 /* ---- collecting packages ---- */
 
@@ -68,6 +70,10 @@ void fill_garbage(char *s, size_t n, uint32_t seed, char nul_as);
  * unset or empty) and writes its path to dir (cap bytes). Returns false when
  * it cannot. May be called outside a test (setup functions). */
 bool tmpdir_new(char *dir, size_t cap, const char *name);
+/* Removes dir and everything below it, first giving the owner rwx on all of
+ * it. Returns 0, or -1 when it cannot. May be called outside a test
+ * (teardown functions). */
+int tmpdir_remove(const char *dir);
 
 /* ---- string lists compared as multisets ---- */
 
@@ -83,6 +89,33 @@ void strs_release(struct strs *l);
 /* Sorts both lists and compares them as multisets; prints the first
  * differences, each starting with label. Returns how many there are. */
 size_t strs_diff(struct strs *got, struct strs *want, const char *label);
+
+/* ---- the collector's store ---- */
+
+/* Makes a temporary directory (tmpdir_new with name; path in dir, dcap
+ * bytes) and creates the store "<dir>/collector.db" in it (path in db,
+ * dbcap bytes; the store in *s). Returns false, err saying why, when it
+ * cannot. May be called outside a test (setup functions). */
+bool store_tmp_open(const char *name, char *dir, size_t dcap, char *db, size_t dbcap,
+                    struct store **s, char *err);
+/* Closes s and removes dir (tmpdir_remove); returns what that returns. May
+ * be called outside a test (teardown functions). */
+int store_tmp_close(struct store *s, const char *dir);
+/* Runs sql on a new connection to the database at path (busy timeout 5 s)
+ * and returns the first column of its first row (0 when none). */
+int64_t db_int(const char *path, const char *sql);
+/* Runs the statements sql on a new connection to the database at path (made
+ * when missing; busy timeout 5 s). */
+void db_run(const char *path, const char *sql);
+/* Starts r as ingest_decode makes it: report id number serial, hardware
+ * UUID hw ("" for none), collected at ts (UTC), deviceid and hostname host.
+ * The rest is as ingest_report_init leaves it. */
+void report_init_at(struct ingest_report *r, unsigned serial, const char *hw, const char *host,
+                    int64_t ts);
+/* Stores r for org, received at received; the store must accept it. Then
+ * releases r and returns the result. */
+struct store_put_result store_put_ok(struct store *s, int64_t org, struct ingest_report *r,
+                                     int64_t received);
 
 /* ---- the shared corpus ---- */
 
