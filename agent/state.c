@@ -82,8 +82,10 @@ static enum fc_rc write_new_id(const char *path, char id[STATE_ID_LEN + 1], char
 {
 	enum fc_rc rc = state_new_uuid(id);
 
-	if (rc)
+	if (rc) {
+		snprintf(err, FC_ERRLEN, "no random bytes from the system for a new agent id");
 		return rc;
+	}
 	return write_file_atomic(path, id, STATE_ID_LEN, err);
 }
 
