@@ -18,7 +18,9 @@ for p in $PKGS; do
 done
 
 # wine32 (the wine tests of the 32-bit Windows agent) needs i386 multiarch,
-# whose index can be out of sync with amd64: tried once per machine, never
+# whose index can be out of sync with amd64, and the x86 cases have never run
+# on this project's build machine (its i386 index was out of sync): so it is
+# tried only when asked (FC_WINE32=1 make check), once per machine, never
 # fatal; when it fails the architecture is removed again and those tests skip.
 wine32() {
 	[ "$(id -u)" = 0 ] && [ "$(dpkg --print-architecture)" = amd64 ] || return 0
@@ -40,7 +42,7 @@ wine32() {
 	fi
 	return 0
 }
-wine32
+[ "${FC_WINE32:-0}" != 1 ] || wine32
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "fleetcensus: missing build dependencies:$missing" >&2
