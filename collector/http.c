@@ -1065,6 +1065,7 @@ enum fc_rc http_serve(const struct http_config *cfg, struct store *st, char *err
 	bool v6 = false;
 	enum fc_rc rc;
 
+	ingest_global_init(); /* before MHD's threads use cJSON */
 	buf_init(&key, TLS_MAX_PEM);
 	buf_init(&cert, TLS_MAX_PEM);
 	rc = parse_listen(cfg->listen, &sa, &v6, err);

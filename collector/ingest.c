@@ -1,7 +1,8 @@
 /* ingest.c - one received report (an HTTP body or a file) into the facts the
  * collector stores: bounded decompression, a scan of the raw text, JSON
  * parsing, shape validation, identity keys. Pure: no database, no network,
- * no global state, no logging (the caller logs the outcome with its context).
+ * no logging (the caller logs the outcome with its context). Its only global
+ * state is cJSON's allocation hooks and each thread's scratch arena (below).
  *
  * Order of checks, cheapest and most dangerous first:
  *   1. size of the body as received (413);
@@ -16,10 +17,15 @@
  *      limits allow;
  *   4. cJSON, with no trailing data allowed (400);
  *   5. the shape of every field read, with its path in err (400; 413 for the
- *      software count). */
+ *      software count).
+ *
+ * Memory: cJSON's tree and every string in it come from a per-thread arena
+ * (arena.h) that is reset after each report; the software strings that
+ * outlive the call are copied into one block the report owns. */
 #include "ingest.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +35,7 @@
 
 #include <cJSON.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "gzip.h"
 #include "sha256.h"
@@ -47,7 +54,6 @@
 #define INGEST_VALUES_PER_SW 16
 #define INGEST_VALUES_SLACK 65536
 #define INGEST_ID_MAX 64
-#define INGEST_PATH_MAX 64
 
 void ingest_limits_default(struct ingest_limits *lim)
 {
@@ -57,6 +63,7 @@ void ingest_limits_default(struct ingest_limits *lim)
 	lim->max_depth = 32;
 	lim->max_string = 64 * 1024;
 	lim->max_software = 100000;
+	lim->tree_lists = false;
 }
 
 void ingest_report_init(struct ingest_report *r)
@@ -64,26 +71,111 @@ void ingest_report_init(struct ingest_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void ingest_sw_release(struct ingest_sw *sw)
-{
-	free(sw->name);
-	free(sw->version);
-	free(sw->arch);
-	free(sw->publisher);
-	free(sw->from);
-}
-
 void ingest_report_release(struct ingest_report *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n_sw; i++)
-		ingest_sw_release(&r->sw[i]);
 	free(r->sw);
+	free(r->sw_strings);
 	free(r->deviceid);
 	free(r->hostname);
 	free(r->os_json);
 	ingest_report_init(r);
+}
+
+/* The software list digest's tag (docs/protocol.md). */
+static const char sw_digest_tag[] = "fleetcensus software list 1\n";
+
+/* ---- cJSON in a per-thread arena ---- */
+
+/* cJSON's hooks are process-wide; they use the calling thread's arena while
+ * ingest_decode has one open (json_scratch_begin .. json_scratch_end) and
+ * plain malloc/free otherwise, so every other user of cJSON in the process
+ * (answers, the agent's code, tests) is unaffected. Inside the window only
+ * objects of the window are touched: cJSON_Delete is then a no-op and the
+ * arena is reset instead. */
+static _Thread_local struct arena *json_scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void *json_malloc(size_t n)
+{
+	return json_scratch ? arena_alloc(json_scratch, n) : malloc(n);
+}
+
+static void json_free(void *p)
+{
+	if (!json_scratch)
+		free(p);
+}
+
+static void scratch_destroy(void *p)
+{
+	arena_release(p);
+	free(p);
+}
+
+static void scratch_setup(void)
+{
+	cJSON_Hooks hooks = {json_malloc, json_free};
+
+	if (pthread_key_create(&scratch_key, scratch_destroy) != 0)
+		abort(); /* only when the process is out of keys: at start */
+	cJSON_InitHooks(&hooks);
+}
+
+void ingest_global_init(void)
+{
+	pthread_once(&scratch_once, scratch_setup);
+}
+
+/* Opens this thread's arena for cJSON (created on first use, freed when the
+ * thread ends). */
+static void json_scratch_begin(void)
+{
+	struct arena *a;
+
+	ingest_global_init();
+	a = pthread_getspecific(scratch_key);
+	if (!a) {
+		a = xcalloc(1, sizeof(*a));
+		if (pthread_setspecific(scratch_key, a) != 0)
+			abort();
+	}
+	json_scratch = a;
+}
+
+static void json_scratch_end(void)
+{
+	if (json_scratch)
+		arena_reset(json_scratch);
+	json_scratch = NULL;
+}
+
+/* Copies the software strings, which point into the arena, into one block
+ * the report owns. */
+static void sw_own_strings(struct ingest_report *r)
+{
+	size_t i, k, total = 0, n;
+	char **f[5];
+	char *p;
+
+	for (i = 0; i < r->n_sw; i++) {
+		f[0] = &r->sw[i].name, f[1] = &r->sw[i].version, f[2] = &r->sw[i].arch;
+		f[3] = &r->sw[i].publisher, f[4] = &r->sw[i].from;
+		for (k = 0; k < 5; k++)
+			total += (*f[k] ? strlen(*f[k]) : 0) + 1;
+	}
+	p = r->sw_strings = xmalloc(total ? total : 1);
+	for (i = 0; i < r->n_sw; i++) {
+		f[0] = &r->sw[i].name, f[1] = &r->sw[i].version, f[2] = &r->sw[i].arch;
+		f[3] = &r->sw[i].publisher, f[4] = &r->sw[i].from;
+		for (k = 0; k < 5; k++) {
+			n = *f[k] ? strlen(*f[k]) : 0;
+			memcpy(p, n ? *f[k] : "", n);
+			p[n] = '\0';
+			*f[k] = p;
+			p += n + 1;
+		}
+	}
 }
 
 /* ---- UUIDs ---- */
@@ -410,6 +502,10 @@ struct scan {
 	int sw_depth; /* depth of content.softwares' elements; 0: not in it */
 	size_t sw_commas;
 	bool sw_nonempty;
+	/* the first content.softwares array of the first "content" object:
+	 * offsets of its brackets (sw_found) and its entry count */
+	bool content_done, sw_found;
+	size_t sw_at, sw_end, sw_entries;
 };
 
 static bool scan_key_is(const struct scan *s, const char *name)
@@ -449,6 +545,22 @@ static enum fc_rc scan_sw_count(struct scan *s, unsigned char c, char *err)
 	return FC_OK;
 }
 
+/* True when none of the 8 bytes at p is a quote, a backslash, a control
+ * character or part of a UTF-8 sequence (the "has a zero byte" and "has a
+ * byte less than n" tests of Hacker's Delight, exact for the question "is
+ * there any"). */
+static bool scan_plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t x, q, b;
+
+	memcpy(&x, p, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return !((x & high) | ((x - ones * 0x20) & ~x & high) | ((q - ones) & ~q & high) |
+	         ((b - ones) & ~b & high));
+}
+
 /* Scans the string whose opening quote is at *i; leaves *i after its end. */
 static enum fc_rc scan_string(struct scan *s, size_t *i, char *err)
 {
@@ -456,7 +568,16 @@ static enum fc_rc scan_string(struct scan *s, size_t *i, char *err)
 	bool is_key = s->expect_key;
 
 	s->expect_key = false;
-	while (j < s->len && s->p[j] != '"') {
+	for (;;) {
+		/* printable ASCII but the quote and backslash: the hot loop, eight
+		 * bytes at a time while it lasts */
+		while (s->len - j >= 8 && scan_plain8(s->p + j))
+			j += 8;
+		while (j < s->len && (unsigned char)(s->p[j] - 0x20) < 0x60 && s->p[j] != '"' &&
+		       s->p[j] != '\\')
+			j++;
+		if (j >= s->len || s->p[j] == '"')
+			break;
 		if (s->p[j] == '\\' && j + 5 < s->len && s->p[j + 1] == 'u' &&
 		    !memcmp(s->p + j + 2, "0000", 4)) {
 			snprintf(err, FC_ERRLEN, "NUL character (\\u0000) in a string at byte %zu",
@@ -471,10 +592,6 @@ static enum fc_rc scan_string(struct scan *s, size_t *i, char *err)
 			snprintf(err, FC_ERRLEN, "%s in a string at byte %zu",
 			         s->p[j] ? "control character" : "NUL byte", j);
 			return FC_EPARSE;
-		}
-		if (s->p[j] < 0x80) { /* ASCII: no call (the profile's hot loop) */
-			j++;
-			continue;
 		}
 		n = scan_utf8(s, j);
 		if (!n) {
@@ -517,20 +634,30 @@ static enum fc_rc scan_open(struct scan *s, unsigned char c, size_t i, char *err
 		s->sw_depth = 3;
 		s->sw_commas = 0;
 		s->sw_nonempty = false;
+		if (!s->content_done && !s->sw_found)
+			s->sw_at = i;
 	}
 	s->kind[++s->depth] = c;
 	s->expect_key = c == '{';
 	return FC_OK;
 }
 
-static void scan_close(struct scan *s)
+static void scan_close(struct scan *s, size_t i)
 {
 	if (s->depth == 0)
 		return; /* unbalanced: cJSON says so */
-	if (s->depth == s->sw_depth)
+	if (s->depth == s->sw_depth) {
 		s->sw_depth = 0;
-	if (s->depth == s->content_depth)
+		if (!s->content_done && !s->sw_found && s->p[i] == ']') {
+			s->sw_found = true;
+			s->sw_end = i;
+			s->sw_entries = s->sw_commas + (s->sw_nonempty ? 1 : 0);
+		}
+	}
+	if (s->depth == s->content_depth) {
 		s->content_depth = 0;
+		s->content_done = true;
+	}
 	s->depth--;
 	s->expect_key = false;
 }
@@ -561,7 +688,7 @@ static enum fc_rc scan_byte(struct scan *s, size_t i, char *err)
 	if (c == '{' || c == '[')
 		return scan_open(s, c, i, err);
 	if (c == '}' || c == ']')
-		scan_close(s);
+		scan_close(s, i);
 	else if (c == ',')
 		s->expect_key = s->depth > 0 && s->kind[s->depth] == '{';
 	return FC_OK;
@@ -569,8 +696,15 @@ static enum fc_rc scan_byte(struct scan *s, size_t i, char *err)
 
 /* One pass over the len bytes of text before cJSON sees them: see the list
  * at the top of this file. */
+/* Where the first content.softwares array is in the text (found false:
+ * none was, or it does not close with ']'). */
+struct sw_span {
+	bool found;
+	size_t at, end, entries; /* offsets of '[' and ']'; entries in between */
+};
+
 static enum fc_rc ingest_scan(const char *text, size_t len, const struct ingest_limits *lim,
-                              char *err)
+                              struct sw_span *span, char *err)
 {
 	struct scan s;
 	size_t i = 0;
@@ -594,7 +728,196 @@ static enum fc_rc ingest_scan(const char *text, size_t len, const struct ingest_
 		}
 	}
 	free(s.kind);
+	span->found = s.sw_found;
+	span->at = s.sw_at;
+	span->end = s.sw_end;
+	span->entries = s.sw_entries;
 	return rc;
+}
+
+/* ---- the software list without a tree ---- */
+
+/* Agents send content.softwares as an array of objects whose members are all
+ * strings. sw_fast reads such a list straight from the text, which the scan
+ * has already checked (UTF-8, control characters, string lengths, nesting,
+ * entry count), into the report's one block of strings, and cJSON is then
+ * given the text with the array emptied. Anything else, including every
+ * error, makes sw_fast give up (false) and leave the list to cJSON and the
+ * checks below it, so that what is accepted and every error message stay
+ * exactly as they are without this path. */
+struct sw_reader {
+	const unsigned char *p;
+	size_t i, end; /* position; the closing ']' */
+	char *out; /* next free byte of the block */
+};
+
+/* cJSON's idea of whitespace: every byte up to the space. */
+static void sw_ws(struct sw_reader *r)
+{
+	while (r->i < r->end && r->p[r->i] <= ' ')
+		r->i++;
+}
+
+static int sw_hex4(const unsigned char *p)
+{
+	int v = 0, k, d;
+
+	for (k = 0; k < 4; k++) {
+		d = p[k] >= '0' && p[k] <= '9'   ? p[k] - '0'
+		    : p[k] >= 'a' && p[k] <= 'f' ? p[k] - 'a' + 10
+		    : p[k] >= 'A' && p[k] <= 'F' ? p[k] - 'A' + 10
+		                                 : -1;
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* The string at r->i (its opening quote), decoded into r->out and
+ * NUL-terminated; *s points at it. False on an escape it leaves to cJSON
+ * (surrogates, \u0000, anything malformed). */
+static bool sw_string(struct sw_reader *r, char **s)
+{
+	unsigned char c;
+	int cp;
+
+	if (r->i >= r->end || r->p[r->i] != '"')
+		return false;
+	r->i++;
+	*s = r->out;
+	while (r->i < r->end && (c = r->p[r->i]) != '"') {
+		if (c != '\\') {
+			*r->out++ = (char)c;
+			r->i++;
+			continue;
+		}
+		if (r->end - r->i < 2)
+			return false;
+		c = r->p[r->i + 1];
+		r->i += 2;
+		switch (c) {
+		case '"': *r->out++ = '"'; continue;
+		case '\\': *r->out++ = '\\'; continue;
+		case '/': *r->out++ = '/'; continue;
+		case 'b': *r->out++ = '\b'; continue;
+		case 'f': *r->out++ = '\f'; continue;
+		case 'n': *r->out++ = '\n'; continue;
+		case 'r': *r->out++ = '\r'; continue;
+		case 't': *r->out++ = '\t'; continue;
+		case 'u': break;
+		default: return false;
+		}
+		if (r->end - r->i < 4 || (cp = sw_hex4(r->p + r->i)) <= 0 ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		r->i += 4;
+		if (cp < 0x80) {
+			*r->out++ = (char)cp;
+		} else if (cp < 0x800) {
+			*r->out++ = (char)(0xC0 | cp >> 6);
+			*r->out++ = (char)(0x80 | (cp & 0x3F));
+		} else {
+			*r->out++ = (char)(0xE0 | cp >> 12);
+			*r->out++ = (char)(0x80 | (cp >> 6 & 0x3F));
+			*r->out++ = (char)(0x80 | (cp & 0x3F));
+		}
+	}
+	if (r->i >= r->end)
+		return false;
+	r->i++;
+	*r->out++ = '\0';
+	return true;
+}
+
+/* One entry: an object of string members; the five we keep go to their
+ * fields (a key given twice, or a key with an escape, is left to cJSON). */
+static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
+{
+	static char empty[1];
+	static const char *const keys[5] = {"name", "version", "arch", "publisher", "from"};
+	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
+	const unsigned char *key;
+	size_t klen, k;
+	char *v;
+
+	if (r->p[r->i] != '{')
+		return false;
+	r->i++;
+	sw_ws(r);
+	while (r->i < r->end && r->p[r->i] == '"') {
+		key = r->p + r->i + 1;
+		for (klen = 0; r->i + 1 + klen < r->end && key[klen] != '"'; klen++)
+			if (key[klen] == '\\')
+				return false;
+		if (r->i + 1 + klen >= r->end)
+			return false;
+		r->i += klen + 2;
+		sw_ws(r);
+		if (r->i >= r->end || r->p[r->i] != ':')
+			return false;
+		r->i++;
+		sw_ws(r);
+		if (!sw_string(r, &v))
+			return false;
+		for (k = 0; k < 5 && (strlen(keys[k]) != klen || memcmp(keys[k], key, klen)); k++)
+			;
+		if (k < 5) {
+			if (*slot[k])
+				return false;
+			*slot[k] = v;
+		}
+		sw_ws(r);
+		if (r->i >= r->end || r->p[r->i] != ',')
+			break;
+		r->i++;
+		sw_ws(r);
+		if (r->i >= r->end || r->p[r->i] != '"')
+			return false;
+	}
+	if (r->i >= r->end || r->p[r->i] != '}' || !sw->name || !sw->name[0])
+		return false;
+	r->i++;
+	for (k = 1; k < 5; k++)
+		if (!*slot[k])
+			*slot[k] = empty;
+	return true;
+}
+
+/* Reads the list at span into out (sw, n_sw, sw_strings); false leaves out
+ * without a list. */
+static bool sw_fast(const char *text, const struct sw_span *span, struct ingest_report *out)
+{
+	struct sw_reader r;
+	size_t n = 0;
+
+	r.p = (const unsigned char *)text;
+	r.i = span->at + 1;
+	r.end = span->end;
+	out->sw = xcalloc(span->entries ? span->entries : 1, sizeof(*out->sw));
+	out->sw_strings = r.out = xmalloc(span->end - span->at + 1);
+	sw_ws(&r);
+	while (r.i < r.end) {
+		if (n == span->entries || !sw_entry(&r, &out->sw[n]))
+			goto give_up;
+		n++;
+		sw_ws(&r);
+		if (r.i < r.end && r.p[r.i] == ',') {
+			r.i++;
+			sw_ws(&r);
+			if (r.i >= r.end)
+				goto give_up;
+		} else if (r.i < r.end) {
+			goto give_up;
+		}
+	}
+	out->n_sw = n;
+	out->sw_fast = true;
+	return true;
+give_up:
+	FREE_AND_NULL(out->sw);
+	FREE_AND_NULL(out->sw_strings);
+	return false;
 }
 
 /* ---- the shape ---- */
@@ -631,29 +954,6 @@ static enum fc_rc member(const cJSON *obj, const char *path, const char *key, in
 		return FC_EPARSE;
 	}
 	*item = it;
-	return FC_OK;
-}
-
-/* Looks up an optional string member of obj (a softwares entry, which
- * ingest_decode deletes afterwards) and takes its string out of the tree
- * ("" when absent) into *out: no copy per field (the profile's malloc
- * storm). cJSON allocates with its default hooks (malloc): free() releases
- * the string. */
-static enum fc_rc member_take(const cJSON *obj, const char *path, const char *key, char **out,
-                              char *err)
-{
-	const cJSON *it;
-	enum fc_rc rc = member(obj, path, key, cJSON_String, false, &it, err);
-
-	*out = NULL;
-	if (rc)
-		return rc;
-	if (it && !(it->type & cJSON_IsReference)) {
-		*out = it->valuestring;
-		((cJSON *)(uintptr_t)it)->valuestring = NULL;
-	} else {
-		*out = xstrdup(it ? it->valuestring : "");
-	}
 	return FC_OK;
 }
 
@@ -862,38 +1162,62 @@ static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report 
 	return rc;
 }
 
-/* One entry of content.softwares. */
+/* One entry of content.softwares, in one walk over its members: the five
+ * fields we keep point at their strings in the arena (sw_own_strings copies
+ * them once the whole list is read); absent ones are "". Of a key given
+ * twice the first counts, as cJSON_GetObjectItem would find it. The path
+ * for an error is only formatted when there is one. */
 static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *sw, char *err)
 {
-	char path[INGEST_PATH_MAX];
-	enum fc_rc rc = FC_OK;
+	static char empty[1];
+	static const char *const keys[5] = {"name", "version", "arch", "publisher", "from"};
+	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
+	const cJSON *it;
+	size_t k;
 
-	snprintf(path, sizeof(path), "content.softwares[%zu]", idx);
 	if (!cJSON_IsObject(e)) {
-		snprintf(err, FC_ERRLEN, "%s: not an object", path);
+		snprintf(err, FC_ERRLEN, "content.softwares[%zu]: not an object", idx);
 		return FC_EPARSE;
 	}
-	rc = member_take(e, path, "name", &sw->name, err);
-	if (!rc && !cJSON_GetObjectItemCaseSensitive(e, "name")) {
-		snprintf(err, FC_ERRLEN, "%s.name: missing", path);
-		rc = FC_EPARSE;
-	} else if (!rc && !sw->name[0]) {
-		snprintf(err, FC_ERRLEN, "%s.name: empty", path);
-		rc = FC_EPARSE;
+	for (it = e->child; it; it = it->next) {
+		for (k = 0; k < 5 && strcmp(it->string, keys[k]); k++)
+			;
+		if (k == 5 || *slot[k])
+			continue;
+		if ((it->type & 0xFF) != cJSON_String) {
+			snprintf(err, FC_ERRLEN, "content.softwares[%zu].%s: not a string", idx,
+			         keys[k]);
+			return FC_EPARSE;
+		}
+		*slot[k] = it->valuestring;
 	}
-	if (!rc)
-		rc = member_take(e, path, "version", &sw->version, err);
-	if (!rc)
-		rc = member_take(e, path, "arch", &sw->arch, err);
-	if (!rc)
-		rc = member_take(e, path, "publisher", &sw->publisher, err);
-	if (!rc)
-		rc = member_take(e, path, "from", &sw->from, err);
-	return rc;
+	if (!sw->name) {
+		snprintf(err, FC_ERRLEN, "content.softwares[%zu].name: missing", idx);
+		return FC_EPARSE;
+	}
+	if (!sw->name[0]) {
+		snprintf(err, FC_ERRLEN, "content.softwares[%zu].name: empty", idx);
+		return FC_EPARSE;
+	}
+	for (k = 1; k < 5; k++)
+		if (!*slot[k])
+			*slot[k] = empty;
+	return FC_OK;
 }
 
 /* content.softwares, read only when sections.software is ok (then it must be
  * there: an "ok" section without its list is not an empty list). */
+static void sw_drop(struct ingest_report *out)
+{
+	FREE_AND_NULL(out->sw);
+	FREE_AND_NULL(out->sw_strings);
+	out->n_sw = 0;
+	out->sw_fast = false;
+}
+
+/* content.softwares, read only when sections.software is ok (then it must be
+ * there: an "ok" section without its list is not an empty list). sw_fast
+ * may have read it already (the array cJSON saw is then empty). */
 static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_limits *lim,
                                    struct ingest_report *out, char *err)
 {
@@ -901,6 +1225,8 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 	size_t n = 0;
 	enum fc_rc rc;
 
+	if (!out->software_ok || out->software_unchanged)
+		sw_drop(out);
 	if (!out->software_ok)
 		return FC_OK;
 	if (out->software_unchanged) {
@@ -915,19 +1241,22 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 	rc = member(content, "content", "softwares", cJSON_Array, true, &arr, err);
 	if (rc)
 		return rc;
-	for (e = arr->child; e; e = e->next)
-		n++;
-	if (n > lim->max_software) {
-		snprintf(err, FC_ERRLEN, "content.softwares: more than %zu entries",
-		         lim->max_software);
-		return FC_ELIMIT;
-	}
-	out->sw = xcalloc(n ? n : 1, sizeof(*out->sw));
-	for (e = arr->child; e; e = e->next) {
-		rc = ingest_sw_entry(e, out->n_sw, &out->sw[out->n_sw], err);
-		out->n_sw++; /* released with the rest, complete or not */
-		if (rc)
-			return rc;
+	if (!out->sw_fast) {
+		for (e = arr->child; e; e = e->next)
+			n++;
+		if (n > lim->max_software) {
+			snprintf(err, FC_ERRLEN, "content.softwares: more than %zu entries",
+			         lim->max_software);
+			return FC_ELIMIT;
+		}
+		out->sw = xcalloc(n ? n : 1, sizeof(*out->sw));
+		for (e = arr->child; e; e = e->next) {
+			rc = ingest_sw_entry(e, out->n_sw, &out->sw[out->n_sw], err);
+			out->n_sw++; /* released with the rest, complete or not */
+			if (rc)
+				return rc;
+		}
+		sw_own_strings(out);
 	}
 	ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
 	out->has_digest = true;
@@ -937,13 +1266,12 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 
 void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32])
 {
-	static const char tag[] = "fleetcensus software list 1\n";
 	const char *f[5];
 	struct sha256 c;
 	size_t i, k;
 
 	sha256_init(&c);
-	sha256_update(&c, tag, sizeof(tag) - 1);
+	sha256_update(&c, sw_digest_tag, sizeof(sw_digest_tag) - 1);
 	for (i = 0; i < n; i++) {
 		f[0] = sw[i].name;
 		f[1] = sw[i].version;
@@ -1063,8 +1391,10 @@ enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
                          int *http_status, char *err)
 {
 	struct buf text;
+	struct sw_span span;
 	cJSON *root = NULL;
 	const char *end = NULL;
+	size_t json_len, cut = 0, at;
 	enum fc_rc rc;
 
 	assert((body || len == 0) && lim && out && http_status && err);
@@ -1078,20 +1408,28 @@ enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
 		rc = FC_EPARSE;
 		goto out_release;
 	}
-	rc = ingest_scan(text.ptr, text.len, lim, err);
+	rc = ingest_scan(text.ptr, text.len, lim, &span, err);
 	if (rc)
 		goto out_release;
+	json_len = text.len;
+	if (span.found && !lim->tree_lists && sw_fast(text.ptr, &span, out)) {
+		/* cJSON gets the text with the list read: "[]" in its place */
+		cut = span.end - span.at - 1;
+		memmove(text.ptr + span.at + 1, text.ptr + span.end, text.len - span.end + 1);
+		text.len -= cut;
+	}
+	json_scratch_begin();
 	root = cJSON_ParseWithLengthOpts(text.ptr, text.len + 1, &end, 1);
 	if (!root) {
-		snprintf(err, FC_ERRLEN, "invalid JSON at byte %zu",
-		         end && end >= text.ptr ? (size_t)(end - text.ptr) : (size_t)0);
+		at = end && end >= text.ptr ? (size_t)(end - text.ptr) : 0;
+		snprintf(err, FC_ERRLEN, "invalid JSON at byte %zu", at > span.at ? at + cut : at);
 		rc = FC_EPARSE;
-		goto out_release;
+	} else {
+		rc = ingest_doc(root, lim, out, err);
+		out->body_bytes = len;
+		out->json_bytes = json_len;
 	}
-	rc = ingest_doc(root, lim, out, err);
-	out->body_bytes = len;
-	out->json_bytes = text.len;
-	cJSON_Delete(root);
+	json_scratch_end(); /* the tree goes with it */
 out_release:
 	buf_release(&text);
 	if (rc) {

@@ -21,6 +21,8 @@ struct ingest_limits {
 	int max_depth; /* JSON nesting depth: 32 */
 	size_t max_string; /* bytes in any one JSON string: 64 KiB */
 	size_t max_software; /* entries in content.softwares: 100,000 */
+	bool tree_lists; /* read content.softwares through cJSON's tree even when
+	                    the direct reader could (tests compare the two) */
 };
 
 void ingest_limits_default(struct ingest_limits *lim);
@@ -56,7 +58,10 @@ struct ingest_report {
 	                  classification can be recomputed. */
 	bool software_ok; /* sections.software == "ok" (else the list is empty
 	                     and must not be read as "no software") */
-	struct ingest_sw *sw; /* content.softwares, in report order */
+	struct ingest_sw *sw; /* content.softwares, in report order; the strings
+	                         all live in sw_strings */
+	char *sw_strings;
+	bool sw_fast; /* the list was read without cJSON (ingest.c sw_fast) */
 	size_t n_sw;
 	/* docs/protocol.md "Unchanged software lists": a short report has
 	 * software_unchanged, no list (n_sw 0), and the digest and count it
@@ -69,6 +74,10 @@ struct ingest_report {
 	size_t body_bytes; /* size as received */
 	size_t json_bytes; /* size after decompression */
 };
+
+/* Installs cJSON's allocation hooks (see ingest.c) once per process. Call
+ * it before starting threads that use cJSON; ingest_decode calls it too. */
+void ingest_global_init(void);
 
 void ingest_report_init(struct ingest_report *r);
 void ingest_report_release(struct ingest_report *r);

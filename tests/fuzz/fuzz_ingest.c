@@ -65,6 +65,38 @@ static void check_report(const struct ingest_report *r, size_t body_len)
 		           r->sw[i].publisher && r->sw[i].from);
 }
 
+/* The direct software-list reader (ingest.c sw_fast) must not change any
+ * outcome: decoding with cJSON's tree only gives the same answer, error
+ * text, entries and digest. */
+static void same_as_tree(const uint8_t *body, size_t len, const char *enc,
+                         const struct ingest_limits *lim, enum fc_rc rc, int status,
+                         const char *err, const struct ingest_report *rep)
+{
+	struct ingest_limits tree = *lim;
+	struct ingest_report t;
+	char terr[FC_ERRLEN];
+	int tstatus = 0;
+	size_t i;
+
+	tree.tree_lists = true;
+	ingest_report_init(&t);
+	terr[0] = '\0';
+	FUZZ_CHECK(ingest_decode(body, len, enc, &tree, &t, &tstatus, terr) == rc);
+	FUZZ_CHECK(tstatus == status && !strcmp(terr, err));
+	if (!rc) {
+		FUZZ_CHECK(t.n_sw == rep->n_sw && !t.sw_fast);
+		FUZZ_CHECK(!memcmp(t.sw_digest, rep->sw_digest, sizeof(t.sw_digest)));
+		FUZZ_CHECK(!strcmp(t.os_json, rep->os_json));
+		for (i = 0; i < t.n_sw; i++)
+			FUZZ_CHECK(!strcmp(t.sw[i].name, rep->sw[i].name) &&
+			           !strcmp(t.sw[i].version, rep->sw[i].version) &&
+			           !strcmp(t.sw[i].arch, rep->sw[i].arch) &&
+			           !strcmp(t.sw[i].publisher, rep->sw[i].publisher) &&
+			           !strcmp(t.sw[i].from, rep->sw[i].from));
+	}
+	ingest_report_release(&t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ingest_limits lim;
@@ -105,6 +137,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		check_report(&rep, len);
 	}
+	same_as_tree(len ? body : (const uint8_t *)"", len, encodings[enc], &lim, rc, status, err,
+	             &rep);
 	ingest_report_release(&rep);
 	buf_release(&z);
 	return 0;

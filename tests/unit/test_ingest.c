@@ -1214,6 +1214,120 @@ static void test_short_report_refused(void **state)
 	free(nolist);
 }
 
+/* ---- the software list read without cJSON (ingest.c sw_fast) ---- */
+
+/* Decodes json both ways (the direct list reader, and cJSON's tree only)
+ * and requires the same outcome: rc, status, error text, entries, digest,
+ * stored facts. Returns whether the direct reader took the list. */
+static bool same_both_ways(const char *json)
+{
+	struct ingest_limits tree;
+	struct ingest_report a, b;
+	char ea[FC_ERRLEN], eb[FC_ERRLEN];
+	int sa, sb;
+	enum fc_rc ra, rb;
+	bool fast;
+	size_t i;
+
+	ingest_limits_default(&tree);
+	tree.tree_lists = true;
+	ra = decode_lim(json, strlen(json), NULL, NULL, &a, &sa, ea);
+	rb = decode_lim(json, strlen(json), NULL, &tree, &b, &sb, eb);
+	if (ra != rb || sa != sb || strcmp(ea, eb))
+		fail_msg("direct: rc %d status %d '%s'; tree: rc %d status %d '%s' for %s", ra, sa,
+		         ea, rb, sb, eb, json);
+	assert_false(b.sw_fast);
+	fast = a.sw_fast;
+	if (ra == FC_OK) {
+		assert_int_equal(a.n_sw, b.n_sw);
+		for (i = 0; i < a.n_sw; i++) {
+			assert_string_equal(a.sw[i].name, b.sw[i].name);
+			assert_string_equal(a.sw[i].version, b.sw[i].version);
+			assert_string_equal(a.sw[i].arch, b.sw[i].arch);
+			assert_string_equal(a.sw[i].publisher, b.sw[i].publisher);
+			assert_string_equal(a.sw[i].from, b.sw[i].from);
+		}
+		assert_memory_equal(a.sw_digest, b.sw_digest, sizeof(a.sw_digest));
+		assert_string_equal(a.os_json, b.os_json);
+		assert_string_equal(a.hostname, b.hostname);
+		assert_int_equal(a.json_bytes, b.json_bytes);
+	}
+	ingest_report_release(&a);
+	ingest_report_release(&b);
+	return fast;
+}
+
+/* The list of good replaced by list (the text between the brackets). */
+static bool list_both_ways(const char *list)
+{
+	char *s = tweak(good, GOOD_SW, list);
+	bool fast = same_both_ways(s);
+
+	free(s);
+	return fast;
+}
+
+static void test_direct_list_reader(void **state)
+{
+	struct ingest_report r;
+	char *s;
+
+	(void)state;
+	/* what agents send: read directly */
+	assert_true(same_both_ways(good));
+	accepted(good, &r);
+	assert_true(r.sw_fast);
+	assert_string_equal(r.sw[1].publisher,
+	                    "GNU Libc Maintainers <debian-glibc@lists.debian.org>");
+	ingest_report_release(&r);
+	assert_true(list_both_ways(""));
+	assert_true(list_both_ways(" \n\t "));
+	/* escapes, other orders, other string members, whitespace */
+	assert_true(list_both_ways("{\"name\":\"caf\\u00e9 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\","
+	                           "\"version\":\"1\\u20ac\\u0041\",\"from\":\"deb\"}"));
+	assert_true(list_both_ways(" { \"from\" : \"rpm\" ,\n\t\"system_category\":\"x\" , "
+	                           "\"name\" :\"a\"\r} ,{\"name\":\"b\",\"arch\":\"\"} "));
+	/* left to cJSON, with the same result: other kinds of value, a key given
+	 * twice or written with an escape, a surrogate pair */
+	assert_false(list_both_ways("{\"name\":\"a\",\"filesize\":123}"));
+	assert_false(list_both_ways("{\"name\":\"a\",\"x\":{\"k\":[1,true,null]}}"));
+	assert_false(list_both_ways("{\"name\":\"a\",\"name\":\"b\"}"));
+	assert_false(list_both_ways("{\"na\\u006de\":\"a\"}"));
+	assert_false(list_both_ways("{\"name\":\"\\ud83d\\ude00\"}"));
+	/* errors: the same status and message either way */
+	assert_false(list_both_ways("{\"version\":\"1\"}"));
+	assert_false(list_both_ways("{\"name\":\"\"}"));
+	assert_false(list_both_ways("{\"name\":1}"));
+	assert_false(list_both_ways("{}"));
+	assert_false(list_both_ways("\"a\""));
+	assert_false(list_both_ways("{\"name\":\"a\" \"version\":\"b\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\"},"));
+	assert_false(list_both_ways("{\"name\":\"a\"} {\"name\":\"b\"}"));
+	assert_false(list_both_ways("{\"name\" \"a\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\",}"));
+	assert_false(list_both_ways("{\"name\":\"\\x\"}"));
+	assert_false(list_both_ways("{\"name\":\"\\u12\"}"));
+	assert_false(list_both_ways("{\"name\":\"\\ud800\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\"]"));
+	/* an error after the list: the byte offset is of the text as sent */
+	s = tweak(good, "\"memory\":7863", "\"memory\":78 63");
+	assert_false(same_both_ways(s)); /* refused: the report is left empty */
+	free(s);
+	/* a second softwares or content key is not read (cJSON reads the first) */
+	s = tweak(good,
+	          "\"operatingsystem\":", "\"softwares\":[{\"name\":\"z\"}],\"operatingsystem\":");
+	assert_true(same_both_ways(s));
+	free(s);
+	/* the section is not ok: the list read is dropped */
+	s = tweak(good, "\"software\":\"ok\"", "\"software\":\"failed\"");
+	assert_false(same_both_ways(s));
+	accepted(s, &r);
+	assert_null(r.sw);
+	assert_int_equal(r.n_sw, 0);
+	ingest_report_release(&r);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1221,6 +1335,7 @@ int main(void)
 	    cmocka_unit_test(test_full_report_digest),
 	    cmocka_unit_test(test_short_report),
 	    cmocka_unit_test(test_short_report_refused),
+	    cmocka_unit_test(test_direct_list_reader),
 	    cmocka_unit_test(test_good_report),
 	    cmocka_unit_test(test_good_compressed),
 	    cmocka_unit_test(test_hostname_fallback),
