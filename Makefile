@@ -143,8 +143,12 @@ $(BUILD)/bench/loadgen: $(BUILD)/obj/bench/loadgen.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/bench/sha256: $(BUILD)/obj/bench/sha256.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen $(BUILD)/bench/sha256
 	@sh bench/results.sh $(BUILD)
 
 # Soak: 1,000 simulated agents for SOAK_SECONDS (default 600) with a few

@@ -28,7 +28,7 @@ dirty=$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null | head
 } >"$tmp"
 
 failed=0
-for script in agent collector reports; do
+for script in agent collector reports sha256; do
 	echo "bench: running bench/$script.sh $BUILD" >&2
 	start=$(date +%s)
 	sh "$TOP/bench/$script.sh" "$BUILD" >"$tmp.part" 2>&1
