@@ -82,15 +82,7 @@ static void rep(struct fixture *f, struct ingest_report *r, const char *hw, cons
 
 static void add_sw(struct ingest_report *r, const char *name, const char *version)
 {
-	struct ingest_sw *e;
-
-	r->sw = xrealloc(r->sw, (r->n_sw + 1) * sizeof(*r->sw));
-	e = &r->sw[r->n_sw++];
-	e->name = xstrdup(name);
-	e->version = xstrdup(version);
-	e->arch = xstrdup("amd64");
-	e->publisher = xstrdup("Debian");
-	e->from = xstrdup("deb");
+	report_add_sw(r, name, version, "amd64", "Debian", "deb");
 }
 
 /* Stores r for org (received at ts + 60), then releases it. */

@@ -82,16 +82,11 @@ static void rep(struct fixture *f, struct ingest_report *r, const char *hw, int6
 	report_init_at(r, ++f->serial, hw, hw, ts);
 	r->os_json = xstrdup(os);
 	r->software_ok = true;
-	r->sw = xcalloc((size_t)n_sw + 1, sizeof(*r->sw));
+	r->sw = xcalloc(1, sizeof(*r->sw));
 	for (i = 0; i < n_sw; i++) {
 		snprintf(v, sizeof(v), "1.%d-%d", i, variant);
-		r->sw[i].name = xstrdup(i % 2 ? "libfoo" : "bar-utils");
-		r->sw[i].version = xstrdup(v);
-		r->sw[i].arch = xstrdup("amd64");
-		r->sw[i].publisher = xstrdup("");
-		r->sw[i].from = xstrdup("deb");
+		report_add_sw(r, i % 2 ? "libfoo" : "bar-utils", v, "amd64", "", "deb");
 	}
-	r->n_sw = (size_t)n_sw;
 	ingest_sw_digest(r->sw, r->n_sw, r->sw_digest);
 	r->has_digest = true;
 	r->sw_count = n_sw;
@@ -100,16 +95,7 @@ static void rep(struct fixture *f, struct ingest_report *r, const char *hw, int6
 /* Turns r into the short report of its own list. */
 static void make_short(struct ingest_report *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n_sw; i++) {
-		free(r->sw[i].name);
-		free(r->sw[i].version);
-		free(r->sw[i].arch);
-		free(r->sw[i].publisher);
-		free(r->sw[i].from);
-	}
-	r->n_sw = 0;
+	report_drop_sw(r);
 	r->software_unchanged = true;
 }
 

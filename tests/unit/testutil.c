@@ -240,6 +240,45 @@ void report_init_at(struct ingest_report *r, unsigned serial, const char *hw, co
 	r->hostname = xstrdup(host);
 }
 
+void report_add_sw(struct ingest_report *r, const char *name, const char *version, const char *arch,
+                   const char *publisher, const char *from)
+{
+	const char *f[5] = {name, version, arch, publisher, from};
+	size_t used = 0, add = 0, i, k, n;
+	char *p;
+
+	for (i = 0; i < r->n_sw; i++)
+		used += strlen(r->sw[i].name) + strlen(r->sw[i].version) + strlen(r->sw[i].arch) +
+		        strlen(r->sw[i].publisher) + strlen(r->sw[i].from) + 5;
+	for (k = 0; k < 5; k++)
+		add += strlen(f[k]) + 1;
+	r->sw_strings = xrealloc(r->sw_strings, used + add);
+	r->sw = xrealloc(r->sw, (r->n_sw + 1) * sizeof(*r->sw));
+	for (p = r->sw_strings + used, k = 0; k < 5; k++) {
+		n = strlen(f[k]) + 1;
+		memcpy(p, f[k], n);
+		p += n;
+	}
+	r->n_sw++;
+	/* the block may have moved: point every entry at it again, in order */
+	for (p = r->sw_strings, i = 0; i < r->n_sw; i++) {
+		char **slot[5] = {&r->sw[i].name, &r->sw[i].version, &r->sw[i].arch,
+		                  &r->sw[i].publisher, &r->sw[i].from};
+
+		for (k = 0; k < 5; k++) {
+			*slot[k] = p;
+			p += strlen(p) + 1;
+		}
+	}
+}
+
+void report_drop_sw(struct ingest_report *r)
+{
+	FREE_AND_NULL(r->sw);
+	FREE_AND_NULL(r->sw_strings);
+	r->n_sw = 0;
+}
+
 struct store_put_result store_put_ok(struct store *s, int64_t org, struct ingest_report *r,
                                      int64_t received)
 {

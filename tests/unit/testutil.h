@@ -114,6 +114,13 @@ void report_init_at(struct ingest_report *r, unsigned serial, const char *hw, co
                     int64_t ts);
 /* Stores r for org, received at received; the store must accept it. Then
  * releases r and returns the result. */
+/* Appends an entry to r's software list, its strings in r->sw_strings as
+ * ingest_decode keeps them (ingest_report_release frees them). Entries may be
+ * swapped afterwards, not added to by other means. */
+void report_add_sw(struct ingest_report *r, const char *name, const char *version, const char *arch,
+                   const char *publisher, const char *from);
+/* Frees r's software list (not its other facts). */
+void report_drop_sw(struct ingest_report *r);
 struct store_put_result store_put_ok(struct store *s, int64_t org, struct ingest_report *r,
                                      int64_t received);
 
