@@ -6,6 +6,25 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* Under AddressSanitizer the bytes of a chunk not handed out are poisoned,
+ * so that a pointer kept into the arena past a reset (a string of a cJSON
+ * tree that should have been copied) fails the ASan pass of make check. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t cap, used;
@@ -26,6 +45,7 @@ static struct arena_chunk *chunk_new(size_t cap)
 	c->next = NULL;
 	c->cap = cap;
 	c->used = 0;
+	POISON(c->data, cap);
 	return c;
 }
 
@@ -39,6 +59,7 @@ void *arena_alloc(struct arena *a, size_t n)
 	n = ALIGN_UP(n ? n : 1);
 	if (c && c->cap - c->used >= n) {
 		c->used += n;
+		UNPOISON(c->data + c->used - n, n);
 		return c->data + c->used - n;
 	}
 	cap = c ? c->cap * 2 : ARENA_CHUNK_MIN;
@@ -58,6 +79,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		a->head = c;
 	}
 	c->used = n;
+	UNPOISON(c->data, n);
 	return c->data;
 }
 
@@ -69,19 +91,24 @@ void arena_reset(struct arena *a)
 		keep = NULL;
 	for (c = a->head; c; c = next) {
 		next = c->next;
-		if (c != keep)
+		if (c != keep) {
+			UNPOISON(c->data, c->cap);
 			free(c);
+		}
 	}
 	a->head = keep;
 	if (keep) {
 		keep->next = NULL;
 		keep->used = 0;
+		POISON(keep->data, keep->cap);
 	}
 }
 
 void arena_release(struct arena *a)
 {
 	arena_reset(a);
+	if (a->head)
+		UNPOISON(a->head->data, a->head->cap);
 	free(a->head);
 	a->head = NULL;
 }
