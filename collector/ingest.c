@@ -774,6 +774,19 @@ static int sw_hex4(const unsigned char *p)
 	return v;
 }
 
+/* True when none of the 8 bytes at p is a quote or a backslash (the scan
+ * has checked everything else; see scan_plain8). */
+static bool sw_plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t x, q, b;
+
+	memcpy(&x, p, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return !(((q - ones) & ~q & high) | ((b - ones) & ~b & high));
+}
+
 /* The string at r->i (its opening quote), decoded into r->out and
  * NUL-terminated; *s points at it. False on an escape it leaves to cJSON
  * (surrogates, \u0000, anything malformed). */
@@ -787,6 +800,14 @@ static bool sw_string(struct sw_reader *r, char **s)
 	r->i++;
 	*s = r->out;
 	while (r->i < r->end && (c = r->p[r->i]) != '"') {
+		if (r->end - r->i >= 8 && sw_plain8(r->p + r->i)) {
+			/* the output never passes the input (escapes shrink), so
+			 * eight bytes fit */
+			memcpy(r->out, r->p + r->i, 8);
+			r->out += 8;
+			r->i += 8;
+			continue;
+		}
 		if (c != '\\') {
 			*r->out++ = (char)c;
 			r->i++;

@@ -1285,6 +1285,9 @@ static void test_direct_list_reader(void **state)
 	/* escapes, other orders, other string members, whitespace */
 	assert_true(list_both_ways("{\"name\":\"caf\\u00e9 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\","
 	                           "\"version\":\"1\\u20ac\\u0041\",\"from\":\"deb\"}"));
+	/* long runs read eight bytes at a time, escapes on either side of them */
+	assert_true(list_both_ways("{\"name\":\"abcdefgh\\\"ijklmnopq\\u00e9rstuvwxyz0123456\","
+	                           "\"version\":\"0123456789abcdef\",\"from\":\"01234567\"}"));
 	assert_true(list_both_ways(" { \"from\" : \"rpm\" ,\n\t\"system_category\":\"x\" , "
 	                           "\"name\" :\"a\"\r} ,{\"name\":\"b\",\"arch\":\"\"} "));
 	/* left to cJSON, with the same result: other kinds of value, a key given
