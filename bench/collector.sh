@@ -59,6 +59,11 @@ phase() { # MODE
 	sed 's/^/  /' "$tmp/out"
 	echo "  collector CPU $(echo "scale=2; ($c1 - $c0) / 100" | bc) s," \
 		"$(echo "scale=3; ($c1 - $c0) * 10 / $MACHINES" | bc) ms per report"
+	if [ "$c1" -gt "$c0" ]; then
+		echo "  derived, not measured: $(nproc) cores / collector CPU per report =" \
+			"$(echo "$(nproc) * 100 * $MACHINES / ($c1 - $c0)" | bc) reports/s if the" \
+			"collector had the cores to itself"
+	fi
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores, shared with the loadgen)"
 echo "collector ingest: $MACHINES machines, $ORGS organisations, $CONC concurrent connections"
