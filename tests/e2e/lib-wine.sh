@@ -241,9 +241,18 @@ reg_check() {
 	: >"$TEST_DIR/.regq"
 	for rc_k in "$@"; do
 		rc_k=$(printf '%s' "$rc_k" | tr '\001' ' ')
+		# reg.exe once printed nothing at all for a key regedit had just
+		# written (the agent then read the value): a query without a key
+		# line is asked again, twice at most, and the retry logged
 		echo "== reg query $rc_k $rc_s"
-		wine_in "$rc_p" timeout -k 5 60 "$WINE64" reg query "$rc_k" $rc_s 2>&1 | tr -d '\r' |
-			tee -a "$TEST_DIR/.regq"
+		for rc_try in 1 2 3; do
+			wine_in "$rc_p" timeout -k 5 60 "$WINE64" reg query "$rc_k" $rc_s 2>&1 |
+				tr -d '\r' >"$TEST_DIR/.regq1"
+			cat "$TEST_DIR/.regq1"
+			! grep -q '^HKEY_' "$TEST_DIR/.regq1" || break
+			echo "== reg query printed no key (try $rc_try of 3)"
+		done
+		cat "$TEST_DIR/.regq1" >>"$TEST_DIR/.regq"
 	done | tee -a "$WINE_LOG"
 	# "key<TAB>value line" for every value line of the output
 	awk -v cur= '/^HKEY_/ { cur = tolower($0); next }
