@@ -749,6 +749,7 @@ struct sw_reader {
 	const unsigned char *p;
 	size_t i, end; /* position; the closing ']' */
 	char *out; /* next free byte of the block */
+	struct sha256 dg; /* the list's digest, entry by entry */
 };
 
 /* cJSON's idea of whitespace: every byte up to the space. */
@@ -851,13 +852,30 @@ static bool sw_string(struct sw_reader *r, char **s)
 	return true;
 }
 
+/* Which of the five kept fields the key of klen bytes at key names (5:
+ * none). */
+static size_t sw_key(const unsigned char *key, size_t klen)
+{
+	switch (klen) {
+	case 4:
+		return !memcmp(key, "name", 4)   ? 0
+		       : !memcmp(key, "arch", 4) ? 2
+		       : !memcmp(key, "from", 4) ? 4
+		                                 : 5;
+	case 7: return !memcmp(key, "version", 7) ? 1 : 5;
+	case 9: return !memcmp(key, "publisher", 9) ? 3 : 5;
+	}
+	return 5;
+}
+
 /* One entry: an object of string members; the five we keep go to their
- * fields (a key given twice, or a key with an escape, is left to cJSON). */
+ * fields (a key given twice, or a key with an escape, is left to cJSON),
+ * and into the digest (ingest_sw_digest's input: each field and its NUL). */
 static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 {
 	static char empty[1];
-	static const char *const keys[5] = {"name", "version", "arch", "publisher", "from"};
 	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
+	size_t len[5] = {0, 0, 0, 0, 0};
 	const unsigned char *key;
 	size_t klen, k;
 	char *v;
@@ -881,12 +899,12 @@ static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 		sw_ws(r);
 		if (!sw_string(r, &v))
 			return false;
-		for (k = 0; k < 5 && (strlen(keys[k]) != klen || memcmp(keys[k], key, klen)); k++)
-			;
+		k = sw_key(key, klen);
 		if (k < 5) {
 			if (*slot[k])
 				return false;
 			*slot[k] = v;
+			len[k] = (size_t)(r->out - v) - 1;
 		}
 		sw_ws(r);
 		if (r->i >= r->end || r->p[r->i] != ',')
@@ -899,9 +917,11 @@ static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 	if (r->i >= r->end || r->p[r->i] != '}' || !sw->name || !sw->name[0])
 		return false;
 	r->i++;
-	for (k = 1; k < 5; k++)
+	for (k = 0; k < 5; k++) {
 		if (!*slot[k])
 			*slot[k] = empty;
+		sha256_update(&r->dg, *slot[k], len[k] + 1);
+	}
 	return true;
 }
 
@@ -913,6 +933,8 @@ static bool sw_fast(const char *text, const struct sw_span *span, struct ingest_
 	size_t n = 0;
 
 	r.p = (const unsigned char *)text;
+	sha256_init(&r.dg);
+	sha256_update(&r.dg, sw_digest_tag, sizeof(sw_digest_tag) - 1);
 	r.i = span->at + 1;
 	r.end = span->end;
 	out->sw = xcalloc(span->entries ? span->entries : 1, sizeof(*out->sw));
@@ -934,6 +956,7 @@ static bool sw_fast(const char *text, const struct sw_span *span, struct ingest_
 	}
 	out->n_sw = n;
 	out->sw_fast = true;
+	sha256_final(&r.dg, out->sw_digest);
 	return true;
 give_up:
 	FREE_AND_NULL(out->sw);
@@ -1124,6 +1147,7 @@ static enum fc_rc fc_digest(const cJSON *fc, struct ingest_report *out, char *er
 {
 	const char *path = "content.fleetcensus";
 	const cJSON *un, *dg, *cnt;
+	unsigned char claimed[SHA256_LEN];
 	enum fc_rc rc;
 
 	rc = member(fc, path, "software_digest", cJSON_String, false, &dg, err);
@@ -1136,7 +1160,7 @@ static enum fc_rc fc_digest(const cJSON *fc, struct ingest_report *out, char *er
 		snprintf(err, FC_ERRLEN, "%s.software_unchanged: not true or false", path);
 		return FC_EPARSE;
 	}
-	if (dg && !digest_parse(dg->valuestring, out->sw_digest)) {
+	if (dg && !digest_parse(dg->valuestring, claimed)) {
 		snprintf(err, FC_ERRLEN, "%s.software_digest: not 64 lower-case hex digits", path);
 		return FC_EPARSE;
 	}
@@ -1158,8 +1182,11 @@ static enum fc_rc fc_digest(const cJSON *fc, struct ingest_report *out, char *er
 		         dg ? "software_count" : "software_digest");
 		return FC_EPARSE;
 	}
+	/* only a short report's claim is kept: a full report's digest is
+	 * computed from its list */
 	out->software_unchanged = true;
 	out->has_digest = true;
+	memcpy(out->sw_digest, claimed, SHA256_LEN);
 	out->sw_count = (int64_t)cnt->valuedouble;
 	return FC_OK;
 }
@@ -1228,12 +1255,17 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 
 /* content.softwares, read only when sections.software is ok (then it must be
  * there: an "ok" section without its list is not an empty list). */
+/* Forgets a list sw_fast read (and its digest: a short report's claimed
+ * one, set before, stays). */
 static void sw_drop(struct ingest_report *out)
 {
+	if (!out->sw_fast)
+		return;
 	FREE_AND_NULL(out->sw);
 	FREE_AND_NULL(out->sw_strings);
 	out->n_sw = 0;
 	out->sw_fast = false;
+	memset(out->sw_digest, 0, sizeof(out->sw_digest));
 }
 
 /* content.softwares, read only when sections.software is ok (then it must be
@@ -1278,8 +1310,8 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 				return rc;
 		}
 		sw_own_strings(out);
-	}
-	ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
+		ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
+	} /* else sw_fast computed the digest */
 	out->has_digest = true;
 	out->sw_count = (int64_t)out->n_sw;
 	return FC_OK;

@@ -1118,6 +1118,7 @@ static void test_failure_leaves_report_empty(void **state)
  * independently (Python hashlib over the tag and NUL-terminated fields). */
 #define GOOD_DIGEST "87403b07300bc2082163b2be5cf1d9005699aef4d78be2bdcb71404ebd508809"
 
+#define WRONG_DIGEST "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 static void digest_hex(const unsigned char d[32], char out[65])
 {
 	int i;
@@ -1125,6 +1126,8 @@ static void digest_hex(const unsigned char d[32], char out[65])
 	for (i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
+
+static bool same_both_ways(const char *json);
 
 static void test_full_report_digest(void **state)
 {
@@ -1147,6 +1150,16 @@ static void test_full_report_digest(void **state)
 	digest_hex(r.sw_digest, hex);
 	assert_string_equal(hex, GOOD_DIGEST);
 	ingest_report_release(&r);
+	free(s);
+	/* a wrong claim, read directly or through cJSON's tree: the same */
+	s = tweak(good, "\"schema\":1,",
+	          "\"schema\":1,\"software_digest\":\"" WRONG_DIGEST "\",\"software_count\":3,");
+	accepted(s, &r);
+	assert_true(r.sw_fast);
+	digest_hex(r.sw_digest, hex);
+	assert_string_equal(hex, GOOD_DIGEST);
+	ingest_report_release(&r);
+	assert_true(same_both_ways(s));
 	free(s);
 }
 
