@@ -14,14 +14,15 @@
  *      included; keys too), number of JSON values (commas plus containers)
  *      and of content.softwares entries (413). This runs before cJSON so that
  *      cJSON never recurses deeply and never builds a tree larger than the
- *      limits allow;
+ *      limits allow. The software list, when it has the plain shape agents
+ *      send, is read during this pass (sw_read) and cut out of the text;
  *   4. cJSON, with no trailing data allowed (400);
  *   5. the shape of every field read, with its path in err (400; 413 for the
  *      software count).
  *
  * Memory: cJSON's tree and every string in it come from a per-thread arena
  * (arena.h) that is reset after each report; the software strings that
- * outlive the call are copied into one block the report owns. */
+ * outlive the call are in one block the report owns. */
 #include "ingest.h"
 
 #include <assert.h>
@@ -503,9 +504,11 @@ struct scan {
 	size_t sw_commas;
 	bool sw_nonempty;
 	/* the first content.softwares array of the first "content" object:
-	 * offsets of its brackets (sw_found) and its entry count */
+	 * offsets of its brackets (sw_found) */
 	bool content_done, sw_found;
-	size_t sw_at, sw_end, sw_entries;
+	size_t sw_at, sw_end;
+	bool sw_read_now; /* scan_open entered that array: try sw_read */
+	struct ingest_report *out; /* sw_read's list goes here; NULL: no reader */
 };
 
 static bool scan_key_is(const struct scan *s, const char *name)
@@ -634,8 +637,10 @@ static enum fc_rc scan_open(struct scan *s, unsigned char c, size_t i, char *err
 		s->sw_depth = 3;
 		s->sw_commas = 0;
 		s->sw_nonempty = false;
-		if (!s->content_done && !s->sw_found)
+		if (!s->content_done && !s->sw_found) {
 			s->sw_at = i;
+			s->sw_read_now = s->out != NULL;
+		}
 	}
 	s->kind[++s->depth] = c;
 	s->expect_key = c == '{';
@@ -651,7 +656,6 @@ static void scan_close(struct scan *s, size_t i)
 		if (!s->content_done && !s->sw_found && s->p[i] == ']') {
 			s->sw_found = true;
 			s->sw_end = i;
-			s->sw_entries = s->sw_commas + (s->sw_nonempty ? 1 : 0);
 		}
 	}
 	if (s->depth == s->content_depth) {
@@ -696,67 +700,40 @@ static enum fc_rc scan_byte(struct scan *s, size_t i, char *err)
 
 /* One pass over the len bytes of text before cJSON sees them: see the list
  * at the top of this file. */
-/* Where the first content.softwares array is in the text (found false:
- * none was, or it does not close with ']'). */
-struct sw_span {
-	bool found;
-	size_t at, end, entries; /* offsets of '[' and ']'; entries in between */
-};
-
-static enum fc_rc ingest_scan(const char *text, size_t len, const struct ingest_limits *lim,
-                              struct sw_span *span, char *err)
-{
-	struct scan s;
-	size_t i = 0;
-	enum fc_rc rc = FC_OK;
-
-	memset(&s, 0, sizeof(s));
-	s.p = (const unsigned char *)text;
-	s.len = len;
-	s.lim = lim;
-	s.kind = xmalloc(lim->max_depth > 0 ? (size_t)lim->max_depth + 1 : 1);
-	s.max_values = lim->max_software > (SIZE_MAX - INGEST_VALUES_SLACK) / INGEST_VALUES_PER_SW
-	                   ? SIZE_MAX
-	                   : lim->max_software * INGEST_VALUES_PER_SW + INGEST_VALUES_SLACK;
-	while (i < len && !rc) {
-		if (s.p[i] == '"') {
-			rc = scan_sw_count(&s, '"', err);
-			if (!rc)
-				rc = scan_string(&s, &i, err);
-		} else {
-			rc = scan_byte(&s, i++, err);
-		}
-	}
-	free(s.kind);
-	span->found = s.sw_found;
-	span->at = s.sw_at;
-	span->end = s.sw_end;
-	span->entries = s.sw_entries;
-	return rc;
-}
-
 /* ---- the software list without a tree ---- */
 
 /* Agents send content.softwares as an array of objects whose members are all
- * strings. sw_fast reads such a list straight from the text, which the scan
- * has already checked (UTF-8, control characters, string lengths, nesting,
- * entry count), into the report's one block of strings, and cJSON is then
- * given the text with the array emptied. Anything else, including every
- * error, makes sw_fast give up (false) and leave the list to cJSON and the
- * checks below it, so that what is accepted and every error message stay
- * exactly as they are without this path. */
+ * strings. When the scan enters that array, sw_read reads such a list
+ * straight from the text into the report's one block of strings, doing on
+ * the way every check the scan would do there (UTF-8, control characters,
+ * \u0000, string lengths, nesting, value and entry counts), and the scan
+ * goes on after it; cJSON is then given the text with the array emptied.
+ * Anything else, including everything the scan or cJSON would refuse,
+ * makes sw_read give up: the scan then goes through the array itself and
+ * cJSON reads the list, so that what is accepted and every error message
+ * stay exactly as they are without this path (test_ingest and fuzz_ingest
+ * decode both ways and compare). */
 struct sw_reader {
 	const unsigned char *p;
-	size_t i, end; /* position; the closing ']' */
+	size_t i, len; /* position; the text's length */
+	const struct ingest_limits *lim;
 	char *out; /* next free byte of the block */
+	size_t values, max_values; /* JSON values counted as the scan does */
 	struct sha256 dg; /* the list's digest, entry by entry */
 };
 
-/* cJSON's idea of whitespace: every byte up to the space. */
+/* cJSON's idea of whitespace: every byte up to the space (NUL, which the
+ * scan refuses, stops it). */
 static void sw_ws(struct sw_reader *r)
 {
-	while (r->i < r->end && r->p[r->i] <= ' ')
+	while (r->i < r->len && r->p[r->i] <= ' ' && r->p[r->i])
 		r->i++;
+}
+
+/* The scan's count of JSON values ('{', '[' and ',' outside strings). */
+static bool sw_value(struct sw_reader *r)
+{
+	return ++r->values <= r->max_values;
 }
 
 static int sw_hex4(const unsigned char *p)
@@ -775,79 +752,80 @@ static int sw_hex4(const unsigned char *p)
 	return v;
 }
 
-/* True when none of the 8 bytes at p is a quote or a backslash (the scan
- * has checked everything else; see scan_plain8). */
-static bool sw_plain8(const unsigned char *p)
+/* Appends code point cp (not a surrogate) as UTF-8. */
+static void sw_put_utf8(struct sw_reader *r, int cp)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t x, q, b;
-
-	memcpy(&x, p, 8);
-	q = x ^ (ones * '"');
-	b = x ^ (ones * '\\');
-	return !(((q - ones) & ~q & high) | ((b - ones) & ~b & high));
+	if (cp < 0x80) {
+		*r->out++ = (char)cp;
+	} else if (cp < 0x800) {
+		*r->out++ = (char)(0xC0 | cp >> 6);
+		*r->out++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*r->out++ = (char)(0xE0 | cp >> 12);
+		*r->out++ = (char)(0x80 | (cp >> 6 & 0x3F));
+		*r->out++ = (char)(0x80 | (cp & 0x3F));
+	}
 }
 
 /* The string at r->i (its opening quote), decoded into r->out and
- * NUL-terminated; *s points at it. False on an escape it leaves to cJSON
- * (surrogates, \u0000, anything malformed). */
-static bool sw_string(struct sw_reader *r, char **s)
+ * NUL-terminated; *s points at it and *n is its length. False on whatever
+ * it leaves to the scan and cJSON: a control character, invalid UTF-8, an
+ * escape of a surrogate, \u0000 or anything malformed, a string longer than
+ * the limit. */
+static bool sw_string(struct sw_reader *r, char **s, size_t *n)
 {
+	size_t start, k;
 	unsigned char c;
 	int cp;
 
-	if (r->i >= r->end || r->p[r->i] != '"')
+	if (r->i >= r->len || r->p[r->i] != '"')
 		return false;
-	r->i++;
+	start = ++r->i;
 	*s = r->out;
-	while (r->i < r->end && (c = r->p[r->i]) != '"') {
-		if (r->end - r->i >= 8 && sw_plain8(r->p + r->i)) {
-			/* the output never passes the input (escapes shrink), so
-			 * eight bytes fit */
+	while (r->i < r->len && (c = r->p[r->i]) != '"') {
+		if (r->len - r->i >= 8 && scan_plain8(r->p + r->i)) {
+			/* the output never passes the input (escapes shrink) */
 			memcpy(r->out, r->p + r->i, 8);
 			r->out += 8;
 			r->i += 8;
-			continue;
-		}
-		if (c != '\\') {
+		} else if (c >= 0x20 && c < 0x80 && c != '\\') {
 			*r->out++ = (char)c;
 			r->i++;
-			continue;
-		}
-		if (r->end - r->i < 2)
+		} else if (c >= 0x80) {
+			k = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+			if (k > r->len - r->i || !utf8_valid((const char *)r->p + r->i, k))
+				return false;
+			memcpy(r->out, r->p + r->i, k);
+			r->out += k;
+			r->i += k;
+		} else if (c != '\\' || r->len - r->i < 2) {
 			return false;
-		c = r->p[r->i + 1];
-		r->i += 2;
-		switch (c) {
-		case '"': *r->out++ = '"'; continue;
-		case '\\': *r->out++ = '\\'; continue;
-		case '/': *r->out++ = '/'; continue;
-		case 'b': *r->out++ = '\b'; continue;
-		case 'f': *r->out++ = '\f'; continue;
-		case 'n': *r->out++ = '\n'; continue;
-		case 'r': *r->out++ = '\r'; continue;
-		case 't': *r->out++ = '\t'; continue;
-		case 'u': break;
-		default: return false;
-		}
-		if (r->end - r->i < 4 || (cp = sw_hex4(r->p + r->i)) <= 0 ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		r->i += 4;
-		if (cp < 0x80) {
-			*r->out++ = (char)cp;
-		} else if (cp < 0x800) {
-			*r->out++ = (char)(0xC0 | cp >> 6);
-			*r->out++ = (char)(0x80 | (cp & 0x3F));
 		} else {
-			*r->out++ = (char)(0xE0 | cp >> 12);
-			*r->out++ = (char)(0x80 | (cp >> 6 & 0x3F));
-			*r->out++ = (char)(0x80 | (cp & 0x3F));
+			c = r->p[r->i + 1];
+			r->i += 2;
+			switch (c) {
+			case '"': *r->out++ = '"'; continue;
+			case '\\': *r->out++ = '\\'; continue;
+			case '/': *r->out++ = '/'; continue;
+			case 'b': *r->out++ = '\b'; continue;
+			case 'f': *r->out++ = '\f'; continue;
+			case 'n': *r->out++ = '\n'; continue;
+			case 'r': *r->out++ = '\r'; continue;
+			case 't': *r->out++ = '\t'; continue;
+			case 'u': break;
+			default: return false;
+			}
+			if (r->len - r->i < 4 || (cp = sw_hex4(r->p + r->i)) <= 0 ||
+			    (cp >= 0xD800 && cp <= 0xDFFF))
+				return false;
+			r->i += 4;
+			sw_put_utf8(r, cp);
 		}
 	}
-	if (r->i >= r->end)
+	if (r->i >= r->len || r->i - start > r->lim->max_string)
 		return false;
 	r->i++;
+	*n = (size_t)(r->out - *s);
 	*r->out++ = '\0';
 	return true;
 }
@@ -868,53 +846,71 @@ static size_t sw_key(const unsigned char *key, size_t klen)
 	return 5;
 }
 
+/* One member's key: printable ASCII without escapes, within the limit
+ * (anything else is left to the scan and cJSON). */
+static bool sw_key_at(struct sw_reader *r, const unsigned char **key, size_t *klen)
+{
+	size_t j = r->i + 1;
+
+	if (r->i >= r->len || r->p[r->i] != '"')
+		return false;
+	while (j < r->len && r->p[j] != '"') {
+		if (r->p[j] < 0x20 || r->p[j] >= 0x80 || r->p[j] == '\\')
+			return false;
+		j++;
+	}
+	if (j >= r->len || j - r->i - 1 > r->lim->max_string)
+		return false;
+	*key = r->p + r->i + 1;
+	*klen = j - r->i - 1;
+	r->i = j + 1;
+	return true;
+}
+
 /* One entry: an object of string members; the five we keep go to their
- * fields (a key given twice, or a key with an escape, is left to cJSON),
- * and into the digest (ingest_sw_digest's input: each field and its NUL). */
+ * fields (a key given twice is left to cJSON), and into the digest
+ * (ingest_sw_digest's input: each field and its NUL). */
 static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 {
 	static char empty[1];
 	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
 	size_t len[5] = {0, 0, 0, 0, 0};
 	const unsigned char *key;
-	size_t klen, k;
+	size_t klen, k, n;
 	char *v;
 
-	if (r->p[r->i] != '{')
+	if (r->i >= r->len || r->p[r->i] != '{' || !sw_value(r))
 		return false;
 	r->i++;
 	sw_ws(r);
-	while (r->i < r->end && r->p[r->i] == '"') {
-		key = r->p + r->i + 1;
-		for (klen = 0; r->i + 1 + klen < r->end && key[klen] != '"'; klen++)
-			if (key[klen] == '\\')
-				return false;
-		if (r->i + 1 + klen >= r->end)
+	while (r->i < r->len && r->p[r->i] == '"') {
+		if (!sw_key_at(r, &key, &klen))
 			return false;
-		r->i += klen + 2;
 		sw_ws(r);
-		if (r->i >= r->end || r->p[r->i] != ':')
+		if (r->i >= r->len || r->p[r->i] != ':')
 			return false;
 		r->i++;
 		sw_ws(r);
-		if (!sw_string(r, &v))
+		if (!sw_string(r, &v, &n))
 			return false;
 		k = sw_key(key, klen);
 		if (k < 5) {
 			if (*slot[k])
 				return false;
 			*slot[k] = v;
-			len[k] = (size_t)(r->out - v) - 1;
+			len[k] = n;
 		}
 		sw_ws(r);
-		if (r->i >= r->end || r->p[r->i] != ',')
+		if (r->i >= r->len || r->p[r->i] != ',')
 			break;
+		if (!sw_value(r))
+			return false;
 		r->i++;
 		sw_ws(r);
-		if (r->i >= r->end || r->p[r->i] != '"')
+		if (r->i >= r->len || r->p[r->i] != '"')
 			return false;
 	}
-	if (r->i >= r->end || r->p[r->i] != '}' || !sw->name || !sw->name[0])
+	if (r->i >= r->len || r->p[r->i] != '}' || !sw->name || !sw->name[0])
 		return false;
 	r->i++;
 	for (k = 0; k < 5; k++) {
@@ -925,43 +921,111 @@ static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 	return true;
 }
 
-/* Reads the list at span into out (sw, n_sw, sw_strings); false leaves out
- * without a list. */
-static bool sw_fast(const char *text, const struct sw_span *span, struct ingest_report *out)
+/* Reads the list whose '[' the scan s just entered (at s->sw_at) into
+ * s->out (sw, n_sw, sw_strings, sw_digest, sw_fast) and returns the offset
+ * of its closing ']', after counting for the scan what it went through;
+ * 0 when it gave up (out without a list, the scan unchanged). */
+static size_t sw_read(struct scan *s)
 {
+	struct ingest_report *out = s->out;
 	struct sw_reader r;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
-	r.p = (const unsigned char *)text;
+	r.p = s->p;
+	r.len = s->len;
+	r.i = s->sw_at + 1;
+	r.lim = s->lim;
+	r.values = s->values;
+	r.max_values = s->max_values;
+	/* the entries are one level deeper than the array */
+	if (s->depth >= s->lim->max_depth)
+		return 0;
 	sha256_init(&r.dg);
 	sha256_update(&r.dg, sw_digest_tag, sizeof(sw_digest_tag) - 1);
-	r.i = span->at + 1;
-	r.end = span->end;
-	out->sw = xcalloc(span->entries ? span->entries : 1, sizeof(*out->sw));
-	out->sw_strings = r.out = xmalloc(span->end - span->at + 1);
+	out->sw_strings = r.out = xmalloc(s->len - s->sw_at);
 	sw_ws(&r);
-	while (r.i < r.end) {
-		if (n == span->entries || !sw_entry(&r, &out->sw[n]))
+	while (r.i < r.len && r.p[r.i] != ']') {
+		if (n == s->lim->max_software)
+			goto give_up;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			out->sw = xrealloc(out->sw, cap * sizeof(*out->sw));
+		}
+		memset(&out->sw[n], 0, sizeof(out->sw[n]));
+		if (!sw_entry(&r, &out->sw[n]))
 			goto give_up;
 		n++;
 		sw_ws(&r);
-		if (r.i < r.end && r.p[r.i] == ',') {
+		if (r.i < r.len && r.p[r.i] == ',') {
+			if (!sw_value(&r))
+				goto give_up;
 			r.i++;
 			sw_ws(&r);
-			if (r.i >= r.end)
+			if (r.i >= r.len || r.p[r.i] == ']')
 				goto give_up;
-		} else if (r.i < r.end) {
+		} else if (r.i < r.len && r.p[r.i] != ']') {
 			goto give_up;
 		}
 	}
+	if (r.i >= r.len)
+		goto give_up;
 	out->n_sw = n;
 	out->sw_fast = true;
 	sha256_final(&r.dg, out->sw_digest);
-	return true;
+	s->values = r.values;
+	s->sw_commas = n ? n - 1 : 0;
+	s->sw_nonempty = n > 0;
+	return r.i;
 give_up:
 	FREE_AND_NULL(out->sw);
 	FREE_AND_NULL(out->sw_strings);
-	return false;
+	return 0;
+}
+
+/* Where the first content.softwares array is in the text (found false:
+ * none was, or it does not close with ']'). */
+struct sw_span {
+	bool found;
+	size_t at, end; /* offsets of '[' and ']' */
+};
+
+/* out: where sw_read puts the list it reads, or NULL (no reader). */
+static enum fc_rc ingest_scan(const char *text, size_t len, const struct ingest_limits *lim,
+                              struct ingest_report *out, struct sw_span *span, char *err)
+{
+	struct scan s;
+	size_t i = 0, end;
+	enum fc_rc rc = FC_OK;
+
+	memset(&s, 0, sizeof(s));
+	s.p = (const unsigned char *)text;
+	s.len = len;
+	s.lim = lim;
+	s.out = out;
+	s.kind = xmalloc(lim->max_depth > 0 ? (size_t)lim->max_depth + 1 : 1);
+	s.max_values = lim->max_software > (SIZE_MAX - INGEST_VALUES_SLACK) / INGEST_VALUES_PER_SW
+	                   ? SIZE_MAX
+	                   : lim->max_software * INGEST_VALUES_PER_SW + INGEST_VALUES_SLACK;
+	while (i < len && !rc) {
+		if (s.p[i] == '"') {
+			rc = scan_sw_count(&s, '"', err);
+			if (!rc)
+				rc = scan_string(&s, &i, err);
+		} else {
+			rc = scan_byte(&s, i++, err);
+		}
+		if (s.sw_read_now) { /* the list's '[' was that byte */
+			s.sw_read_now = false;
+			end = rc ? 0 : sw_read(&s);
+			if (end)
+				i = end; /* its ']' next, which closes it */
+		}
+	}
+	free(s.kind);
+	span->found = s.sw_found;
+	span->at = s.sw_at;
+	span->end = s.sw_end;
+	return rc;
 }
 
 /* ---- the shape ---- */
@@ -1461,11 +1525,11 @@ enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
 		rc = FC_EPARSE;
 		goto out_release;
 	}
-	rc = ingest_scan(text.ptr, text.len, lim, &span, err);
+	rc = ingest_scan(text.ptr, text.len, lim, lim->tree_lists ? NULL : out, &span, err);
 	if (rc)
 		goto out_release;
 	json_len = text.len;
-	if (span.found && !lim->tree_lists && sw_fast(text.ptr, &span, out)) {
+	if (out->sw_fast && span.found) {
 		/* cJSON gets the text with the list read: "[]" in its place */
 		cut = span.end - span.at - 1;
 		memmove(text.ptr + span.at + 1, text.ptr + span.end, text.len - span.end + 1);

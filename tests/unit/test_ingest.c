@@ -1232,7 +1232,7 @@ static void test_short_report_refused(void **state)
 /* Decodes json both ways (the direct list reader, and cJSON's tree only)
  * and requires the same outcome: rc, status, error text, entries, digest,
  * stored facts. Returns whether the direct reader took the list. */
-static bool same_both_ways(const char *json)
+static bool same_both_ways_lim(const char *json, const struct ingest_limits *lim)
 {
 	struct ingest_limits tree;
 	struct ingest_report a, b;
@@ -1242,9 +1242,12 @@ static bool same_both_ways(const char *json)
 	bool fast;
 	size_t i;
 
-	ingest_limits_default(&tree);
+	if (lim)
+		tree = *lim;
+	else
+		ingest_limits_default(&tree);
 	tree.tree_lists = true;
-	ra = decode_lim(json, strlen(json), NULL, NULL, &a, &sa, ea);
+	ra = decode_lim(json, strlen(json), NULL, lim, &a, &sa, ea);
 	rb = decode_lim(json, strlen(json), NULL, &tree, &b, &sb, eb);
 	if (ra != rb || sa != sb || strcmp(ea, eb))
 		fail_msg("direct: rc %d status %d '%s'; tree: rc %d status %d '%s' for %s", ra, sa,
@@ -1270,14 +1273,24 @@ static bool same_both_ways(const char *json)
 	return fast;
 }
 
+static bool same_both_ways(const char *json)
+{
+	return same_both_ways_lim(json, NULL);
+}
+
 /* The list of good replaced by list (the text between the brackets). */
-static bool list_both_ways(const char *list)
+static bool list_both_ways_lim(const char *list, const struct ingest_limits *lim)
 {
 	char *s = tweak(good, GOOD_SW, list);
-	bool fast = same_both_ways(s);
+	bool fast = same_both_ways_lim(s, lim);
 
 	free(s);
 	return fast;
+}
+
+static bool list_both_ways(const char *list)
+{
+	return list_both_ways_lim(list, NULL);
 }
 
 static void test_direct_list_reader(void **state)
@@ -1325,6 +1338,38 @@ static void test_direct_list_reader(void **state)
 	assert_false(list_both_ways("{\"name\":\"\\u12\"}"));
 	assert_false(list_both_ways("{\"name\":\"\\ud800\"}"));
 	assert_false(list_both_ways("{\"name\":\"a\"]"));
+	/* what the scan refuses inside the list: the same error either way */
+	assert_false(list_both_ways("{\"name\":\"a\tb\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\xff\"}"));
+	assert_false(list_both_ways("{\"name\":\"abcdefgh\xc3\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\\u0000\"}"));
+	assert_false(list_both_ways("{\"n\xc3\xa4me\":\"a\",\"name\":\"b\"}"));
+	assert_false(list_both_ways("{\"name\":\"a\"}\x80"));
+	/* non-ASCII in values is read directly */
+	assert_true(
+	    list_both_ways("{\"name\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 0123456789\"}"));
+	{
+		struct ingest_limits lim;
+
+		ingest_limits_default(&lim);
+		lim.max_string = 40; /* the longest string elsewhere is 36 bytes */
+		assert_true(list_both_ways_lim(
+		    "{\"name\":\"abcdefghijklmnopqrstuvwxyz0123456789ABCD\"}", &lim));
+		assert_false(list_both_ways_lim(
+		    "{\"name\":\"abcdefghijklmnopqrstuvwxyz0123456789ABCDE\"}", &lim));
+		assert_false(list_both_ways_lim(
+		    "{\"name\":\"a\",\"abcdefghijklmnopqrstuvwxyz0123456789ABCDE\":\"x\"}", &lim));
+		ingest_limits_default(&lim);
+		lim.max_software = 2;
+		assert_true(list_both_ways_lim("{\"name\":\"a\"},{\"name\":\"b\"}", &lim));
+		assert_false(
+		    list_both_ways_lim("{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}", &lim));
+		ingest_limits_default(&lim);
+		lim.max_depth = 3; /* the entries are at depth 4 */
+		assert_false(list_both_ways_lim("{\"name\":\"a\"}", &lim));
+		lim.max_depth = 4;
+		assert_true(list_both_ways_lim("{\"name\":\"a\"}", &lim));
+	}
 	/* an error after the list: the byte offset is of the text as sent */
 	s = tweak(good, "\"memory\":7863", "\"memory\":78 63");
 	assert_false(same_both_ways(s)); /* refused: the report is left empty */
