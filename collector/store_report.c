@@ -21,6 +21,10 @@ struct mrow {
 	int64_t list_id; /* 0: none */
 	bool has_digest;
 	unsigned char digest[SHA256_LEN]; /* the current list's, in received order */
+	/* the identity keys and host name as stored, when they fit (keys_known),
+	 * so that an update that changes none of them skips machine_keys */
+	bool keys_known;
+	char hw_uuid[37], machine_id[65], agent_id[65], hostname[256];
 };
 
 static const char *nz(const char *s)
@@ -78,6 +82,19 @@ static enum fc_rc make_public_id(char out[37])
 
 /* Steps st, a match query selecting MATCH_COLS; sets *found and m from its
  * first row. */
+/* Copies text column i into out (size bytes); false when it does not fit. */
+static bool col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (n >= size)
+		return false;
+	memcpy(out, t ? (const char *)t : "", n);
+	out[n] = '\0';
+	return true;
+}
+
 static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, bool *found,
                             char *err)
 {
@@ -96,6 +113,11 @@ static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, b
 		m->has_digest = sqlite3_column_bytes(st, 4) == SHA256_LEN;
 		if (m->has_digest)
 			memcpy(m->digest, sqlite3_column_blob(st, 4), SHA256_LEN);
+		m->keys_known = sqlite3_column_count(st) >= 9 &&
+		                col_copy(st, 5, m->hw_uuid, sizeof(m->hw_uuid)) &&
+		                col_copy(st, 6, m->machine_id, sizeof(m->machine_id)) &&
+		                col_copy(st, 7, m->agent_id, sizeof(m->agent_id)) &&
+		                col_copy(st, 8, m->hostname, sizeof(m->hostname));
 	} else if (src != SQLITE_DONE) {
 		rc = store_dbfail(s, src, "finding the machine", err);
 	}
@@ -104,7 +126,8 @@ static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, b
 }
 
 #define MATCH_COLS                                                                                 \
-	"SELECT id, public_id, order_ts, software_list_id, software_digest FROM machines "
+	"SELECT id, public_id, order_ts, software_list_id, software_digest, hw_uuid, machine_id,"  \
+	" agent_id, hostname FROM machines "
 
 /* Rule 1: the organisation's machine with the report's hardware UUID. */
 static enum fc_rc match_hw(struct store *s, int64_t org, const struct ingest_report *r,
@@ -490,6 +513,16 @@ static enum fc_rc machine_keys(struct store *s, const struct mrow *m, const stru
 	return rc;
 }
 
+/* True when machine_keys would change nothing (its WHERE, in C, on the
+ * keys match_row read). */
+static bool keys_same(const struct mrow *m, const struct ingest_report *r, int64_t list_id)
+{
+	return m->keys_known && (!r->hw_uuid[0] || !strcmp(m->hw_uuid, r->hw_uuid)) &&
+	       (!r->machine_id[0] || !strcmp(m->machine_id, r->machine_id)) &&
+	       (!r->agent_id[0] || !strcmp(m->agent_id, r->agent_id)) &&
+	       !strcmp(m->hostname, nz(r->hostname)) && m->list_id == list_id;
+}
+
 /* The report is the machine's newest: its facts replace the stored ones,
  * and its non-empty keys replace the machine's. */
 static enum fc_rc machine_update(struct store *s, const struct mrow *m,
@@ -497,10 +530,11 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
                                  int64_t list_id, const struct os_class *cls, char *err)
 {
 	sqlite3_stmt *st;
-	enum fc_rc rc;
+	enum fc_rc rc = FC_OK;
 	int src;
 
-	rc = machine_keys(s, m, r, list_id, err);
+	if (!keys_same(m, r, list_id))
+		rc = machine_keys(s, m, r, list_id, err);
 	if (!rc)
 		rc = store_stmt(
 		    s, ST_MACHINE_UPDATE,
@@ -684,9 +718,11 @@ static enum fc_rc snapshot_first(struct store *s, int64_t received_at, char *err
 }
 
 /* Stores one report inside the open transaction; on failure (or a short
- * report to refuse) the caller rolls its savepoint back. */
+ * report to refuse) the caller rolls its savepoint back. With snapshot, the
+ * day's snapshot is taken first if it is not yet. */
 static enum fc_rc put_one(struct store *s, int64_t org_id, const struct ingest_report *r,
-                          int64_t received_at, struct store_put_result *res, char *err)
+                          int64_t received_at, bool snapshot, struct store_put_result *res,
+                          char *err)
 {
 	struct mrow m;
 	enum fc_rc rc;
@@ -701,7 +737,7 @@ static enum fc_rc put_one(struct store *s, int64_t org_id, const struct ingest_r
 	rc = report_dup(s, org_id, r, res, err);
 	if (rc || res->duplicate)
 		return rc;
-	rc = snapshot_first(s, received_at, err);
+	rc = snapshot ? snapshot_first(s, received_at, err) : FC_OK;
 	if (!rc)
 		rc = put_machine(s, org_id, r, received_at, &m, res, err);
 	if (!rc && !res->resend_full)
@@ -716,6 +752,7 @@ static enum fc_rc put_one(struct store *s, int64_t org_id, const struct ingest_r
 enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n, char *err)
 {
 	struct store_put_job *j;
+	int64_t snap_day = -1; /* the UTC day whose snapshot this batch has seen to */
 	enum fc_rc rc;
 	size_t i;
 
@@ -732,8 +769,11 @@ enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n
 			snprintf(err ? err : j->err, FC_ERRLEN, "%s", j->err);
 			break;
 		}
-		j->rc = put_one(s, j->org_id, j->r, j->received_at, &j->res, j->err);
+		j->rc = put_one(s, j->org_id, j->r, j->received_at,
+		                j->received_at / 86400 != snap_day, &j->res, j->err);
+		snap_day = j->received_at / 86400;
 		if (j->rc || j->res.resend_full) {
+			snap_day = -1; /* a snapshot it took is rolled back with it */
 			rc = store_exec(s, ST_ROLLBACK_TO, "ROLLBACK TO one_report",
 			                "rolling back a report", err);
 			if (j->rc)

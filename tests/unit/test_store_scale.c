@@ -299,6 +299,45 @@ static void test_batch_one_bad_report_does_not_fail_the_others(void **state)
 		ingest_report_release(&r[i]);
 }
 
+/* A batch takes the day's snapshot once, before its first stored report:
+ * one that is rolled back (a 409) takes its snapshot with it, and the next
+ * report of the batch takes it again; a batch that spans midnight takes the
+ * new day's too. The snapshot counts the machines as they were before. */
+static void test_batch_takes_the_day_snapshot_once(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_report r[5];
+	struct store_put_job jobs[5];
+	char hw[37], err[FC_ERRLEN] = "";
+	int i;
+
+	rep(f, &r[0], hw_of(30, hw), T0 - DAY, OS_WIN7, 2, 0);
+	put_at(f, f->org[0], &r[0], T0 - DAY); /* yesterday: one machine */
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < 5; i++) {
+		rep(f, &r[i], hw_of(31 + i, hw), T0, OS_WIN7, 2, i);
+		jobs[i].org_id = f->org[0];
+		jobs[i].r = &r[i];
+		jobs[i].received_at = i < 4 ? T0 : T0 + DAY;
+	}
+	make_short(&r[0]); /* unknown machine: 409, its savepoint rolled back */
+	assert_int_equal(store_put_batch(f->s, jobs, 5, err), FC_OK);
+	assert_true(jobs[0].res.resend_full);
+	for (i = 1; i < 5; i++)
+		assert_int_equal(jobs[i].rc, FC_OK);
+	/* T0's day: taken by job 1, before it: the one machine of yesterday */
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM snapshots WHERE date ="
+	                               " strftime('%Y-%m-%d', 1764452990, 'unixepoch')"),
+	                 1);
+	/* the next day's: taken by job 4, before it: 1 + jobs 1..3 */
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM snapshots WHERE date ="
+	                               " strftime('%Y-%m-%d', 1764452990 + 86400, 'unixepoch')"),
+	                 4);
+	assert_int_equal(db_int(f->db, "SELECT count(DISTINCT date) FROM snapshots"), 2);
+	for (i = 0; i < 5; i++)
+		ingest_report_release(&r[i]);
+}
+
 /* ---- clock skew ---- */
 
 static void test_future_report_does_not_pin_the_machine(void **state)
@@ -558,6 +597,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_short_report_refused_otherwise, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_report_retry_is_duplicate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_list_digests, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_batch_takes_the_day_snapshot_once, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_batch_one_bad_report_does_not_fail_the_others,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_future_report_does_not_pin_the_machine, setup,
