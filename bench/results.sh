@@ -14,7 +14,7 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.part"' EXIT
 
 commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null | head -n 1)
+dirty=$(git -C "$TOP" status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' 2>/dev/null | head -n 1)
 {
 	echo "# Benchmark results"
 	echo
