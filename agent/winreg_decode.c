@@ -9,32 +9,8 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "utf8.h"
 #include "xalloc.h"
-
-/* Appends code point cp to out as UTF-8 (out has room for 4 bytes). */
-static size_t put_utf8(unsigned long cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* Decodes the UTF-16LE units [*i, n) of data up to a NUL unit into s
  * (room for 3 bytes per unit); *i ends after the NUL. Returns the length. */
@@ -57,7 +33,7 @@ static size_t utf16_run(const unsigned char *data, size_t n, size_t *i, char *s)
 		}
 		if (u >= 0xD800 && u <= 0xDFFF)
 			u = 0xFFFD; /* an unpaired surrogate */
-		len += put_utf8(u, s + len);
+		len += utf8_put(u, s + len);
 	}
 	s[len] = '\0';
 	return len;

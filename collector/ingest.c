@@ -82,6 +82,9 @@ void ingest_report_release(struct ingest_report *r)
 	ingest_report_init(r);
 }
 
+/* What an absent field of a software entry points at. */
+static char sw_empty[1];
+
 /* The software list digest's tag (docs/protocol.md). */
 static const char sw_digest_tag[] = "fleetcensus software list 1\n";
 
@@ -752,27 +755,12 @@ static int sw_hex4(const unsigned char *p)
 	return v;
 }
 
-/* Appends code point cp (not a surrogate) as UTF-8. */
-static void sw_put_utf8(struct sw_reader *r, int cp)
-{
-	if (cp < 0x80) {
-		*r->out++ = (char)cp;
-	} else if (cp < 0x800) {
-		*r->out++ = (char)(0xC0 | cp >> 6);
-		*r->out++ = (char)(0x80 | (cp & 0x3F));
-	} else {
-		*r->out++ = (char)(0xE0 | cp >> 12);
-		*r->out++ = (char)(0x80 | (cp >> 6 & 0x3F));
-		*r->out++ = (char)(0x80 | (cp & 0x3F));
-	}
-}
-
 /* The string at r->i (its opening quote), decoded into r->out and
- * NUL-terminated; *s points at it and *n is its length. False on whatever
+ * NUL-terminated; *s points at it. False on whatever
  * it leaves to the scan and cJSON: a control character, invalid UTF-8, an
  * escape of a surrogate, \u0000 or anything malformed, a string longer than
  * the limit. */
-static bool sw_string(struct sw_reader *r, char **s, size_t *n)
+static bool sw_string(struct sw_reader *r, char **s)
 {
 	size_t start, k;
 	unsigned char c;
@@ -819,13 +807,12 @@ static bool sw_string(struct sw_reader *r, char **s, size_t *n)
 			    (cp >= 0xD800 && cp <= 0xDFFF))
 				return false;
 			r->i += 4;
-			sw_put_utf8(r, cp);
+			r->out += utf8_put((unsigned long)cp, r->out);
 		}
 	}
 	if (r->i >= r->len || r->i - start > r->lim->max_string)
 		return false;
 	r->i++;
-	*n = (size_t)(r->out - *s);
 	*r->out++ = '\0';
 	return true;
 }
@@ -872,11 +859,9 @@ static bool sw_key_at(struct sw_reader *r, const unsigned char **key, size_t *kl
  * (ingest_sw_digest's input: each field and its NUL). */
 static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 {
-	static char empty[1];
 	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
-	size_t len[5] = {0, 0, 0, 0, 0};
 	const unsigned char *key;
-	size_t klen, k, n;
+	size_t klen, k;
 	char *v;
 
 	if (r->i >= r->len || r->p[r->i] != '{' || !sw_value(r))
@@ -891,14 +876,13 @@ static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 			return false;
 		r->i++;
 		sw_ws(r);
-		if (!sw_string(r, &v, &n))
+		if (!sw_string(r, &v))
 			return false;
 		k = sw_key(key, klen);
 		if (k < 5) {
 			if (*slot[k])
 				return false;
 			*slot[k] = v;
-			len[k] = n;
 		}
 		sw_ws(r);
 		if (r->i >= r->len || r->p[r->i] != ',')
@@ -913,11 +897,10 @@ static bool sw_entry(struct sw_reader *r, struct ingest_sw *sw)
 	if (r->i >= r->len || r->p[r->i] != '}' || !sw->name || !sw->name[0])
 		return false;
 	r->i++;
-	for (k = 0; k < 5; k++) {
+	for (k = 1; k < 5; k++)
 		if (!*slot[k])
-			*slot[k] = empty;
-		sha256_update(&r->dg, *slot[k], len[k] + 1);
-	}
+			*slot[k] = sw_empty;
+	ingest_sw_digest_entry(&r->dg, sw);
 	return true;
 }
 
@@ -940,8 +923,7 @@ static size_t sw_read(struct scan *s)
 	/* the entries are one level deeper than the array */
 	if (s->depth >= s->lim->max_depth)
 		return 0;
-	sha256_init(&r.dg);
-	sha256_update(&r.dg, sw_digest_tag, sizeof(sw_digest_tag) - 1);
+	ingest_sw_digest_init(&r.dg);
 	out->sw_strings = r.out = xmalloc(s->len - s->sw_at);
 	sw_ws(&r);
 	while (r.i < r.len && r.p[r.i] != ']') {
@@ -1281,8 +1263,6 @@ static enum fc_rc ingest_fleetcensus(const cJSON *content, struct ingest_report 
  * for an error is only formatted when there is one. */
 static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *sw, char *err)
 {
-	static char empty[1];
-	static const char *const keys[5] = {"name", "version", "arch", "publisher", "from"};
 	char **slot[5] = {&sw->name, &sw->version, &sw->arch, &sw->publisher, &sw->from};
 	const cJSON *it;
 	size_t k;
@@ -1292,13 +1272,12 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 		return FC_EPARSE;
 	}
 	for (it = e->child; it; it = it->next) {
-		for (k = 0; k < 5 && strcmp(it->string, keys[k]); k++)
-			;
+		k = sw_key((const unsigned char *)it->string, strlen(it->string));
 		if (k == 5 || *slot[k])
 			continue;
 		if ((it->type & 0xFF) != cJSON_String) {
 			snprintf(err, FC_ERRLEN, "content.softwares[%zu].%s: not a string", idx,
-			         keys[k]);
+			         it->string);
 			return FC_EPARSE;
 		}
 		*slot[k] = it->valuestring;
@@ -1313,13 +1292,11 @@ static enum fc_rc ingest_sw_entry(const cJSON *e, size_t idx, struct ingest_sw *
 	}
 	for (k = 1; k < 5; k++)
 		if (!*slot[k])
-			*slot[k] = empty;
+			*slot[k] = sw_empty;
 	return FC_OK;
 }
 
-/* content.softwares, read only when sections.software is ok (then it must be
- * there: an "ok" section without its list is not an empty list). */
-/* Forgets a list sw_fast read (and its digest: a short report's claimed
+/* Forgets a list sw_read read (and its digest: a short report's claimed
  * one, set before, stays). */
 static void sw_drop(struct ingest_report *out)
 {
@@ -1333,7 +1310,7 @@ static void sw_drop(struct ingest_report *out)
 }
 
 /* content.softwares, read only when sections.software is ok (then it must be
- * there: an "ok" section without its list is not an empty list). sw_fast
+ * there: an "ok" section without its list is not an empty list). sw_read
  * may have read it already (the array cJSON saw is then empty). */
 static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_limits *lim,
                                    struct ingest_report *out, char *err)
@@ -1375,31 +1352,37 @@ static enum fc_rc ingest_softwares(const cJSON *content, const struct ingest_lim
 		}
 		sw_own_strings(out);
 		ingest_sw_digest(out->sw, out->n_sw, out->sw_digest);
-	} /* else sw_fast computed the digest */
+	} /* else sw_read computed the digest */
 	out->has_digest = true;
 	out->sw_count = (int64_t)out->n_sw;
 	return FC_OK;
 }
 
+void ingest_sw_digest_init(struct sha256 *c)
+{
+	sha256_init(c);
+	sha256_update(c, sw_digest_tag, sizeof(sw_digest_tag) - 1);
+}
+
+void ingest_sw_digest_entry(struct sha256 *c, const struct ingest_sw *e)
+{
+	const char *f[5] = {e->name, e->version, e->arch, e->publisher, e->from};
+	size_t k;
+
+	for (k = 0; k < 5; k++) {
+		f[k] = f[k] ? f[k] : "";
+		sha256_update(c, f[k], strlen(f[k]) + 1);
+	}
+}
+
 void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32])
 {
-	const char *f[5];
 	struct sha256 c;
-	size_t i, k;
+	size_t i;
 
-	sha256_init(&c);
-	sha256_update(&c, sw_digest_tag, sizeof(sw_digest_tag) - 1);
-	for (i = 0; i < n; i++) {
-		f[0] = sw[i].name;
-		f[1] = sw[i].version;
-		f[2] = sw[i].arch;
-		f[3] = sw[i].publisher;
-		f[4] = sw[i].from;
-		for (k = 0; k < 5; k++) {
-			f[k] = f[k] ? f[k] : "";
-			sha256_update(&c, f[k], strlen(f[k]) + 1);
-		}
-	}
+	ingest_sw_digest_init(&c);
+	for (i = 0; i < n; i++)
+		ingest_sw_digest_entry(&c, &sw[i]);
 	sha256_final(&c, out);
 }
 

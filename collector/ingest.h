@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "fc_rc.h"
+#include "sha256.h"
 
 /* Limits; ingest_limits_default() fills the documented defaults. */
 struct ingest_limits {
@@ -61,7 +62,7 @@ struct ingest_report {
 	struct ingest_sw *sw; /* content.softwares, in report order; the strings
 	                         all live in sw_strings */
 	char *sw_strings;
-	bool sw_fast; /* the list was read without cJSON (ingest.c sw_fast) */
+	bool sw_fast; /* the list was read without cJSON (ingest.c sw_read) */
 	size_t n_sw;
 	/* docs/protocol.md "Unchanged software lists": a short report has
 	 * software_unchanged, no list (n_sw 0), and the digest and count it
@@ -96,6 +97,10 @@ enum fc_rc ingest_decode(const void *body, size_t len, const char *encoding,
 /* The software list digest of docs/protocol.md over n entries of sw, in
  * that order. */
 void ingest_sw_digest(const struct ingest_sw *sw, size_t n, unsigned char out[32]);
+/* The same built entry by entry (the store hashes its sorted lists so):
+ * ingest_sw_digest_init, ingest_sw_digest_entry for each, sha256_final. */
+void ingest_sw_digest_init(struct sha256 *c);
+void ingest_sw_digest_entry(struct sha256 *c, const struct ingest_sw *e);
 
 /* True when uuid (any case, with or without dashes) is a known placeholder
  * that many machines share: all zeros, all F, 03000200-0400-0500-0006-

@@ -243,22 +243,12 @@ static int sw_cmp(const void *pa, const void *pb)
 static void list_hash(const struct ingest_sw *const *sorted, size_t n,
                       unsigned char hash[SHA256_LEN])
 {
-	static const char tag[] = "fleetcensus software list 1\n";
 	struct sha256 c;
-	const char *f[5];
-	size_t i, k;
+	size_t i;
 
-	sha256_init(&c);
-	sha256_update(&c, tag, sizeof(tag) - 1);
-	for (i = 0; i < n; i++) {
-		f[0] = nz(sorted[i]->name);
-		f[1] = nz(sorted[i]->version);
-		f[2] = nz(sorted[i]->arch);
-		f[3] = nz(sorted[i]->publisher);
-		f[4] = nz(sorted[i]->from);
-		for (k = 0; k < 5; k++)
-			sha256_update(&c, f[k], strlen(f[k]) + 1);
-	}
+	ingest_sw_digest_init(&c);
+	for (i = 0; i < n; i++)
+		ingest_sw_digest_entry(&c, sorted[i]);
 	sha256_final(&c, hash);
 }
 

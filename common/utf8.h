@@ -9,6 +9,10 @@
  * surrogates, nothing above U+10FFFF) and hold no NUL. */
 bool utf8_valid(const char *s, size_t len);
 
+/* Writes code point cp (at most U+10FFFF, not a surrogate) as UTF-8 to out,
+ * which has room for 4 bytes; returns the bytes written. */
+size_t utf8_put(unsigned long cp, char *out);
+
 /* Returns a heap copy of the len bytes at s in which every ill-formed
  * sequence and every NUL is replaced by U+FFFD; the caller frees it. */
 char *utf8_sanitize(const char *s, size_t len);
