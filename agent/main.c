@@ -18,7 +18,7 @@
 #include "log.h"
 #include "relay.h"
 #include "platform.h"
-#include "report.h"
+#include "inventory.h"
 #include "send.h"
 #include "spool.h"
 #include "state.h"
@@ -247,7 +247,7 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 
 /* One collected report and the ids it carries (its strings live here). */
 struct collected {
-	struct report *r;
+	struct inventory *r;
 	char agent_id[STATE_ID_LEN + 1];
 	char report_id[STATE_ID_LEN + 1];
 	char at[32];
@@ -256,7 +256,7 @@ struct collected {
 
 static void collected_release(struct collected *c)
 {
-	report_free(c->r);
+	inventory_free(c->r);
 	c->r = NULL;
 }
 
@@ -266,7 +266,7 @@ static void collected_release(struct collected *c)
 static int collect(const struct agent_opts *o, bool sending, struct collected *c)
 {
 	char err[FC_ERRLEN];
-	struct report_ids ids;
+	struct inventory_ids ids;
 	time_t now = time(NULL), created = now;
 
 	if (spool_mkdirs(o->state_dir, err) != FC_OK ||
@@ -286,12 +286,12 @@ static int collect(const struct agent_opts *o, bool sending, struct collected *c
 	ids.since = c->since;
 	ids.report_id = c->report_id;
 	ids.collected_at = c->at;
-	return report_collect(o->root, &ids, &c->r) == FC_OK ? 0 : EXIT_SOFTWARE;
+	return inventory_collect(o->root, &ids, &c->r) == FC_OK ? 0 : EXIT_SOFTWARE;
 }
 
 static void log_collected(const struct collected *c)
 {
-	const struct report_summary *sum = report_summary(c->r);
+	const struct inventory_summary *sum = inventory_summary(c->r);
 
 	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
 	         section_status_name(sum->os), section_status_name(sum->software), sum->packages,
@@ -302,7 +302,7 @@ static void log_collected(const struct collected *c)
  * messages), syncs and closes it. */
 static int write_fd(int fd, const char *path, const struct collected *c)
 {
-	struct report_sink sink;
+	struct inventory_sink sink;
 	FILE *f = fdopen(fd, "w+b");
 	enum fc_rc rc;
 
@@ -311,8 +311,8 @@ static int write_fd(int fd, const char *path, const struct collected *c)
 		close(fd);
 		return EXIT_CANTCREAT;
 	}
-	report_sink_file(&sink, f);
-	rc = report_write(c->r, REPORT_FULL, &sink);
+	inventory_sink_file(&sink, f);
+	rc = inventory_write(c->r, INVENTORY_FULL, &sink);
 	log_collected(c);
 	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || plat_fsync(fd) != 0 ||
 	    plat_make_public(fd) != 0) {
@@ -331,13 +331,13 @@ static int write_fd(int fd, const char *path, const struct collected *c)
  * restarted if the software list fails half-way. */
 static int write_stdout(const struct collected *c)
 {
-	struct report_sink sink;
+	struct inventory_sink sink;
 	struct buf b;
 	int code = 0;
 
 	buf_init(&b, (size_t)1 << 30);
-	report_sink_buf(&sink, &b);
-	if (report_write(c->r, REPORT_FULL, &sink) != FC_OK) {
+	inventory_sink_buf(&sink, &b);
+	if (inventory_write(c->r, INVENTORY_FULL, &sink) != FC_OK) {
 		LOG_ERR("cannot build the report: larger than %zu bytes", b.max);
 		code = EXIT_SOFTWARE;
 	} else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || putchar('\n') == EOF ||
@@ -392,7 +392,7 @@ static bool output_is_dir(const char *path)
  * name reduced to letters, digits, '.', '-' and '_'. */
 static void output_name(const struct collected *c, char *name, size_t cap)
 {
-	const char *hostname = report_summary(c->r)->hostname;
+	const char *hostname = inventory_summary(c->r)->hostname;
 	char host[64], stamp[32];
 	size_t i, j = 0;
 
@@ -468,9 +468,9 @@ static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct se
                                      const struct collected *c, const struct send_body *full,
                                      struct send_result *res, bool *full_sent)
 {
-	const struct report_summary *sum = report_summary(c->r);
+	const struct inventory_summary *sum = inventory_summary(c->r);
 	char known[STATE_DIGEST_LEN + 1];
-	struct report_sink sink;
+	struct inventory_sink sink;
 	struct send_body body = {NULL, NULL, NULL, 0};
 	struct buf json, gz;
 	enum fc_rc rc;
@@ -481,8 +481,8 @@ static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct se
 		return send_report_backoff(so, full, res);
 	buf_init(&json, SPOOL_MAX);
 	buf_init(&gz, SPOOL_MAX);
-	report_sink_buf(&sink, &json);
-	rc = report_write(c->r, REPORT_SHORT, &sink);
+	inventory_sink_buf(&sink, &json);
+	rc = inventory_write(c->r, INVENTORY_SHORT, &sink);
 	if (!rc)
 		rc = gzip_compress(json.ptr, json.len, &gz);
 	buf_release(&json);
@@ -509,7 +509,7 @@ static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct se
 static int spool_report(const struct agent_opts *o, const struct collected *c)
 {
 	struct spool_writer *w;
-	struct report_sink sink = {spool_write, spool_restart, NULL};
+	struct inventory_sink sink = {spool_write, spool_restart, NULL};
 	char err[FC_ERRLEN];
 	enum fc_rc rc;
 
@@ -519,7 +519,7 @@ static int spool_report(const struct agent_opts *o, const struct collected *c)
 		return EXIT_CANTCREAT;
 	}
 	sink.ctx = w;
-	rc = report_write(c->r, REPORT_FULL, &sink);
+	rc = inventory_write(c->r, INVENTORY_FULL, &sink);
 	log_collected(c);
 	if (rc) {
 		(void)spool_commit(w, err); /* fails with the writer's error, which is err */
@@ -571,9 +571,9 @@ static int deliver(const struct agent_opts *o, const struct collected *c)
 	case FC_OK:
 		code = EXIT_DONE;
 		LOG_INFO("delivered to %s (HTTP %ld)", o->server, res.http_status);
-		if (full_sent && report_summary(c->r)->software == SECTION_OK &&
-		    state_write_digest(o->state_dir, report_summary(c->r)->software_digest, err) !=
-		        FC_OK)
+		if (full_sent && inventory_summary(c->r)->software == SECTION_OK &&
+		    state_write_digest(o->state_dir, inventory_summary(c->r)->software_digest,
+		                       err) != FC_OK)
 			LOG_WARN("state: %s; the next report is sent in full", err);
 		break;
 	case FC_EREFUSED:
