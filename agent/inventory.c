@@ -550,8 +550,10 @@ static void write_tail(struct jw *w, const struct inventory *r, bool brief)
 }
 
 /* Streams the packages into the list; sets the software section's status,
- * digest and count, and the architecture. Returns a sink error only. */
-static enum fc_rc write_software(struct jw *w, struct inventory *r)
+ * digest and count, and the architecture. *partial is set when the list
+ * failed after some of its packages were written (the sink must start
+ * over without them). Returns a sink error only. */
+static enum fc_rc write_software(struct jw *w, struct inventory *r, bool *partial)
 {
 	struct inventory_summary *sum = &r->sum;
 	struct pkg_ctx *ctx = xcalloc(1, sizeof(*ctx));
@@ -560,6 +562,7 @@ static enum fc_rc write_software(struct jw *w, struct inventory *r)
 	int found = 0;
 	enum fc_rc rc;
 
+	*partial = false;
 	ctx->w = w;
 	ctx->uw = xmalloc(sizeof(*ctx->uw));
 	buf_reset(&r->updates);
@@ -601,7 +604,8 @@ static enum fc_rc write_software(struct jw *w, struct inventory *r)
 	r->arch = r->root && strcmp(r->root, "/") && witness_arch(ctx, r->arch_buf)
 	              ? r->arch_buf
 	              : r->f.kernel_arch;
-	rc = sum->software != SECTION_OK && ctx->count > 0 ? FC_EEXIST : FC_OK;
+	*partial = sum->software != SECTION_OK && ctx->count > 0;
+	rc = FC_OK;
 out:
 	free(ctx->uw);
 	free(ctx);
@@ -633,35 +637,41 @@ enum fc_rc inventory_collect(const char *root, const struct inventory_ids *ids,
 enum fc_rc inventory_write(struct inventory *r, enum inventory_form form,
                            const struct inventory_sink *sink)
 {
-	struct jw *w = xmalloc(sizeof(*w));
+	struct jw *w;
 	enum fc_rc rc = FC_OK;
+	bool partial = false;
 
-	assert(form == INVENTORY_FULL || r->listed);
+	assert(form == INVENTORY_FULL || inventory_has_list(r));
+	if (form == INVENTORY_SHORT && !inventory_has_list(r))
+		return FC_ENOENT; /* no short form without a list */
+	w = xmalloc(sizeof(*w));
 	jw_init(w, sink);
 	write_head(w, r);
 	if (form == INVENTORY_FULL) {
 		r->sum.software_err[0] = '\0';
 		r->sum.software_digest[0] = '\0';
 		r->sum.software = SECTION_OK;
-		rc = write_software(w, r);
+		rc = write_software(w, r, &partial);
 		r->listed = true;
-		if (rc == FC_EEXIST) {
-			/* part of a list that failed was written: start over without it */
-			rc = sink->restart ? sink->restart(sink->ctx) : FC_EIO;
-			if (!rc) {
-				jw_init(w, sink);
-				write_head(w, r);
-			}
+	}
+	if (!rc && partial) {
+		rc = sink->restart ? sink->restart(sink->ctx) : FC_EIO;
+		if (!rc) {
+			jw_init(w, sink);
+			write_head(w, r);
 		}
 	}
-	if (!rc && form == INVENTORY_SHORT && r->sum.software != SECTION_OK)
-		rc = FC_EPARSE; /* no short form without a list */
 	if (!rc) {
 		write_tail(w, r, form == INVENTORY_SHORT);
 		rc = w->rc;
 	}
 	free(w);
 	return rc;
+}
+
+bool inventory_has_list(const struct inventory *r)
+{
+	return r->listed && r->sum.software == SECTION_OK;
 }
 
 const struct inventory_summary *inventory_summary(const struct inventory *r)
@@ -737,7 +747,7 @@ enum fc_rc inventory_build(const char *root, const struct inventory_ids *ids, ch
 	rc = inventory_write(r, INVENTORY_FULL, &sink);
 	if (!rc)
 		*json = buf_take(&b, NULL);
-	if (!rc && short_json && r->sum.software == SECTION_OK) {
+	if (!rc && short_json && inventory_has_list(r)) {
 		rc = inventory_write(r, INVENTORY_SHORT, &sink);
 		if (!rc)
 			*short_json = buf_take(&b, NULL);

@@ -4,6 +4,7 @@
 #ifndef FC_AGENT_INVENTORY_H
 #define FC_AGENT_INVENTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -66,10 +67,14 @@ enum fc_rc inventory_collect(const char *root, const struct inventory_ids *ids,
  * list is kept but its digest, count and architecture counts), and sets the
  * summary's software fields; when a database fails after packages were
  * written, the sink is restarted and the report written without the list.
- * INVENTORY_SHORT needs an earlier INVENTORY_FULL with software ok (FC_EPARSE
- * otherwise). Returns FC_OK or the sink's error. */
+ * INVENTORY_SHORT needs inventory_has_list (asserted; FC_ENOENT, nothing
+ * written, when asserts are off). Returns FC_OK or the sink's error. */
 enum fc_rc inventory_write(struct inventory *r, enum inventory_form form,
                            const struct inventory_sink *sink);
+
+/* True when the last INVENTORY_FULL write of r put out its software list
+ * (the software section is ok): only then has r a short form. */
+bool inventory_has_list(const struct inventory *r);
 
 /* The report's summary; valid until inventory_free. */
 const struct inventory_summary *inventory_summary(const struct inventory *r);
