@@ -669,6 +669,15 @@ enum fc_rc inventory_write(struct inventory *r, enum inventory_form form,
 	return rc;
 }
 
+void inventory_log_summary(const struct inventory *r)
+{
+	const struct inventory_summary *sum = &r->sum;
+
+	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
+	         section_status_name(sum->os), section_status_name(sum->software), sum->packages,
+	         section_status_name(sum->hardware));
+}
+
 bool inventory_has_list(const struct inventory *r)
 {
 	return r->listed && r->sum.software == SECTION_OK;

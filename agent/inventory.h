@@ -76,6 +76,10 @@ enum fc_rc inventory_write(struct inventory *r, enum inventory_form form,
  * (the software section is ok): only then has r a short form. */
 bool inventory_has_list(const struct inventory *r);
 
+/* Logs the summary's section states and package count (INFO, one line:
+ * "collected: os ok, software ok (N packages), hardware ok"). */
+void inventory_log_summary(const struct inventory *r);
+
 /* The report's summary; valid until inventory_free. */
 const struct inventory_summary *inventory_summary(const struct inventory *r);
 
