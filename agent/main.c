@@ -13,12 +13,11 @@
 
 #include "buf.h"
 #include "config.h"
+#include "deliver.h"
 #include "exitcode.h"
-#include "gzip.h"
 #include "log.h"
-#include "relay.h"
 #include "platform.h"
-#include "report.h"
+#include "inventory.h"
 #include "send.h"
 #include "spool.h"
 #include "state.h"
@@ -247,7 +246,7 @@ static void format_times(time_t now, time_t created, char at[32], char since[32]
 
 /* One collected report and the ids it carries (its strings live here). */
 struct collected {
-	struct report *r;
+	struct inventory *r;
 	char agent_id[STATE_ID_LEN + 1];
 	char report_id[STATE_ID_LEN + 1];
 	char at[32];
@@ -256,7 +255,7 @@ struct collected {
 
 static void collected_release(struct collected *c)
 {
-	report_free(c->r);
+	inventory_free(c->r);
 	c->r = NULL;
 }
 
@@ -266,7 +265,7 @@ static void collected_release(struct collected *c)
 static int collect(const struct agent_opts *o, bool sending, struct collected *c)
 {
 	char err[FC_ERRLEN];
-	struct report_ids ids;
+	struct inventory_ids ids;
 	time_t now = time(NULL), created = now;
 
 	if (spool_mkdirs(o->state_dir, err) != FC_OK ||
@@ -286,23 +285,19 @@ static int collect(const struct agent_opts *o, bool sending, struct collected *c
 	ids.since = c->since;
 	ids.report_id = c->report_id;
 	ids.collected_at = c->at;
-	return report_collect(o->root, &ids, &c->r) == FC_OK ? 0 : EXIT_SOFTWARE;
+	return inventory_collect(o->root, &ids, &c->r) == FC_OK ? 0 : EXIT_SOFTWARE;
 }
 
 static void log_collected(const struct collected *c)
 {
-	const struct report_summary *sum = report_summary(c->r);
-
-	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
-	         section_status_name(sum->os), section_status_name(sum->software), sum->packages,
-	         section_status_name(sum->hardware));
+	inventory_log_summary(c->r);
 }
 
 /* Streams the full report and a newline into the new file fd (path, for
  * messages), syncs and closes it. */
 static int write_fd(int fd, const char *path, const struct collected *c)
 {
-	struct report_sink sink;
+	struct inventory_sink sink;
 	FILE *f = fdopen(fd, "w+b");
 	enum fc_rc rc;
 
@@ -311,8 +306,8 @@ static int write_fd(int fd, const char *path, const struct collected *c)
 		close(fd);
 		return EXIT_CANTCREAT;
 	}
-	report_sink_file(&sink, f);
-	rc = report_write(c->r, REPORT_FULL, &sink);
+	inventory_sink_file(&sink, f);
+	rc = inventory_write(c->r, INVENTORY_FULL, &sink);
 	log_collected(c);
 	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || plat_fsync(fd) != 0 ||
 	    plat_make_public(fd) != 0) {
@@ -331,13 +326,13 @@ static int write_fd(int fd, const char *path, const struct collected *c)
  * restarted if the software list fails half-way. */
 static int write_stdout(const struct collected *c)
 {
-	struct report_sink sink;
+	struct inventory_sink sink;
 	struct buf b;
 	int code = 0;
 
 	buf_init(&b, (size_t)1 << 30);
-	report_sink_buf(&sink, &b);
-	if (report_write(c->r, REPORT_FULL, &sink) != FC_OK) {
+	inventory_sink_buf(&sink, &b);
+	if (inventory_write(c->r, INVENTORY_FULL, &sink) != FC_OK) {
 		LOG_ERR("cannot build the report: larger than %zu bytes", b.max);
 		code = EXIT_SOFTWARE;
 	} else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || putchar('\n') == EOF ||
@@ -392,7 +387,7 @@ static bool output_is_dir(const char *path)
  * name reduced to letters, digits, '.', '-' and '_'. */
 static void output_name(const struct collected *c, char *name, size_t cap)
 {
-	const char *hostname = report_summary(c->r)->hostname;
+	const char *hostname = inventory_summary(c->r)->hostname;
 	char host[64], stamp[32];
 	size_t i, j = 0;
 
@@ -450,146 +445,6 @@ static int write_output_dir(const char *dir, const struct collected *c)
 	return code;
 }
 
-static void splay_wait(long splay)
-{
-	unsigned int r = 0;
-
-	if (splay <= 0 || os_random(&r, sizeof(r)) != FC_OK)
-		return;
-	r %= (unsigned int)splay + 1;
-	LOG_INFO("waiting %u seconds (splay) before sending", r);
-	plat_sleep_ms((long)r * 1000);
-}
-
-/* Sends the short report when the software list is the one the collector
- * last accepted, else (or when the collector asks with 409) the full one,
- * read from the spool file. *full_sent tells which went last. */
-static enum fc_rc send_short_or_full(const struct agent_opts *o, const struct send_opts *so,
-                                     const struct collected *c, const struct send_body *full,
-                                     struct send_result *res, bool *full_sent)
-{
-	const struct report_summary *sum = report_summary(c->r);
-	char known[STATE_DIGEST_LEN + 1];
-	struct report_sink sink;
-	struct send_body body = {NULL, NULL, NULL, 0};
-	struct buf json, gz;
-	enum fc_rc rc;
-
-	*full_sent = true;
-	if (sum->software != SECTION_OK || state_read_digest(o->state_dir, known) != FC_OK ||
-	    strcmp(known, sum->software_digest) != 0)
-		return send_report_backoff(so, full, res);
-	buf_init(&json, SPOOL_MAX);
-	buf_init(&gz, SPOOL_MAX);
-	report_sink_buf(&sink, &json);
-	rc = report_write(c->r, REPORT_SHORT, &sink);
-	if (!rc)
-		rc = gzip_compress(json.ptr, json.len, &gz);
-	buf_release(&json);
-	if (rc) {
-		snprintf(res->message, sizeof(res->message), "cannot build the short report: %s",
-		         fc_strerror(rc));
-		buf_release(&gz);
-		return FC_ENOMEM;
-	}
-	LOG_INFO("software list unchanged (%s): sending the short report", known);
-	*full_sent = false;
-	body.data = gz.ptr;
-	body.len = gz.len;
-	rc = send_report_backoff(so, &body, res);
-	buf_release(&gz);
-	if (rc != FC_EREFUSED || !res->resend_full)
-		return rc;
-	LOG_INFO("the collector asks for the full report (%s)", res->message);
-	*full_sent = true;
-	return send_report_backoff(so, full, res);
-}
-
-/* Streams the full report, gzip-compressed, into the spool. */
-static int spool_report(const struct agent_opts *o, const struct collected *c)
-{
-	struct spool_writer *w;
-	struct report_sink sink = {spool_write, spool_restart, NULL};
-	char err[FC_ERRLEN];
-	enum fc_rc rc;
-
-	rc = spool_begin(o->state_dir, &w, err);
-	if (rc) {
-		LOG_ERR("spool: %s", err);
-		return EXIT_CANTCREAT;
-	}
-	sink.ctx = w;
-	rc = report_write(c->r, REPORT_FULL, &sink);
-	log_collected(c);
-	if (rc) {
-		(void)spool_commit(w, err); /* fails with the writer's error, which is err */
-		LOG_ERR("spool: %s", err);
-		return EXIT_CANTCREAT;
-	}
-	if (spool_commit(w, err) != FC_OK) {
-		LOG_ERR("spool: %s", err);
-		return EXIT_CANTCREAT;
-	}
-	return 0;
-}
-
-/* Sends the report; keeps it in the spool when it cannot be delivered now. */
-static int deliver(const struct agent_opts *o, const struct collected *c)
-{
-	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
-	struct send_body full = {NULL, NULL, NULL, 0};
-	struct send_result res;
-	char err[FC_ERRLEN], path[SPOOL_PATH_MAX];
-	struct buf small;
-	enum fc_rc rc;
-	bool full_sent;
-	int code;
-
-	/* The new report supersedes any spooled one: spool it first, so that
-	 * nothing is lost if this run dies while sending. */
-	code = spool_report(o, c);
-	if (code)
-		return code;
-	if (spool_file(o->state_dir, path, &full.len, err) != FC_OK) {
-		LOG_ERR("spool: %s", err);
-		return EXIT_CANTCREAT;
-	}
-	/* A small report is sent from memory, a large one read from the file as
-	 * it goes: memory stays bounded either way, and a small one needs no
-	 * descriptor next to libcurl's while it is sent. */
-	buf_init(&small, SEND_MEMORY_BODY_MAX);
-	if (full.len <= SEND_MEMORY_BODY_MAX && spool_get(o->state_dir, &small, err) == FC_OK) {
-		full.data = small.ptr;
-		full.len = small.len;
-	} else {
-		full.path = path;
-	}
-	splay_wait(o->splay);
-	rc = send_short_or_full(o, &so, c, &full, &res, &full_sent);
-	buf_release(&small);
-	switch (rc) {
-	case FC_OK:
-		code = EXIT_DONE;
-		LOG_INFO("delivered to %s (HTTP %ld)", o->server, res.http_status);
-		if (full_sent && report_summary(c->r)->software == SECTION_OK &&
-		    state_write_digest(o->state_dir, report_summary(c->r)->software_digest, err) !=
-		        FC_OK)
-			LOG_WARN("state: %s; the next report is sent in full", err);
-		break;
-	case FC_EREFUSED:
-		code = EXIT_REFUSED;
-		LOG_ERR("the collector refused the report: %s", res.message);
-		break;
-	case FC_ENOMEM: LOG_ERR("%s", res.message); return EXIT_SOFTWARE;
-	default:
-		LOG_ERR("not delivered, kept for the next run: %s", res.message);
-		return EXIT_TEMPFAIL;
-	}
-	if (spool_clear(o->state_dir, err) != FC_OK)
-		LOG_WARN("spool: %s", err);
-	return code;
-}
-
 /* Takes the run lock in the state directory; *lockfd receives it. */
 static int take_lock(const struct agent_opts *o, int *lockfd)
 {
@@ -605,28 +460,25 @@ static int take_lock(const struct agent_opts *o, int *lockfd)
 	return 0;
 }
 
-/* --relay DIR: sends the reports found in DIR (relay.c). */
+/* The delivery settings of o; their strings are o's. */
+static struct deliver_opts deliver_opts_of(const struct agent_opts *o)
+{
+	struct deliver_opts d = {
+	    {o->server, o->token, o->cacert, o->timeout, o->verbose > 0}, o->state_dir, o->splay};
+
+	return d;
+}
+
+/* --relay DIR: sends the reports found in DIR (deliver_relay). */
 static int run_relay(const struct agent_opts *o, const char *dir)
 {
-	struct send_opts so = {o->server, o->token, o->cacert, o->timeout, o->verbose > 0};
-	struct relay_counts n;
+	struct deliver_opts d = deliver_opts_of(o);
 	int code, lockfd = -1;
 
 	code = take_lock(o, &lockfd);
 	if (code)
 		return code;
-	switch (relay_run(dir, &so, &n)) {
-	case FC_OK: code = EXIT_DONE; break;
-	case FC_EREFUSED: code = EXIT_REFUSED; break;
-	case FC_EHTTP:
-	case FC_ENET: code = EXIT_TEMPFAIL; break;
-	case FC_ECONFIG: code = EXIT_CONFIG; break;
-	case FC_EIO: code = EXIT_NOINPUT; break;
-	default: code = EXIT_SOFTWARE; break;
-	}
-	printf("relay %s: sent %d, rejected %d, kept %d, superseded %d, skipped %d\n", dir, n.sent,
-	       n.rejected, n.kept, n.superseded, n.skipped);
-	fflush(stdout);
+	code = deliver_relay(&d, dir);
 	spool_unlock(lockfd);
 	return code;
 }
@@ -656,8 +508,11 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 	if (code)
 		return code;
 	code = collect(o, true, &c);
-	if (code == 0)
-		code = deliver(o, &c);
+	if (code == 0) {
+		struct deliver_opts d = deliver_opts_of(o);
+
+		code = deliver_inventory(&d, c.r);
+	}
 	collected_release(&c);
 	spool_unlock(lockfd);
 	return code;

@@ -204,30 +204,24 @@ static enum fc_rc read_text_db(const char *root, const char *path,
 	return rc;
 }
 
-typedef enum fc_rc (*text_db_parse)(const char *, size_t, fc_pkg_cb, void *, char *);
+/* A stanza database parser that numbers lines from first_line (parse_dpkg_at). */
+typedef enum fc_rc (*text_db_parse)(const char *, size_t, size_t, fc_pkg_cb, void *, char *);
 
 /* Parses the complete stanzas at the start of b (up to and including its
- * last blank line, "\n\n"; everything at eof) and keeps the rest in b. A
- * parser error's "line N" is made a line of the whole file: *lines counts
- * the lines parsed before. */
+ * last blank line, "\n\n"; everything at eof) and keeps the rest in b.
+ * *lines counts the lines parsed before, so that a parser error names the
+ * line of the whole file. */
 static enum fc_rc parse_stanzas(struct buf *b, bool eof, text_db_parse parse, fc_pkg_cb cb,
                                 void *ctx, size_t *lines, char *err)
 {
-	size_t n = b->len, i, line;
+	size_t n = b->len, i;
 	enum fc_rc rc;
-	int skip;
 
 	while (!eof && n >= 2 && !(b->ptr[n - 1] == '\n' && b->ptr[n - 2] == '\n'))
 		n--;
 	if (!eof && n < 2)
 		return FC_OK; /* no stanza complete yet: read more */
-	rc = parse(b->ptr, n, cb, ctx, err);
-	if (rc && sscanf(err, "line %zu:%n", &line, &skip) == 1 && skip > 0) {
-		char tmp[FC_ERRLEN];
-
-		snprintf(tmp, sizeof(tmp), "line %zu:%s", line + *lines, err + skip);
-		memcpy(err, tmp, sizeof(tmp));
-	}
+	rc = parse(b->ptr, n, *lines + 1, cb, ctx, err);
 	for (i = 0; i < n; i++)
 		*lines += b->ptr[i] == '\n';
 	memmove(b->ptr, b->ptr + n, b->len - n);
@@ -347,12 +341,13 @@ enum fc_rc os_each_package(const char *root, fc_pkg_cb cb, void *ctx, int *found
 
 	*found = 0;
 	err[0] = '\0';
-	rc = read_stanza_db(root, "/var/lib/dpkg/status", parse_dpkg, cb, ctx, found, err);
+	rc = read_stanza_db(root, "/var/lib/dpkg/status", parse_dpkg_at, cb, ctx, found, err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/dpkg/status.d", "", parse_dpkg_statusd, cb, ctx,
 		                 found, err);
 	if (rc == FC_OK)
-		rc = read_stanza_db(root, "/lib/apk/db/installed", parse_apk, cb, ctx, found, err);
+		rc = read_stanza_db(root, "/lib/apk/db/installed", parse_apk_at, cb, ctx, found,
+		                    err);
 	if (rc == FC_OK)
 		rc = read_db_dir(root, "/var/lib/pacman/local", "/desc", parse_pacman_desc, cb, ctx,
 		                 found, err);

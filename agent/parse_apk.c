@@ -104,18 +104,25 @@ static enum fc_rc apk_end_record(struct apk *a)
 
 enum fc_rc parse_apk(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err)
 {
+	return parse_apk_at(buf, len, 1, cb, ctx, err);
+}
+
+enum fc_rc parse_apk_at(const char *buf, size_t len, size_t first_line, fc_pkg_cb cb, void *ctx,
+                        char *err)
+{
 	struct apk a = {.cb = cb, .ctx = ctx, .err = err};
 	enum fc_rc rc = FC_OK;
 	size_t pos = 0, n;
 	const char *s;
 
-	assert(cb && err && (buf || !len));
+	assert(cb && err && (buf || !len) && first_line > 0);
 	err[0] = '\0';
 	if (textlines_has_nul(buf, len, &a.line)) {
 		snprintf(err, FC_ERRLEN, "line %zu: NUL byte (binary data, not an apk database)",
-		         a.line);
+		         a.line + first_line - 1);
 		return FC_EPARSE;
 	}
+	a.line = first_line - 1;
 	a.scratch = xmalloc(APK_NFIELDS * (size_t)APK_SLOT);
 	while (rc == FC_OK && textlines_next(buf, len, &pos, &s, &n)) {
 		a.line++;

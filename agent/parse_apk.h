@@ -23,4 +23,10 @@
  * returns. */
 enum fc_rc parse_apk(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err);
 
+/* As parse_apk, for a piece of a database that starts on line first_line
+ * (from 1) of the file: the line numbers in err and in the log are the
+ * file's. parse_apk is parse_apk_at with first_line 1. */
+enum fc_rc parse_apk_at(const char *buf, size_t len, size_t first_line, fc_pkg_cb cb, void *ctx,
+                        char *err);
+
 #endif

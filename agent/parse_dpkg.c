@@ -170,27 +170,28 @@ static enum fc_rc deb_end_stanza(struct deb *d)
 	return rc;
 }
 
-static enum fc_rc deb_parse(const char *buf, size_t len, bool statusd, fc_pkg_cb cb, void *ctx,
-                            char *err)
+static enum fc_rc deb_parse(const char *buf, size_t len, size_t first_line, bool statusd,
+                            fc_pkg_cb cb, void *ctx, char *err)
 {
 	struct deb d = {.statusd = statusd, .cb = cb, .ctx = ctx, .err = err};
 	enum fc_rc rc = FC_OK;
 	size_t pos = 0, n;
 	const char *s;
 
-	assert(cb && err && (buf || !len));
+	assert(cb && err && (buf || !len) && first_line > 0);
 	err[0] = '\0';
 	if (textlines_has_nul(buf, len, &d.line)) {
 		snprintf(err, FC_ERRLEN, "line %zu: NUL byte (binary data, not a status file)",
-		         d.line);
+		         d.line + first_line - 1);
 		return FC_EPARSE;
 	}
 	if (len && buf[len - 1] != '\n') {
-		d.line = textlines_line_of(buf, buf + len - 1);
+		d.line = textlines_line_of(buf, buf + len - 1) + first_line - 1;
 		snprintf(err, FC_ERRLEN, "line %zu: no newline at the end: the file is truncated",
 		         d.line);
 		return FC_EPARSE;
 	}
+	d.line = first_line - 1;
 	d.scratch = xmalloc(DEB_NFIELDS * (size_t)DEB_SLOT);
 	while (rc == FC_OK && textlines_next(buf, len, &pos, &s, &n)) {
 		d.line++;
@@ -213,10 +214,16 @@ static enum fc_rc deb_parse(const char *buf, size_t len, bool statusd, fc_pkg_cb
 
 enum fc_rc parse_dpkg(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err)
 {
-	return deb_parse(buf, len, false, cb, ctx, err);
+	return deb_parse(buf, len, 1, false, cb, ctx, err);
+}
+
+enum fc_rc parse_dpkg_at(const char *buf, size_t len, size_t first_line, fc_pkg_cb cb, void *ctx,
+                         char *err)
+{
+	return deb_parse(buf, len, first_line, false, cb, ctx, err);
 }
 
 enum fc_rc parse_dpkg_statusd(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err)
 {
-	return deb_parse(buf, len, true, cb, ctx, err);
+	return deb_parse(buf, len, 1, true, cb, ctx, err);
 }

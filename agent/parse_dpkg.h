@@ -28,6 +28,12 @@
  * packages) or the first code other than FC_OK that cb returns. */
 enum fc_rc parse_dpkg(const char *buf, size_t len, fc_pkg_cb cb, void *ctx, char *err);
 
+/* As parse_dpkg, for a piece of a status file that starts on line
+ * first_line (from 1) of the file: the line numbers in err and in the log
+ * are the file's. parse_dpkg is parse_dpkg_at with first_line 1. */
+enum fc_rc parse_dpkg_at(const char *buf, size_t len, size_t first_line, fc_pkg_cb cb, void *ctx,
+                         char *err);
+
 /* As parse_dpkg, for one file of /var/lib/dpkg/status.d/ (distroless
  * images): a stanza without a Status field is an installed package. Stanzas
  * with a Status field are judged as parse_dpkg does. Other files found there

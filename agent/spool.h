@@ -45,7 +45,7 @@ struct spool_writer;
  * FC_OK or FC_EIO/FC_ELIMIT with err set. */
 enum fc_rc spool_begin(const char *state_dir, struct spool_writer **out, char *err);
 
-/* A report_sink's write and restart on a spool_writer (ctx): compresses len
+/* An inventory_sink's write and restart on a spool_writer (ctx): compresses len
  * bytes into the file; restart drops everything written so far. At most
  * SPOOL_MAX compressed bytes (FC_ELIMIT). Errors are kept for spool_commit. */
 enum fc_rc spool_write(void *ctx, const void *data, size_t len);

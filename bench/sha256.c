@@ -2,7 +2,7 @@
  * functions (common/sha256.c) on 100 KB buffers, the size of a software
  * list the collector digests per report: in one sha256() call, and in
  * sha256_update() calls of 24 bytes, as the collector and the agent feed
- * the list's fields one by one (collector/ingest.c, agent/report.c).
+ * the list's fields one by one (collector/ingest.c, agent/inventory.c).
  *
  *   sha256 [ROUNDS]   (default 15)
  *

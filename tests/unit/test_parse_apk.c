@@ -111,6 +111,22 @@ static void test_nul_byte(void **state)
 	assert_int_equal(g.n, 0);
 }
 
+/* A piece of a file starting on line first_line: errors name the file's
+ * lines, with the same text as parse_apk's. */
+static void test_first_line(void **state)
+{
+	static const char s[] = "P:a\nV:1\n\nP:b\nV:\0\n";
+	char err[FC_ERRLEN];
+	struct got g = {.from = "apk"};
+
+	(void)state;
+	assert_int_equal(parse_apk_at(s, sizeof(s) - 1, 100, collect, &g, err), FC_EPARSE);
+	assert_string_equal(err, "line 104: NUL byte (binary data, not an apk database)");
+	assert_int_equal(parse_apk_at(s, sizeof(s) - 1, 1, collect, &g, err), FC_EPARSE);
+	assert_string_equal(err, "line 5: NUL byte (binary data, not an apk database)");
+	assert_int_equal(g.n, 0);
+}
+
 static void test_field_too_long(void **state)
 {
 	char err[FC_ERRLEN];
@@ -225,6 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_and_odd_lines),
 	    cmocka_unit_test(test_invalid_utf8_kept),
 	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_first_line),
 	    cmocka_unit_test(test_field_too_long),
 	    cmocka_unit_test(test_too_many_packages),
 	    cmocka_unit_test(test_callback_stops),

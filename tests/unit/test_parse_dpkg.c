@@ -169,6 +169,25 @@ static void test_nul_byte(void **state)
 	assert_int_equal(g.n, 0);
 }
 
+/* A piece of a file starting on line first_line: errors name the file's
+ * lines, with the same text as parse_dpkg's. */
+static void test_first_line(void **state)
+{
+	static const char nul[] = "Package: a\nStatus: install ok installed\n\nPackage: b\0c\n";
+	static const char cut[] = "Package: a\nStatus: install ok installed\nVersion: 1";
+	char err[FC_ERRLEN];
+	struct got g = {.from = "deb"};
+
+	(void)state;
+	assert_int_equal(parse_dpkg_at(nul, sizeof(nul) - 1, 1001, collect, &g, err), FC_EPARSE);
+	assert_string_equal(err, "line 1004: NUL byte (binary data, not a status file)");
+	assert_int_equal(parse_dpkg_at(cut, sizeof(cut) - 1, 7, collect, &g, err), FC_EPARSE);
+	assert_string_equal(err, "line 9: no newline at the end: the file is truncated");
+	assert_int_equal(parse_dpkg_at(cut, sizeof(cut) - 1, 1, collect, &g, err), FC_EPARSE);
+	assert_string_equal(err, "line 3: no newline at the end: the file is truncated");
+	assert_int_equal(g.n, 0);
+}
+
 static void add_str(struct buf *b, const char *s)
 {
 	assert_int_equal(buf_addstr(b, s), FC_OK);
@@ -193,6 +212,9 @@ static void test_field_too_long(void **state)
 	add_str(&b, "9\n");
 	assert_int_equal(parse_dpkg(b.ptr, b.len, collect, &g, err), FC_ELIMIT);
 	assert_string_equal(err, "line 3: Version of package 'longver' is longer than 4096 bytes");
+	assert_int_equal(g.n, 0);
+	assert_int_equal(parse_dpkg_at(b.ptr, b.len, 40, collect, &g, err), FC_ELIMIT);
+	assert_string_equal(err, "line 42: Version of package 'longver' is longer than 4096 bytes");
 	assert_int_equal(g.n, 0);
 
 	buf_reset(&b);
@@ -332,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_and_odd_lines),
 	    cmocka_unit_test(test_invalid_utf8_kept),
 	    cmocka_unit_test(test_nul_byte),
+	    cmocka_unit_test(test_first_line),
 	    cmocka_unit_test(test_field_too_long),
 	    cmocka_unit_test(test_too_many_packages),
 	    cmocka_unit_test(test_callback_stops),

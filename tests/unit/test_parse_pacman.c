@@ -185,7 +185,9 @@ static void test_binary_garbage(void **state)
 
 /* ---- the shared corpus ---- */
 
-/* Parses every local/<entry>/desc below root into g. */
+/* Parses every local/<entry>/desc below root into g. Entries without a desc
+ * (ALPM_DB_VERSION, the plain file beside the package directories of every
+ * real pacman database) are skipped, as the agent's read_db_dir does. */
 static int parse_root(const char *root, struct got *g)
 {
 	char err[FC_ERRLEN], path[512];
@@ -199,6 +201,8 @@ static int parse_root(const char *root, struct got *g)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/var/lib/pacman/local/%s/desc", e->d_name);
+		if (!rootfs_exists(root, path))
+			continue;
 		parse_root_file(parse_pacman_desc, root, path, g);
 	}
 	closedir(d);

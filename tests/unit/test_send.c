@@ -29,9 +29,7 @@
 #include "send.h"
 #include "testutil.h"
 
-#define PYTHON "/usr/bin/python3"
 #define OPENSSL "/usr/bin/openssl"
-#define HTTPD "tests/e2e/httpd.py"
 #define TOKEN "tok-Secret_123"
 
 static const char report[] = "{\"deviceid\":\"host-2024-01-01-00-00-00\",\"content\":{}}";
@@ -70,18 +68,7 @@ static int setup(void **state)
 
 static void server_stop(struct fixture *f)
 {
-	int i, status;
-
-	if (f->pid <= 0)
-		return;
-	kill(f->pid, SIGTERM);
-	for (i = 0; i < 50 && waitpid(f->pid, &status, WNOHANG) == 0; i++)
-		usleep(100000);
-	if (i == 50) {
-		kill(f->pid, SIGKILL);
-		waitpid(f->pid, &status, 0);
-	}
-	f->pid = 0;
+	httpd_stop(&f->pid);
 }
 
 static int teardown(void **state)
@@ -116,39 +103,11 @@ static pid_t spawn(char *const argv[])
 	_exit(127);
 }
 
-/* Starts httpd.py in mode (with TLS when tls), waits for its port and sets
- * f->url. Skips the test when python3 or the script is missing. */
+/* Starts httpd.py in mode (with TLS when tls) and sets f->url. Skips the
+ * test when python3 or the script is missing. */
 static void server_start(struct fixture *f, const char *mode, bool tls)
 {
-	char port[512], log[512], cert[512], key[512];
-	char *argv[] = {PYTHON,       HTTPD,   "--port-file", port,         "--mode",
-	                (char *)mode, "--log", log,           "--tls-cert", cert,
-	                "--tls-key",  key,     NULL};
-	FILE *pf;
-	int i, p = 0;
-
-	if (access(PYTHON, X_OK) != 0 || access(HTTPD, R_OK) != 0)
-		skip();
-	snprintf(port, sizeof(port), "%s/port", f->dir);
-	snprintf(log, sizeof(log), "%s/log", f->dir);
-	snprintf(cert, sizeof(cert), "%s/cert.pem", f->dir);
-	snprintf(key, sizeof(key), "%s/key.pem", f->dir);
-	if (!tls)
-		argv[8] = NULL;
-	f->pid = spawn(argv);
-	assert_true(f->pid > 0);
-	for (i = 0; i < 200 && p == 0; i++) {
-		pf = fopen(port, "r");
-		if (pf) {
-			if (fscanf(pf, "%d", &p) != 1)
-				p = 0;
-			fclose(pf);
-		}
-		if (p == 0)
-			usleep(50000);
-	}
-	assert_true(p > 0);
-	snprintf(f->url, sizeof(f->url), "%s://127.0.0.1:%d", tls ? "https" : "http", p);
+	f->pid = httpd_start(f->dir, mode, tls, f->url, sizeof(f->url));
 }
 
 /* Makes a self-signed certificate for 127.0.0.1 and localhost. */

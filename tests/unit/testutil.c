@@ -7,12 +7,17 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <cJSON.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rootfs.h"
 #include "xalloc.h"
@@ -486,4 +491,109 @@ void corpus_run(const struct pkg_corpus *c)
 	assert_true(cases.n > 0);
 	assert_int_equal(matched, cases.n);
 	strs_release(&cases);
+}
+
+/* ---- tests/e2e/httpd.py, the stand-in collector ---- */
+
+#define HTTPD_PYTHON "/usr/bin/python3"
+#define HTTPD_SCRIPT "tests/e2e/httpd.py"
+
+pid_t httpd_start(const char *dir, const char *mode, bool tls, char *url, size_t cap)
+{
+	char port[512], log[512], cert[512], key[512], out[512];
+	char *argv[] = {HTTPD_PYTHON, HTTPD_SCRIPT, "--port-file", port,         "--mode",
+	                (char *)mode, "--log",      log,           "--tls-cert", cert,
+	                "--tls-key",  key,          NULL};
+	pid_t pid;
+	int i, p = 0;
+
+	if (access(HTTPD_PYTHON, X_OK) != 0 || access(HTTPD_SCRIPT, R_OK) != 0)
+		skip();
+	snprintf(port, sizeof(port), "%s/port", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(out, sizeof(out), "%s/httpd.out", dir);
+	if (!tls)
+		argv[8] = NULL;
+	unlink(port); /* an earlier server's */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	for (i = 0; i < 200 && p == 0; i++) {
+		FILE *pf = fopen(port, "r");
+
+		if (pf) {
+			if (fscanf(pf, "%d", &p) != 1)
+				p = 0;
+			fclose(pf);
+		}
+		if (p == 0)
+			usleep(50000);
+	}
+	if (p <= 0) {
+		httpd_stop(&pid);
+		fail_msg("httpd.py did not start (see '%s')", out);
+	}
+	snprintf(url, cap, "%s://127.0.0.1:%d", tls ? "https" : "http", p);
+	return pid;
+}
+
+void httpd_stop(pid_t *pid)
+{
+	int i, status;
+
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	for (i = 0; i < 50 && waitpid(*pid, &status, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (i == 50) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, &status, 0);
+	}
+	*pid = 0;
+}
+
+/* Appends "kind:status" of one JSON log line of httpd.py to out. */
+static void add_kind(char *out, size_t cap, const char *line)
+{
+	cJSON *e = cJSON_Parse(line);
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(e, "kind");
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(e, "status");
+	const char *k = cJSON_IsString(kind) ? kind->valuestring : "None";
+	size_t n = strlen(out);
+
+	assert_non_null(e);
+	if (cJSON_IsNumber(status))
+		snprintf(out + n, cap - n, "%s%s:%d", n ? " " : "", k, status->valueint);
+	else
+		snprintf(out + n, cap - n, "%s%s:None", n ? " " : "", k);
+	cJSON_Delete(e);
+}
+
+const char *httpd_kinds(const char *dir)
+{
+	static char out[1024];
+	char path[512], line[65536];
+	FILE *lf;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/log", dir);
+	lf = fopen(path, "r");
+	if (!lf)
+		return out;
+	while (fgets(line, sizeof(line), lf))
+		add_kind(out, sizeof(out), line);
+	fclose(lf);
+	return out;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "fc_rc.h"
@@ -160,5 +161,22 @@ struct pkg_corpus {
  * expected list, as a multiset of name, version and arch. Skips the test
  * when the corpus is absent. */
 void corpus_run(const struct pkg_corpus *c);
+
+/* ---- tests/e2e/httpd.py, the stand-in collector ---- */
+
+/* Starts tests/e2e/httpd.py (with /usr/bin/python3; run from the top of the
+ * repository) answering as mode says (see the script), its port file, log,
+ * req-N.json files and output in dir; with TLS when tls, from dir/cert.pem
+ * and dir/key.pem. Waits until it listens and writes its base URL,
+ * "http[s]://127.0.0.1:PORT", to url (cap bytes). Returns its pid, which
+ * httpd_stop ends. Skips the test when python3 or the script is missing. */
+pid_t httpd_start(const char *dir, const char *mode, bool tls, char *url, size_t cap);
+/* Stops the server *pid (SIGTERM, then SIGKILL after 5 s) and sets *pid to
+ * 0; 0 is ignored. May be called outside a test (teardown functions). */
+void httpd_stop(pid_t *pid);
+/* The requests the server of dir answered, as tests/e2e/lib-httpd.sh's
+ * req_kinds prints them: "full:200 short:409 full:200" ("" for none); the
+ * result is static, valid until the next call. */
+const char *httpd_kinds(const char *dir);
 
 #endif

@@ -1,5 +1,5 @@
-/* test_report_windows.c - content.fleetcensus.windows as the Windows agent
- * writes it (agent/report.c) is what docs/protocol.md lists and what the
+/* test_inventory_windows.c - content.fleetcensus.windows as the Windows agent
+ * writes it (agent/inventory.c) is what docs/protocol.md lists and what the
  * collector classifies (collector/classify.c): the contract, pinned on Linux
  * with the facts of real machines (windows-and-linux-facts.md a.3, a.4). */
 #include <setjmp.h>
@@ -14,12 +14,12 @@
 
 #include "classify.h"
 #include "os.h"
-#include "report.h"
+#include "inventory.h"
 #include "xalloc.h"
 
 static cJSON *windows_of(struct win_facts *w)
 {
-	char *s = report_windows_json(w);
+	char *s = inventory_windows_json(w);
 	cJSON *o;
 
 	assert_non_null(s);

@@ -1,7 +1,7 @@
-/* report.c - build one inventory report, streamed as JSON text to a sink:
+/* inventory.c - build one inventory report, streamed as JSON text to a sink:
  * nothing of the package list is kept in memory but the digest and the
  * architecture counts, so memory does not grow with the number of packages. */
-#include "report.h"
+#include "inventory.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -24,7 +24,7 @@
 
 /* A streaming JSON writer: output is buffered and handed to the sink. */
 struct jw {
-	const struct report_sink *sink;
+	const struct inventory_sink *sink;
 	enum fc_rc rc; /* the first sink error; later output is dropped */
 	int depth;
 	bool first[JW_DEPTH]; /* nothing written yet in the object/array at that depth */
@@ -32,12 +32,12 @@ struct jw {
 	char buf[JW_BUF];
 };
 
-struct report {
+struct inventory {
 	char *root;
-	struct report_ids ids;
+	struct inventory_ids ids;
 	struct os_facts f;
 	struct hw_facts h;
-	struct report_summary sum;
+	struct inventory_summary sum;
 	const char *arch; /* operatingsystem.arch: kernel_arch or arch_buf */
 	char arch_buf[32];
 	bool listed; /* a full report has been written (sum.software is known) */
@@ -46,7 +46,7 @@ struct report {
 
 struct pkg_ctx {
 	struct jw *w;
-	struct jw *uw; /* the updates list, into struct report's updates */
+	struct jw *uw; /* the updates list, into struct inventory's updates */
 	long count;
 	struct sha256 digest; /* over the list as sent: docs/protocol.md */
 	struct {
@@ -55,7 +55,7 @@ struct pkg_ctx {
 	} arch[ARCH_SLOTS];
 };
 
-static void jw_init(struct jw *w, const struct report_sink *sink)
+static void jw_init(struct jw *w, const struct inventory_sink *sink)
 {
 	w->sink = sink;
 	w->rc = FC_OK;
@@ -391,7 +391,7 @@ static void write_kvlist(struct jw *w, const char *key, const struct kvlist *l)
 	jw_close(w, '}');
 }
 
-enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
+enum fc_rc inventory_hash_machine_id(const char *machine_id, char out[33])
 {
 	unsigned char key[16], app[16], mac[SHA256_LEN];
 	size_t i;
@@ -400,7 +400,7 @@ enum fc_rc report_hash_machine_id(const char *machine_id, char out[33])
 		return FC_EPARSE;
 	for (i = 0; i < 16; i++) {
 		if (sscanf(machine_id + 2 * i, "%2hhx", &key[i]) != 1 ||
-		    sscanf(REPORT_APP_ID + 2 * i, "%2hhx", &app[i]) != 1)
+		    sscanf(INVENTORY_APP_ID + 2 * i, "%2hhx", &app[i]) != 1)
 			return FC_EPARSE;
 	}
 	hmac_sha256(key, sizeof(key), app, sizeof(app), mac);
@@ -454,15 +454,15 @@ static void write_windows(struct jw *w, const char *key, const struct win_facts 
 	jw_close(w, '}');
 }
 
-char *report_windows_json(const struct win_facts *f)
+char *inventory_windows_json(const struct win_facts *f)
 {
-	struct report_sink sink;
+	struct inventory_sink sink;
 	struct buf b;
 	struct jw *w = xmalloc(sizeof(*w));
 	enum fc_rc rc;
 
 	buf_init(&b, (size_t)1 << 20);
-	report_sink_buf(&sink, &b);
+	inventory_sink_buf(&sink, &b);
 	jw_init(w, &sink);
 	write_windows(w, NULL, f);
 	jw_flush(w);
@@ -473,9 +473,9 @@ char *report_windows_json(const struct win_facts *f)
 	return rc ? NULL : buf_take(&b, NULL);
 }
 
-static void write_extension(struct jw *w, const struct report *r, bool brief)
+static void write_extension(struct jw *w, const struct inventory *r, bool brief)
 {
-	const struct report_summary *sum = &r->sum;
+	const struct inventory_summary *sum = &r->sum;
 	char hashed[33];
 
 	jw_open(w, "fleetcensus", '{');
@@ -483,7 +483,7 @@ static void write_extension(struct jw *w, const struct report *r, bool brief)
 	jw_kstr(w, "report_id", r->ids.report_id);
 	jw_kstr(w, "collected_at", r->ids.collected_at);
 	jw_kstr(w, "agent_id", r->ids.agent_id);
-	if (r->h.machine_id && report_hash_machine_id(r->h.machine_id, hashed) == FC_OK)
+	if (r->h.machine_id && inventory_hash_machine_id(r->h.machine_id, hashed) == FC_OK)
 		jw_kstr(w, "machine_id", hashed);
 	jw_open(w, "sections", '{');
 	jw_kstr(w, "os", section_status_name(sum->os));
@@ -522,7 +522,7 @@ static void write_extension(struct jw *w, const struct report *r, bool brief)
 }
 
 /* Everything up to the software list. */
-static void write_head(struct jw *w, const struct report *r)
+static void write_head(struct jw *w, const struct inventory *r)
 {
 	const char *host = r->f.hostname ? r->f.hostname : "";
 	size_t n = strlen(host) + strlen(r->ids.since) + 2;
@@ -539,7 +539,7 @@ static void write_head(struct jw *w, const struct report *r)
 }
 
 /* Everything after the software list. */
-static void write_tail(struct jw *w, const struct report *r, bool brief)
+static void write_tail(struct jw *w, const struct inventory *r, bool brief)
 {
 	write_operatingsystem(w, &r->f, r->arch);
 	write_hardware(w, &r->f, &r->h);
@@ -550,23 +550,26 @@ static void write_tail(struct jw *w, const struct report *r, bool brief)
 }
 
 /* Streams the packages into the list; sets the software section's status,
- * digest and count, and the architecture. Returns a sink error only. */
-static enum fc_rc write_software(struct jw *w, struct report *r)
+ * digest and count, and the architecture. *partial is set when the list
+ * failed after some of its packages were written (the sink must start
+ * over without them). Returns a sink error only. */
+static enum fc_rc write_software(struct jw *w, struct inventory *r, bool *partial)
 {
-	struct report_summary *sum = &r->sum;
+	struct inventory_summary *sum = &r->sum;
 	struct pkg_ctx *ctx = xcalloc(1, sizeof(*ctx));
-	struct report_sink usink;
+	struct inventory_sink usink;
 	unsigned char bin[SHA256_LEN];
 	int found = 0;
 	enum fc_rc rc;
 
+	*partial = false;
 	ctx->w = w;
 	ctx->uw = xmalloc(sizeof(*ctx->uw));
 	buf_reset(&r->updates);
-	report_sink_buf(&usink, &r->updates);
+	inventory_sink_buf(&usink, &r->updates);
 	jw_init(ctx->uw, &usink);
 	sha256_init(&ctx->digest);
-	sha256_update(&ctx->digest, REPORT_DIGEST_TAG, strlen(REPORT_DIGEST_TAG));
+	sha256_update(&ctx->digest, INVENTORY_DIGEST_TAG, strlen(INVENTORY_DIGEST_TAG));
 	rc = os_each_package(r->root, add_pkg, ctx, &found, sum->software_err);
 	if (w->rc) {
 		rc = w->rc;
@@ -601,16 +604,18 @@ static enum fc_rc write_software(struct jw *w, struct report *r)
 	r->arch = r->root && strcmp(r->root, "/") && witness_arch(ctx, r->arch_buf)
 	              ? r->arch_buf
 	              : r->f.kernel_arch;
-	rc = sum->software != SECTION_OK && ctx->count > 0 ? FC_EEXIST : FC_OK;
+	*partial = sum->software != SECTION_OK && ctx->count > 0;
+	rc = FC_OK;
 out:
 	free(ctx->uw);
 	free(ctx);
 	return rc;
 }
 
-enum fc_rc report_collect(const char *root, const struct report_ids *ids, struct report **out)
+enum fc_rc inventory_collect(const char *root, const struct inventory_ids *ids,
+                             struct inventory **out)
 {
-	struct report *r = xcalloc(1, sizeof(*r));
+	struct inventory *r = xcalloc(1, sizeof(*r));
 
 	r->root = root ? xstrdup(root) : NULL;
 	r->ids = *ids;
@@ -629,45 +634,61 @@ enum fc_rc report_collect(const char *root, const struct report_ids *ids, struct
 	return FC_OK;
 }
 
-enum fc_rc report_write(struct report *r, enum report_form form, const struct report_sink *sink)
+enum fc_rc inventory_write(struct inventory *r, enum inventory_form form,
+                           const struct inventory_sink *sink)
 {
-	struct jw *w = xmalloc(sizeof(*w));
+	struct jw *w;
 	enum fc_rc rc = FC_OK;
+	bool partial = false;
 
-	assert(form == REPORT_FULL || r->listed);
+	assert(form == INVENTORY_FULL || inventory_has_list(r));
+	if (form == INVENTORY_SHORT && !inventory_has_list(r))
+		return FC_ENOENT; /* no short form without a list */
+	w = xmalloc(sizeof(*w));
 	jw_init(w, sink);
 	write_head(w, r);
-	if (form == REPORT_FULL) {
+	if (form == INVENTORY_FULL) {
 		r->sum.software_err[0] = '\0';
 		r->sum.software_digest[0] = '\0';
 		r->sum.software = SECTION_OK;
-		rc = write_software(w, r);
+		rc = write_software(w, r, &partial);
 		r->listed = true;
-		if (rc == FC_EEXIST) {
-			/* part of a list that failed was written: start over without it */
-			rc = sink->restart ? sink->restart(sink->ctx) : FC_EIO;
-			if (!rc) {
-				jw_init(w, sink);
-				write_head(w, r);
-			}
+	}
+	if (!rc && partial) {
+		rc = sink->restart ? sink->restart(sink->ctx) : FC_EIO;
+		if (!rc) {
+			jw_init(w, sink);
+			write_head(w, r);
 		}
 	}
-	if (!rc && form == REPORT_SHORT && r->sum.software != SECTION_OK)
-		rc = FC_EPARSE; /* no short form without a list */
 	if (!rc) {
-		write_tail(w, r, form == REPORT_SHORT);
+		write_tail(w, r, form == INVENTORY_SHORT);
 		rc = w->rc;
 	}
 	free(w);
 	return rc;
 }
 
-const struct report_summary *report_summary(const struct report *r)
+void inventory_log_summary(const struct inventory *r)
+{
+	const struct inventory_summary *sum = &r->sum;
+
+	LOG_INFO("collected: os %s, software %s (%ld packages), hardware %s",
+	         section_status_name(sum->os), section_status_name(sum->software), sum->packages,
+	         section_status_name(sum->hardware));
+}
+
+bool inventory_has_list(const struct inventory *r)
+{
+	return r->listed && r->sum.software == SECTION_OK;
+}
+
+const struct inventory_summary *inventory_summary(const struct inventory *r)
 {
 	return &r->sum;
 }
 
-void report_free(struct report *r)
+void inventory_free(struct inventory *r)
 {
 	if (!r)
 		return;
@@ -689,7 +710,7 @@ static enum fc_rc sink_buf_restart(void *ctx)
 	return FC_OK;
 }
 
-void report_sink_buf(struct report_sink *s, struct buf *b)
+void inventory_sink_buf(struct inventory_sink *s, struct buf *b)
 {
 	s->write = sink_buf_write;
 	s->restart = sink_buf_restart;
@@ -711,38 +732,38 @@ static enum fc_rc sink_file_restart(void *ctx)
 	return FC_OK;
 }
 
-void report_sink_file(struct report_sink *s, FILE *f)
+void inventory_sink_file(struct inventory_sink *s, FILE *f)
 {
 	s->write = sink_file_write;
 	s->restart = sink_file_restart;
 	s->ctx = f;
 }
 
-enum fc_rc report_build(const char *root, const struct report_ids *ids, char **json,
-                        char **short_json, struct report_summary *sum)
+enum fc_rc inventory_build(const char *root, const struct inventory_ids *ids, char **json,
+                           char **short_json, struct inventory_summary *sum)
 {
-	struct report *r;
-	struct report_sink sink;
+	struct inventory *r;
+	struct inventory_sink sink;
 	struct buf b;
 	enum fc_rc rc;
 
 	*json = NULL;
 	if (short_json)
 		*short_json = NULL;
-	report_collect(root, ids, &r);
+	inventory_collect(root, ids, &r);
 	buf_init(&b, (size_t)1 << 30);
-	report_sink_buf(&sink, &b);
-	rc = report_write(r, REPORT_FULL, &sink);
+	inventory_sink_buf(&sink, &b);
+	rc = inventory_write(r, INVENTORY_FULL, &sink);
 	if (!rc)
 		*json = buf_take(&b, NULL);
-	if (!rc && short_json && r->sum.software == SECTION_OK) {
-		rc = report_write(r, REPORT_SHORT, &sink);
+	if (!rc && short_json && inventory_has_list(r)) {
+		rc = inventory_write(r, INVENTORY_SHORT, &sink);
 		if (!rc)
 			*short_json = buf_take(&b, NULL);
 	}
 	buf_release(&b);
 	*sum = r->sum;
-	report_free(r);
+	inventory_free(r);
 	if (rc) {
 		free(*json);
 		*json = NULL;

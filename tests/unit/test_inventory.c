@@ -1,4 +1,4 @@
-/* test_report.c - identifiers the report carries. */
+/* test_inventory.c - identifiers the report carries. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cJSON.h>
 
-#include "report.h"
+#include "inventory.h"
 #include "state.h"
 
 #define ROOT "tests/fixtures/roots/debian12"
@@ -24,10 +24,10 @@ static void test_machine_id_matches_systemd(void **state)
 	char out[33];
 
 	(void)state;
-	assert_int_equal(report_hash_machine_id("3d1219c7c4c5404aaa1f6d2a48adfda4", out), FC_OK);
+	assert_int_equal(inventory_hash_machine_id("3d1219c7c4c5404aaa1f6d2a48adfda4", out), FC_OK);
 	assert_string_equal(out, "3dab15471f524ffda3236c5f4ff8def9");
-	assert_int_equal(report_hash_machine_id("3d1219c7c4c5404a", out), FC_EPARSE);
-	assert_int_equal(report_hash_machine_id("zz1219c7c4c5404aaa1f6d2a48adfda4", out),
+	assert_int_equal(inventory_hash_machine_id("3d1219c7c4c5404a", out), FC_EPARSE);
+	assert_int_equal(inventory_hash_machine_id("zz1219c7c4c5404aaa1f6d2a48adfda4", out),
 	                 FC_EPARSE);
 }
 
@@ -65,15 +65,15 @@ static const cJSON *path2(const cJSON *doc, const char *a, const char *b)
 
 static void test_software_digest(void **state)
 {
-	struct report_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
-	                         "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
-	struct report_summary sum;
+	struct inventory_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
+	                            "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
+	struct inventory_summary sum;
 	char *json = NULL, *short_json = NULL;
 	cJSON *full, *brief;
 	const cJSON *ext, *sext;
 
 	(void)state;
-	assert_int_equal(report_build(ROOT, &ids, &json, &short_json, &sum), FC_OK);
+	assert_int_equal(inventory_build(ROOT, &ids, &json, &short_json, &sum), FC_OK);
 	assert_string_equal(sum.software_digest, ROOT_DIGEST);
 	assert_int_equal(sum.packages, 6);
 	full = cJSON_Parse(json);
@@ -106,15 +106,15 @@ static void test_software_digest(void **state)
 /* No list, no digest, no short form. */
 static void test_no_software_no_digest(void **state)
 {
-	struct report_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
-	                         "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
-	struct report_summary sum;
+	struct inventory_ids ids = {"86a50e80-2248-41ad-a6e8-b2ca31305bdb", "2026-01-01-00-00-00",
+	                            "fdddefc9-7e0b-4452-96c9-67f7be6ec665", "2026-01-01T00:00:00Z"};
+	struct inventory_summary sum;
 	char *json = NULL, *short_json = (char *)"x";
 	cJSON *doc;
 
 	(void)state;
 	assert_int_equal(
-	    report_build("tests/fixtures/roots/centos6-legacy", &ids, &json, &short_json, &sum),
+	    inventory_build("tests/fixtures/roots/centos6-legacy", &ids, &json, &short_json, &sum),
 	    FC_OK);
 	assert_int_equal(sum.software, SECTION_SKIPPED);
 	assert_string_equal(sum.software_digest, "");
