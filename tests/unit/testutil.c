@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "rootfs.h"
+#include "agent/rootfs.h"
 #include "xalloc.h"
 
 /* ---- collecting packages ---- */
