@@ -12,6 +12,12 @@
 #   make bench      the benchmarks; rewrites bench/RESULTS.md
 #   make soak       the collector under 1,000 simulated agents (bench/soak.sh)
 #   make SANITIZE=1 build into build/asan with ASan+UBSan
+#   make deps       install the missing Debian build dependencies (as root)
+#   make srccheck   every .c file is in a list of mk/sources.mk, once
+#   make hdrcheck   every header compiles on its own
+#
+# Sources and include paths: mk/sources.mk. Before compiling, pkgcheck stops
+# a build that lacks a library, naming its Debian package.
 
 VERSION := 0.1.0
 CC ?= cc
