@@ -4,7 +4,8 @@
 # One file a line, sorted, each line ending in " \"; the "# end" line closes
 # a list. A .c file of agent/, collector/, common/, tests/unit/ or
 # tests/fuzz/ that is in no list (or in two) stops `make` (make srccheck):
-# a new file is never built, or left out, without saying so.
+# a new file is never built, or left out, without saying so. srccheck also
+# refuses an #include "../...".
 #
 # The targets are composed from these lists:
 #   the agent      AGENT_MAIN_SRC AGENT_SRC AGENT_LINUX_SRC COMMON_SRC
@@ -192,9 +193,17 @@ SRCCHECK_UNIT := $(UNIT_COMMON_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_COLLECTOR_TESTS
 SRCCHECK_FUZZ := $(FUZZ_COMMON_SRC) \
 	$(patsubst %,tests/fuzz/fuzz_%.c,$(FUZZ_AGENT_TARGETS) $(FUZZ_COLLECTOR_TARGETS))
 
+# Where srccheck looks for an #include "../".
+SRCCHECK_INCLUDERS = $(wildcard include/*.h common/*.[ch] agent/*.[ch] collector/*.[ch] \
+	tests/unit/*.[ch] tests/fuzz/*.[ch] bench/*.[ch])
+
 .PHONY: srccheck
 srccheck:
 	@sh mk/srccheck.sh 'agent/*.c collector/*.c common/*.c' $(SRCCHECK_SRC) && \
 	sh mk/srccheck.sh 'tests/unit/test_*.c' $(SRCCHECK_UNIT) && \
 	sh mk/srccheck.sh 'tests/fuzz/*.c' $(SRCCHECK_FUZZ) && \
+	if grep -n '^#[[:space:]]*include[[:space:]]*"\.\./' $(SRCCHECK_INCLUDERS) >&2; then \
+		echo "srccheck: an include by a relative path (above): name the header by its base name, or the other program's by its path from the top" >&2; \
+		exit 1; \
+	fi && \
 	echo "sources ok"
