@@ -12,9 +12,14 @@
 #   make bench      the benchmarks; rewrites bench/RESULTS.md
 #   make soak       the collector under 1,000 simulated agents (bench/soak.sh)
 #   make SANITIZE=1 build into build/asan with ASan+UBSan
+#   make deps       install the missing Debian build dependencies (as root)
+#   make srccheck   every .c file is in a list of mk/sources.mk, once
+#   make hdrcheck   every header compiles on its own
+#
+# Sources and include paths: mk/sources.mk. Before compiling, pkgcheck stops
+# a build that lacks a library, naming its Debian package.
 
 VERSION := 0.1.0
-PLATFORM ?= linux
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
@@ -24,28 +29,38 @@ BUILD := build/asan
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
+# The source lists and each file's include path (src_inc); it has a rule, so:
+.DEFAULT_GOAL := all
+include mk/sources.mk
+
 PKGS := libcurl libcjson zlib sqlite3 libmicrohttpd
+# The Debian package of each (packaging/install-deps.sh installs them all).
+DEB_libcurl := libcurl4-openssl-dev
+DEB_libcjson := libcjson-dev
+DEB_zlib := zlib1g-dev
+DEB_sqlite3 := libsqlite3-dev
+DEB_libmicrohttpd := libmicrohttpd-dev
+DEB_cmocka := libcmocka-dev
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wformat=2 \
 	-Wmissing-prototypes -Wno-format-truncation -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DFC_VERSION='"$(VERSION)"' \
-	-Iinclude -Icommon -Iagent -Icollector $(CPPFLAGS)
+DEFS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DFC_VERSION='"$(VERSION)"'
+# In a recipe: the include path of the source $< (mk/sources.mk).
+ALL_CPPFLAGS = $(DEFS) $(call src_inc,$<) $(CPPFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # The agent loads libcurl with dlopen only when it sends (agent/send.c), so
 # that a run writing a file does not map its dependency tree.
 AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcjson zlib sqlite3 2>/dev/null) -ldl
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-COMMON_SRC := $(sort $(wildcard common/*.c))
-AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c,$(wildcard agent/*.c))) \
-	agent/os_$(PLATFORM).c agent/platform_posix.c
-COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# The libraries of the build machine's programs; the mains link them.
+AGENT_LIB_SRC := $(AGENT_SRC) $(AGENT_LINUX_SRC)
+UNIT_SRC := $(UNIT_COMMON_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_COLLECTOR_TESTS)
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
-AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/obj/%.o)
+AGENT_OBJ := $(AGENT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/lifecycle_data.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -55,12 +70,14 @@ LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
 LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
-.PHONY: all cross deps check check-run demo bench soak clean format format-check hdrcheck unit e2e valgrind
+.PHONY: all cross deps pkgcheck pkgcheck-unit check check-run demo bench soak clean format format-check hdrcheck unit \
+	e2e valgrind
 .DELETE_ON_ERROR:
 
-all: $(AGENT) $(COLLECTOR)
+all: srccheck $(AGENT) $(COLLECTOR)
 
-$(BUILD)/obj/%.o: %.c
+# pkgcheck first: a missing library is named, not found as a missing header.
+$(BUILD)/obj/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
@@ -87,11 +104,13 @@ $(LIBCOLLECTOR): $(COLLECTOR_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(AGENT): $(BUILD)/obj/agent/main.o $(LIBAGENT) $(LIBCOMMON)
+$(AGENT): $(AGENT_MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(LIBAGENT) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AGENT_LIBS)
 
-$(COLLECTOR): $(BUILD)/obj/collector/main.o $(LIBCOLLECTOR) $(LIBCOMMON)
+$(COLLECTOR): $(COLLECTOR_MAIN_SRC:%.c=$(BUILD)/obj/%.o) $(LIBCOLLECTOR) $(LIBCOMMON)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lpthread
+
+$(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/unit/testutil.o: | pkgcheck-unit
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/testutil.o \
 		$(LIBCOLLECTOR) $(LIBAGENT) $(LIBCOMMON)
@@ -116,7 +135,27 @@ cross:
 deps:
 	@sh packaging/install-deps.sh
 
-unit: $(UNIT_BIN)
+# pkg_missing PKG...: a shell command that fails, naming the Debian packages
+# to install, when pkg-config does not know one of the PKGs.
+pkg_missing = what= debs=; \
+	if ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then what="no $(PKG_CONFIG)" debs=" pkg-config"; \
+	else for p in $(foreach p,$(1),$(p)=$(DEB_$(p))); do \
+		$(PKG_CONFIG) --exists "$${p%%=*}" 2>/dev/null || \
+			{ what="$${what:-$(PKG_CONFIG) finds no} $${p%%=*}"; debs="$$debs $${p\#*=}"; }; \
+	done; fi; \
+	if [ -n "$$what" ]; then \
+		echo "fleetcensus: cannot build: $$what" >&2; \
+		echo "fleetcensus: install the Debian packages$$debs; 'make deps' run as root installs every build dependency, and so do 'make demo' and 'make check' run as root" >&2; \
+		exit 1; \
+	fi
+
+# Before any compiling: the libraries of PKGS (and cmocka for the tests).
+pkgcheck:
+	@$(call pkg_missing,$(PKGS))
+pkgcheck-unit:
+	@$(call pkg_missing,cmocka)
+
+unit: srccheck $(UNIT_BIN)
 
 # Runs every unit and end-to-end test of one build; appends counts to
 # $(BUILD)/results. Used twice by check: plain, then SANITIZE=1.
@@ -125,7 +164,7 @@ check-run: $(AGENT) $(COLLECTOR) $(UNIT_BIN)
 
 check: deps
 	@rm -f build/results build/asan/results
-	@$(MAKE) --no-print-directory format-check hdrcheck
+	@$(MAKE) --no-print-directory format-check srccheck hdrcheck
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory cross
 	@$(MAKE) --no-print-directory check-run
@@ -157,13 +196,21 @@ soak: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/soak.sh $(BUILD)
 
-# Each header compiles on its own.
-hdrcheck:
-	@set -e; for h in include/*.h common/*.h agent/*.h collector/*.h; do \
-		printf '#include "%s"\nint hdrcheck;\n' "$${h##*/}" | \
-		$(CC) $(ALL_CPPFLAGS) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
-			-x c -fsyntax-only -; \
-	done; echo "headers ok"
+# Each header compiles on its own, included by its path from the top
+# ("collector/report.h") with the include path of its program (the tests'
+# helpers: of the tests).
+HDRCHECK_INC_include := $(COMMON_INC)
+HDRCHECK_INC_common := $(COMMON_INC)
+HDRCHECK_INC_agent := $(AGENT_INC)
+HDRCHECK_INC_collector := $(COLLECTOR_INC)
+HDRCHECK_INC_tests/unit := $(INC_tests/unit/testutil.c)
+HDRCHECK_INC_tests/fuzz := $(INC_tests/fuzz/fuzz_util.c)
+hdrcheck: srccheck | pkgcheck
+	@set -e; $(foreach d,include common agent collector tests/unit tests/fuzz,for h in $(d)/*.h; do \
+		printf '#include "%s"\nint hdrcheck;\n' "$$h" | \
+		$(CC) $(DEFS) -iquote . $(HDRCHECK_INC_$(d)) $(WARN) $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+			-x c -fsyntax-only - || { echo "hdrcheck: $$h" >&2; exit 1; }; \
+	done;) echo "headers ok"
 
 FORMAT_SRC = $(wildcard include/*.h common/*.[ch] agent/*.[ch] collector/*.[ch] tests/unit/*.[ch] \
 	bench/*.[ch])

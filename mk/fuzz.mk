@@ -19,8 +19,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 2
 FUZZ_RESULTS ?= build/asan/results
 FUZZ_COUNTED ?= 0
-FUZZ_TARGETS := ingest osrelease dpkg apk pacman rpm_header rpm_bdb rpm_ndb rpm_sqlite \
-	lifecycle config auth http winreg smbios
+# The targets' lists and include paths are in mk/sources.mk.
+FUZZ_TARGETS := $(FUZZ_AGENT_TARGETS) $(FUZZ_COLLECTOR_TARGETS)
 
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Not -Werror: the gcc build is the warning gate; clang-only warnings about
@@ -28,10 +28,10 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -Werror,$(WARN)) -Wno-string-concatenation \
 	-Wno-string-plus-int -g -O1 $(FUZZ_SAN) -MMD -MP \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-FUZZ_CPPFLAGS = $(ALL_CPPFLAGS) -Itests/fuzz -DFC_FUZZING=1
+FUZZ_CPPFLAGS = $(ALL_CPPFLAGS) -DFC_FUZZING=1
 
 FUZZ_LIB_OBJ := $(COMMON_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
-FUZZ_AGENT_OBJ := $(AGENT_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_AGENT_OBJ := $(AGENT_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/gen/lifecycle_data.o
 FUZZ_UTIL_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_util.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_log.o
 FUZZ_BIN := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
@@ -43,7 +43,7 @@ FUZZ_SEEDS := $(FUZZ_DIR)/seeds/.done
 .PHONY: fuzz fuzz-check fuzz-build $(FUZZ_TARGETS:%=fuzz-%)
 
 # The libraries: instrumented for coverage, not linked with libFuzzer.
-$(FUZZ_DIR)/obj/%.o: %.c
+$(FUZZ_DIR)/obj/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

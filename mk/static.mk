@@ -18,7 +18,8 @@ STATIC_TARGET := x86_64-linux-musl
 STATIC_DEPS := $(FC_DEPS_DIR)/$(STATIC_TARGET)
 STATIC_BUILD := build/linux-x86_64-static
 STATIC_AGENT := $(STATIC_BUILD)/fleetcensus-agent
-STATIC_SRC := $(COMMON_SRC) $(filter-out agent/os_%.c,$(AGENT_SRC)) agent/os_linux.c agent/main.c
+# The Linux agent's sources (mk/sources.mk).
+STATIC_SRC := $(COMMON_SRC) $(AGENT_SRC) $(AGENT_LINUX_SRC) $(AGENT_MAIN_SRC)
 STATIC_OBJ := $(STATIC_SRC:%.c=$(STATIC_BUILD)/obj/%.o)
 
 # From the generated libs.mk; read when a recipe runs, after the deps exist

@@ -8,9 +8,9 @@
 # The static libcurl + mbedTLS + cJSON + zlib come from
 # packaging/build-deps.sh TRIPLE (Debian sources, built once into
 # $(FC_DEPS_DIR)/TRIPLE with include/, lib/ and libs.mk). The agent's sources
-# are the Linux agent's minus the Linux probes (os_linux.c, rootfs.c, the rpm
-# readers), plus os_windows.c and platform_windows.c. XP SP3 compatibility is
-# checked on the built exe by tests/e2e/t610-xp-imports.sh.
+# are the portable ones and the Windows ones (AGENT_SRC, AGENT_WINDOWS_SRC in
+# mk/sources.mk), each compiled with the agent's include path. XP SP3
+# compatibility is checked on the built exe by tests/e2e/t610-xp-imports.sh.
 
 FC_DEPS_DIR ?= packaging/deps
 WIN_TRIPLES := i686-w64-mingw32 x86_64-w64-mingw32
@@ -20,18 +20,14 @@ WIN_DIR_x86_64-w64-mingw32 := $(BUILD)/windows-x64
 WIN_SUBSYS_i686-w64-mingw32 := 5,--minor-subsystem-version,1
 WIN_SUBSYS_x86_64-w64-mingw32 := 5,--minor-subsystem-version,2
 
-WIN_AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c \
-	agent/rootfs.c agent/rpm%.c,$(wildcard agent/*.c))) \
-	agent/os_windows.c agent/platform_windows.c agent/main.c
-WIN_SRC := $(COMMON_SRC) $(WIN_AGENT_SRC)
+WIN_SRC := $(COMMON_SRC) $(AGENT_SRC) $(AGENT_WINDOWS_SRC) $(AGENT_MAIN_SRC)
 # -D__USE_MINGW_ANSI_STDIO=1: mingw's own C99 printf (%zu, %lld), linked in
 # statically, instead of msvcrt's. _WIN32_WINNT=0x0501 hides Vista-only
 # declarations, so a newer API can only be reached through GetProcAddress.
 # FC_CURL_LINKED: libcurl is linked statically (no dlopen on Windows);
 # FC_CURL_MBEDTLS: its TLS is mbedTLS (agent/send.c's iPAddress check).
 WIN_CPPFLAGS := -DFC_VERSION='"$(VERSION)"' -D_WIN32_WINNT=0x0501 -DWINVER=0x0501 \
-	-D__USE_MINGW_ANSI_STDIO=1 -DNDEBUG -DFC_CURL_LINKED=1 -DFC_CURL_MBEDTLS=1 \
-	-Iinclude -Icommon -Iagent
+	-D__USE_MINGW_ANSI_STDIO=1 -DNDEBUG -DFC_CURL_LINKED=1 -DFC_CURL_MBEDTLS=1
 WIN_CFLAGS := $(WARN) -O2 -MMD -MP
 WIN_SYSLIBS := -lnetapi32 -liphlpapi -lshell32 -ladvapi32 -lws2_32 -lcrypt32
 
@@ -50,7 +46,7 @@ $(FC_DEPS_DIR)/$(1)/stamp:
 
 $(WIN_DIR_$(1))/obj/%.o: %.c | $(FC_DEPS_DIR)/$(1)/stamp
 	@mkdir -p $$(@D)
-	$(1)-gcc-win32 $(WIN_CPPFLAGS) $$(call win_dep,$(1),DEPS_CFLAGS) $(WIN_CFLAGS) -c $$< -o $$@
+	$(1)-gcc-win32 $(WIN_CPPFLAGS) $$(call src_inc,$$<) $$(call win_dep,$(1),DEPS_CFLAGS) $(WIN_CFLAGS) -c $$< -o $$@
 
 $(WIN_DIR_$(1))/fleetcensus-agent.exe: $(WIN_SRC:%.c=$(WIN_DIR_$(1))/obj/%.o)
 	$(1)-gcc-win32 -static -static-libgcc -s \

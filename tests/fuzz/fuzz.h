@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "fc_rc.h"
-#include "pkg.h"
+#include "agent/pkg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -12,7 +12,7 @@
 
 #include <cJSON.h>
 
-#include "classify.h"
+#include "collector/classify.h"
 #include "os.h"
 #include "inventory.h"
 #include "xalloc.h"

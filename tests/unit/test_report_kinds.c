@@ -18,7 +18,7 @@
 
 #include "ingest.h"
 #include "lifecycle.h"
-#include "../../collector/report.h" /* agent/report.h has the same name */
+#include "report.h"
 #include "store.h"
 #include "testutil.h"
 #include "xalloc.h"

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rootfs.h"
+#include "agent/rootfs.h"
 #include "xalloc.h"
 
 /* ---- collecting packages ---- */

@@ -15,9 +15,9 @@
 
 #include "buf.h"
 #include "fc_rc.h"
-#include "ingest.h"
-#include "pkg.h"
-#include "store.h"
+#include "collector/ingest.h"
+#include "agent/pkg.h"
+#include "collector/store.h"
 
 /* ---- collecting packages ---- */
 
