@@ -33,13 +33,14 @@ AGENT_MAIN_SRC := agent/main.c
 AGENT_SRC := \
 	agent/certsan.c \
 	agent/config.c \
+	agent/deliver.c \
 	agent/facts.c \
+	agent/inventory.c \
 	agent/parse_apk.c \
 	agent/parse_dpkg.c \
 	agent/parse_osrelease.c \
 	agent/parse_pacman.c \
 	agent/relay.c \
-	agent/report.c \
 	agent/send.c \
 	agent/smbios.c \
 	agent/spool.c \
@@ -93,18 +94,19 @@ UNIT_COMMON_TESTS := \
 	tests/unit/test_gzip.c \
 	# end
 
-# Tests of agent/. test_report_windows.c also pins what the collector's
+# Tests of agent/. test_inventory_windows.c also pins what the collector's
 # classifier makes of the agent's Windows facts (the contract between the
 # two): the one test that names a collector header, "collector/classify.h".
 UNIT_AGENT_TESTS := \
 	tests/unit/test_certsan.c \
 	tests/unit/test_config.c \
+	tests/unit/test_deliver.c \
+	tests/unit/test_inventory.c \
+	tests/unit/test_inventory_windows.c \
 	tests/unit/test_parse_apk.c \
 	tests/unit/test_parse_dpkg.c \
 	tests/unit/test_parse_osrelease.c \
 	tests/unit/test_parse_pacman.c \
-	tests/unit/test_report.c \
-	tests/unit/test_report_windows.c \
 	tests/unit/test_rootfs.c \
 	tests/unit/test_rpmdb.c \
 	tests/unit/test_send.c \
@@ -164,7 +166,7 @@ FUZZ_COMMON_SRC := \
 # collector/report.h never meet). common/ sees only include/ and itself.
 # Tests get the path of the program they test, plus -iquote . : the helpers
 # all tests share (tests/unit/testutil.[ch], tests/fuzz/fuzz.h) and
-# test_report_windows.c name the other program's headers by their path from
+# test_inventory_windows.c name the other program's headers by their path from
 # the top ("collector/store.h"), never by a relative path.
 COMMON_INC := -Iinclude -Icommon
 AGENT_INC := $(COMMON_INC) -Iagent
