@@ -1,6 +1,6 @@
 /* store.c - the SQLite store: organisations and tokens. The schema,
  * opening and the helpers are in store_schema.c; reports and machines in
- * store_report.c. */
+ * store_inventory.c. */
 #include "store.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* store_int.h - what store.c, store_schema.c and store_report.c share: the
+/* store_int.h - what store.c, store_schema.c and store_inventory.c share: the
  * handle, its cache of prepared statements and the SQLite error helpers.
  * Private to the store. */
 #ifndef FC_COLLECTOR_STORE_INT_H

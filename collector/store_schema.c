@@ -209,7 +209,7 @@ static const char schema_v3[] =
  * transaction. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
 
-/* ---- helpers shared with store.c and store_report.c ---- */
+/* ---- helpers shared with store.c and store_inventory.c ---- */
 
 void store_seterr(char *err, const char *fmt, ...)
 {

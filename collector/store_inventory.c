@@ -1,6 +1,6 @@
-/* store_report.c - storing reports: machine identity (docs/identity.md),
- * newest-report-wins, de-duplicated software lists, report metadata; and
- * reading machines back. */
+/* store_inventory.c - storing the agents' inventory reports: machine identity
+ * (docs/identity.md), newest-report-wins, de-duplicated software lists,
+ * report metadata; and reading machines back. */
 #include "store.h"
 
 #include <stdio.h>
