@@ -401,6 +401,15 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	return rc;
 }
 
+enum fc_rc store_lists_gc_all(struct store *s, char *err)
+{
+	return store_exec(
+	    s, ST_LIST_GC_ALL,
+	    "DELETE FROM software_lists WHERE NOT EXISTS"
+	    " (SELECT 1 FROM machines m WHERE m.software_list_id = software_lists.id)",
+	    "deleting unused software lists", err);
+}
+
 /* Deletes list id when no machine uses it any more. */
 static enum fc_rc list_gc(struct store *s, int64_t id, char *err)
 {
