@@ -68,9 +68,9 @@ enum fc_rc store_org_find(struct store *s, const char *name, int64_t *id, char *
 	struct store_int v = {0, false};
 	enum fc_rc rc;
 
-	rc = store_run(s, ST_ORG_FIND, "SELECT id FROM organisations WHERE name = ?1",
-	               STORE_ARGS(STORE_TEXT(name)), store_row_int, &v,
-	               "looking up an organisation", err);
+	rc = store_exec(s, ST_ORG_FIND, "SELECT id FROM organisations WHERE name = ?1",
+	                STORE_ARGS(STORE_TEXT(name)), store_row_int, &v,
+	                "looking up an organisation", err);
 	*id = v.v;
 	if (!rc && !v.found) {
 		store_seterr(err, "no organisation '%s'", name);
@@ -128,11 +128,11 @@ static enum fc_rc org_count(struct store *s, const char *name, struct org_count 
 {
 	enum fc_rc rc;
 
-	rc = store_run(s, ST_ORG_COUNT,
-	               "SELECT o.id, (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
-	               " FROM organisations o WHERE o.name = ?1",
-	               STORE_ARGS(STORE_TEXT(name)), org_count_row, c,
-	               "counting an organisation's machines", err);
+	rc = store_exec(s, ST_ORG_COUNT,
+	                "SELECT o.id, (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
+	                " FROM organisations o WHERE o.name = ?1",
+	                STORE_ARGS(STORE_TEXT(name)), org_count_row, c,
+	                "counting an organisation's machines", err);
 	if (!rc && !c->found) {
 		store_seterr(err, "no organisation '%s'", name);
 		rc = FC_ENOENT;
@@ -155,9 +155,9 @@ enum fc_rc store_org_remove(struct store *s, const char *name, bool force, char 
 		rc = FC_EEXIST;
 	}
 	if (!rc)
-		rc = store_run(s, ST_ORG_DELETE, "DELETE FROM organisations WHERE id = ?1",
-		               STORE_ARGS(STORE_INT(c.id)), NULL, NULL, "removing an organisation",
-		               err);
+		rc = store_exec(s, ST_ORG_DELETE, "DELETE FROM organisations WHERE id = ?1",
+		                STORE_ARGS(STORE_INT(c.id)), NULL, NULL, "removing an organisation",
+		                err);
 	if (!rc)
 		rc = store_lists_gc_all(s, err);
 	if (!rc)
@@ -190,11 +190,11 @@ enum fc_rc store_org_each(struct store *s, store_org_cb cb, void *ctx, char *err
 {
 	struct each e = {cb, NULL, ctx};
 
-	return store_run(s, ST_ORG_EACH,
-	                 "SELECT o.id, o.name, o.created,"
-	                 " (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
-	                 " FROM organisations o ORDER BY o.name",
-	                 STORE_NOARGS, org_row, &e, "listing organisations", err);
+	return store_exec(s, ST_ORG_EACH,
+	                  "SELECT o.id, o.name, o.created,"
+	                  " (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
+	                  " FROM organisations o ORDER BY o.name",
+	                  STORE_NOARGS, org_row, &e, "listing organisations", err);
 }
 
 /* ---- tokens ---- */
@@ -243,9 +243,9 @@ static void token_used(struct store *s, int64_t id, int64_t last_used, int64_t n
 	    (now >= last_used && now - last_used < STORE_USED_GRANULARITY))
 		return;
 	/* a failure is logged by store_dbfail */
-	(void)store_run(s, ST_TOKEN_USED, "UPDATE tokens SET last_used = ?2 WHERE id = ?1",
-	                STORE_ARGS(STORE_INT(id), STORE_INT(now)), NULL, NULL,
-	                "recording a token's use", NULL);
+	(void)store_exec(s, ST_TOKEN_USED, "UPDATE tokens SET last_used = ?2 WHERE id = ?1",
+	                 STORE_ARGS(STORE_INT(id), STORE_INT(now)), NULL, NULL,
+	                 "recording a token's use", NULL);
 }
 
 /* What store_token_check looks for and finds. */
@@ -286,12 +286,12 @@ enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH
 	enum fc_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_run(s, ST_TOKEN_CHECK,
-	               "SELECT t.id, t.hash, t.role, t.org_id, o.name, t.created, t.last_used"
-	               " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
-	               " WHERE t.hash = ?1 AND t.revoked = 0",
-	               STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN)), token_row, &f,
-	               "checking a token", err);
+	rc = store_exec(s, ST_TOKEN_CHECK,
+	                "SELECT t.id, t.hash, t.role, t.org_id, o.name, t.created, t.last_used"
+	                " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
+	                " WHERE t.hash = ?1 AND t.revoked = 0",
+	                STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN)), token_row, &f,
+	                "checking a token", err);
 	if (!rc && !f.found) {
 		store_seterr(err, "unknown or revoked token");
 		rc = FC_ENOENT;
@@ -305,8 +305,8 @@ enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err)
 {
 	enum fc_rc rc;
 
-	rc = store_run(s, ST_TOKEN_REVOKE, "UPDATE tokens SET revoked = 1 WHERE id = ?1",
-	               STORE_ARGS(STORE_INT(id)), NULL, NULL, "revoking a token", err);
+	rc = store_exec(s, ST_TOKEN_REVOKE, "UPDATE tokens SET revoked = 1 WHERE id = ?1",
+	                STORE_ARGS(STORE_INT(id)), NULL, NULL, "revoking a token", err);
 	if (!rc && sqlite3_changes(s->db) == 0) {
 		store_seterr(err, "no token with id %lld", (long long)id);
 		rc = FC_ENOENT;
@@ -333,9 +333,9 @@ enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char 
 {
 	struct each e = {NULL, cb, ctx};
 
-	return store_run(s, ST_TOKEN_EACH,
-	                 "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked"
-	                 " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
-	                 " ORDER BY t.id",
-	                 STORE_NOARGS, token_each_row, &e, "listing tokens", err);
+	return store_exec(s, ST_TOKEN_EACH,
+	                  "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked"
+	                  " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
+	                  " ORDER BY t.id",
+	                  STORE_NOARGS, token_each_row, &e, "listing tokens", err);
 }

@@ -75,13 +75,13 @@ static enum fc_rc reclassify_row(sqlite3_stmt *st, void *ctx)
 	store_classify(store_col(st, 1), &c);
 	if (!class_differs(st, 2, &c))
 		return FC_OK;
-	rc = store_run(r->s, ST_CLASS_SET,
-	               "UPDATE machines SET os_family = ?2, os_id = ?3, os_product = ?4,"
-	               " os_edition = ?5, os_version = ?6, os_build = ?7, os_release = ?8,"
-	               " os_service_pack = ?9, arch = ?10, class_flagged = ?11,"
-	               " class_reason = ?12 WHERE id = ?1",
-	               STORE_ARGS(STORE_INT(sqlite3_column_int64(st, 0)), STORE_CLASS(&c)), NULL,
-	               NULL, "storing a classification", r->err);
+	rc = store_exec(r->s, ST_CLASS_SET,
+	                "UPDATE machines SET os_family = ?2, os_id = ?3, os_product = ?4,"
+	                " os_edition = ?5, os_version = ?6, os_build = ?7, os_release = ?8,"
+	                " os_service_pack = ?9, arch = ?10, class_flagged = ?11,"
+	                " class_reason = ?12 WHERE id = ?1",
+	                STORE_ARGS(STORE_INT(sqlite3_column_int64(st, 0)), STORE_CLASS(&c)), NULL,
+	                NULL, "storing a classification", r->err);
 	if (!rc)
 		(*r->changed)++;
 	return rc;
@@ -92,9 +92,9 @@ enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err)
 	struct reclassify r = {s, changed, err};
 
 	*changed = 0;
-	return store_run(s, ST_CLASS_EACH,
-	                 "SELECT id, os_json, " STORE_CLASS_COLS " FROM machines ORDER BY id",
-	                 STORE_NOARGS, reclassify_row, &r, "reclassifying machines", err);
+	return store_exec(s, ST_CLASS_EACH,
+	                  "SELECT id, os_json, " STORE_CLASS_COLS " FROM machines ORDER BY id",
+	                  STORE_NOARGS, reclassify_row, &r, "reclassifying machines", err);
 }
 
 enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err)
@@ -150,7 +150,7 @@ enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, st
 {
 	struct each e = {cb, NULL, NULL, ctx};
 
-	return store_run(
+	return store_exec(
 	    s, ST_CLASS_GROUPS,
 	    "SELECT o.name, c.os_family, c.os_product, c.os_edition, c.os_release,"
 	    " c.arch, sum(c.n) FROM (" STORE_COUNTED ") c JOIN organisations o ON o.id = c.org_id"
@@ -201,17 +201,17 @@ enum fc_rc store_software_counts(struct store *s, int64_t org_id, int64_t since,
 	struct each e = {NULL, cb, NULL, ctx};
 	enum fc_rc rc;
 
-	rc = store_run(s, ST_SW_COUNTS,
-	               "SELECT o.name, i.name, i.version, count(DISTINCT m.id)"
-	               " FROM machines m JOIN organisations o ON o.id = m.org_id"
-	               " JOIN software_items i ON i.list_id = m.software_list_id"
-	               " WHERE (?1 = 0 OR m.org_id = ?1) AND m.last_seen >= ?2"
-	               " AND i.name LIKE ?3 ESCAPE '\\'"
-	               " AND (?4 IS NULL OR i.version LIKE ?4 ESCAPE '\\')"
-	               " GROUP BY o.name, i.name, i.version ORDER BY 1, 2, 3",
-	               STORE_ARGS(STORE_INT(org_id), STORE_INT(since), STORE_TEXT(name_like),
-	                          STORE_TEXT(version_like)),
-	               sw_row, &e, "counting software", err);
+	rc = store_exec(s, ST_SW_COUNTS,
+	                "SELECT o.name, i.name, i.version, count(DISTINCT m.id)"
+	                " FROM machines m JOIN organisations o ON o.id = m.org_id"
+	                " JOIN software_items i ON i.list_id = m.software_list_id"
+	                " WHERE (?1 = 0 OR m.org_id = ?1) AND m.last_seen >= ?2"
+	                " AND i.name LIKE ?3 ESCAPE '\\'"
+	                " AND (?4 IS NULL OR i.version LIKE ?4 ESCAPE '\\')"
+	                " GROUP BY o.name, i.name, i.version ORDER BY 1, 2, 3",
+	                STORE_ARGS(STORE_INT(org_id), STORE_INT(since), STORE_TEXT(name_like),
+	                           STORE_TEXT(version_like)),
+	                sw_row, &e, "counting software", err);
 	free(name_like);
 	free(version_like);
 	return rc;
@@ -226,15 +226,15 @@ enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, b
 	enum fc_rc rc;
 
 	*taken = false;
-	rc = store_run(
+	rc = store_exec(
 	    s, ST_SNAP_DONE, "SELECT 1 FROM meta WHERE key = 'snapshot_date' AND value >= ?1",
 	    STORE_ARGS(STORE_TEXT(date)), store_row_int, &done, "checking the daily snapshot", err);
 	if (rc || (done.found && !force))
 		return rc;
-	rc = store_run(s, ST_SNAP_CLEAR, "DELETE FROM snapshots WHERE date = ?1",
-	               STORE_ARGS(STORE_TEXT(date)), NULL, NULL, "taking the daily snapshot", err);
+	rc = store_exec(s, ST_SNAP_CLEAR, "DELETE FROM snapshots WHERE date = ?1",
+	                STORE_ARGS(STORE_TEXT(date)), NULL, NULL, "taking the daily snapshot", err);
 	if (!rc)
-		rc = store_run(
+		rc = store_exec(
 		    s, ST_SNAP_TAKE,
 		    "INSERT OR REPLACE INTO snapshots(date, org_id, os_product, os_edition,"
 		    " machines) SELECT ?1, c.org_id, c.os_product, c.os_edition, sum(c.n)"
@@ -243,7 +243,7 @@ enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, b
 		               STORE_INT(store_first_full_day(since))),
 		    NULL, NULL, "taking the daily snapshot", err);
 	if (!rc)
-		rc = store_run(
+		rc = store_exec(
 		    s, ST_SNAP_MARK,
 		    "INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshot_date', ?1)",
 		    STORE_ARGS(STORE_TEXT(date)), NULL, NULL, "taking the daily snapshot", err);
@@ -289,7 +289,7 @@ enum fc_rc store_trend_each(struct store *s, int64_t org_id, const char *product
 {
 	struct each e = {NULL, NULL, cb, ctx};
 
-	return store_run(
+	return store_exec(
 	    s, ST_TREND,
 	    "SELECT s.date, o.name, sum(s.machines) FROM snapshots s"
 	    " JOIN organisations o ON o.id = s.org_id"

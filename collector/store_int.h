@@ -1,5 +1,5 @@
 /* store_int.h - what the store's files share: the handle, its cache of
- * prepared statements, running a statement (store_stmt.c) and the SQLite
+ * prepared statements, running statements (store_stmt.c) and the SQLite
  * error helpers. Private to the store. */
 #ifndef FC_COLLECTOR_STORE_INT_H
 #define FC_COLLECTOR_STORE_INT_H
@@ -96,7 +96,7 @@ enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqli
 /* Resets st and clears its bindings; accepts NULL. */
 void store_stmt_done(sqlite3_stmt *st);
 
-/* store_run's slot for a statement run once (a PRAGMA): prepared there and
+/* store_exec's slot for a statement run once (a PRAGMA): prepared there and
  * finalized, not cached. */
 #define STORE_ONCE ST__COUNT
 
@@ -124,7 +124,7 @@ struct store_arg {
 	    sizeof((const struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg)
 #define STORE_NOARGS NULL, 0
 
-/* Called for each row of store_run's statement; anything but FC_OK stops
+/* Called for each row of store_exec's statement; anything but FC_OK stops
  * the run and is returned. The row's columns are valid until it returns. */
 typedef enum fc_rc (*store_row_cb)(sqlite3_stmt *st, void *ctx);
 
@@ -134,10 +134,10 @@ typedef enum fc_rc (*store_row_cb)(sqlite3_stmt *st, void *ctx);
  * statement is reset and unbound before it returns (args need live only
  * through the call), so sqlite3_changes and sqlite3_last_insert_rowid tell
  * about it afterwards. Returns FC_OK, row's code, FC_EBUSY or FC_EDB. */
-enum fc_rc store_run(struct store *s, enum store_stmt id, const char *sql,
-                     const struct store_arg *args, size_t n, store_row_cb row, void *ctx,
-                     const char *what, char *err);
-/* store_run's first half, for the few places that read the step's code
+enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql,
+                      const struct store_arg *args, size_t n, store_row_cb row, void *ctx,
+                      const char *what, char *err);
+/* store_exec's first half, for the few places that read the step's code
  * themselves (constraint errors): sets *out to slot id's statement with
  * args bound; the caller steps it and calls store_stmt_done. Returns FC_OK
  * (*out set), FC_EBUSY or FC_EDB (*out NULL). */
@@ -156,11 +156,15 @@ enum fc_rc store_row_int(sqlite3_stmt *st, void *ctx);
 /* Text column i of the current row, "" for NULL; valid until the next
  * step or reset of st. */
 const char *store_col(sqlite3_stmt *st, int i);
+/* Copies text column i of the current row into out (size bytes); false
+ * when it does not fit. */
+bool store_col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 
-/* Runs a statement that returns no rows (BEGIN IMMEDIATE, COMMIT, ...) from
- * slot id. Returns FC_OK, FC_EBUSY or FC_EDB. */
-enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
-                      char *err);
+/* store_exec of a statement that takes no values and returns no rows
+ * (BEGIN IMMEDIATE, COMMIT, ...) from slot id. Returns FC_OK, FC_EBUSY or
+ * FC_EDB. */
+enum fc_rc store_run(struct store *s, enum store_stmt id, const char *sql, const char *what,
+                     char *err);
 enum fc_rc store_begin(struct store *s, char *err);
 enum fc_rc store_commit(struct store *s, char *err);
 /* Rolls back the open transaction, if any; failures are only logged. */

@@ -215,7 +215,7 @@ static enum fc_rc run_once(struct store *s, const char *sql, int64_t *val, char 
 	struct store_int v = {0, false};
 	enum fc_rc rc;
 
-	rc = store_run(s, STORE_ONCE, sql, STORE_NOARGS, val ? store_row_int : NULL, &v, sql, err);
+	rc = store_exec(s, STORE_ONCE, sql, STORE_NOARGS, val ? store_row_int : NULL, &v, sql, err);
 	if (val)
 		*val = v.v;
 	return rc;
@@ -323,8 +323,8 @@ static enum fc_rc configure(struct store *s, const char *path, char *err)
 		rc = run_once(s, "PRAGMA synchronous = FULL", NULL, err);
 	if (rc || s->readonly)
 		return rc;
-	return store_run(s, STORE_ONCE, "PRAGMA journal_mode = WAL", STORE_NOARGS, journal_mode,
-	                 (void *)path, "switching to WAL", err);
+	return store_exec(s, STORE_ONCE, "PRAGMA journal_mode = WAL", STORE_NOARGS, journal_mode,
+	                  (void *)path, "switching to WAL", err);
 }
 
 static enum fc_rc open_common(const char *path, int flags, bool readonly, struct store **out,
@@ -433,10 +433,10 @@ bool store_writable(struct store *s)
 	rc = store_begin(s, NULL);
 	if (rc)
 		return false;
-	rc = store_run(s, ST_WRITABLE,
-	               "INSERT OR REPLACE INTO meta(key, value) VALUES ('writable_check', ?1)",
-	               STORE_ARGS(STORE_INT(time(NULL))), NULL, NULL,
-	               "checking that the database is writable", NULL);
+	rc = store_exec(s, ST_WRITABLE,
+	                "INSERT OR REPLACE INTO meta(key, value) VALUES ('writable_check', ?1)",
+	                STORE_ARGS(STORE_INT(time(NULL))), NULL, NULL,
+	                "checking that the database is writable", NULL);
 	if (!rc)
 		rc = store_commit(s, NULL);
 	if (rc)

@@ -169,9 +169,9 @@ enum fc_rc store_bind(struct store *s, enum store_stmt id, const char *sql,
 	return rc;
 }
 
-enum fc_rc store_run(struct store *s, enum store_stmt id, const char *sql,
-                     const struct store_arg *args, size_t n, store_row_cb row, void *ctx,
-                     const char *what, char *err)
+enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql,
+                      const struct store_arg *args, size_t n, store_row_cb row, void *ctx,
+                      const char *what, char *err)
 {
 	sqlite3_stmt *st = NULL;
 	enum fc_rc rc;
@@ -212,26 +212,38 @@ const char *store_col(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
-                      char *err)
+bool store_col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
 {
-	return store_run(s, id, sql, STORE_NOARGS, NULL, NULL, what, err);
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (n >= size)
+		return false;
+	memcpy(out, t ? (const char *)t : "", n);
+	out[n] = '\0';
+	return true;
+}
+
+enum fc_rc store_run(struct store *s, enum store_stmt id, const char *sql, const char *what,
+                     char *err)
+{
+	return store_exec(s, id, sql, STORE_NOARGS, NULL, NULL, what, err);
 }
 
 enum fc_rc store_begin(struct store *s, char *err)
 {
-	return store_exec(s, ST_BEGIN, "BEGIN IMMEDIATE", "starting a transaction", err);
+	return store_run(s, ST_BEGIN, "BEGIN IMMEDIATE", "starting a transaction", err);
 }
 
 enum fc_rc store_commit(struct store *s, char *err)
 {
-	return store_exec(s, ST_COMMIT, "COMMIT", "committing", err);
+	return store_run(s, ST_COMMIT, "COMMIT", "committing", err);
 }
 
 void store_rollback(struct store *s)
 {
 	if (sqlite3_get_autocommit(s->db))
 		return;
-	if (store_exec(s, ST_ROLLBACK, "ROLLBACK", "rolling back", NULL))
+	if (store_run(s, ST_ROLLBACK, "ROLLBACK", "rolling back", NULL))
 		LOG_WARN("database: the transaction could not be rolled back");
 }
