@@ -1,6 +1,6 @@
-/* store.c - the SQLite store: organisations and tokens. The schema,
- * opening and the helpers are in store_schema.c; reports and machines in
- * store_inventory.c. */
+/* store.c - the SQLite store: organisations and tokens. The schema and
+ * opening are in store_schema.c, running SQL in store_stmt.c; inventory
+ * reports and machines in store_inventory.c. */
 #include "store.h"
 
 #include <stdlib.h>

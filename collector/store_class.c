@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "store_int.h"
 #include "xalloc.h"
 

@@ -99,8 +99,8 @@ static const char schema_v1[] =
 
 /* Version 2: the classification of each machine (classify.h), computed at
  * ingest and by store_reclassify; filled for existing machines by the
- * migration (migrate() reclassifies after this SQL, in its transaction);
- * and the daily snapshots of the trend report. */
+ * opener (open_common reclassifies after this SQL, in the migration's
+ * transaction); and the daily snapshots of the trend report. */
 static const char schema_v2[] =
     "ALTER TABLE machines ADD COLUMN os_family TEXT NOT NULL DEFAULT '';\n"
     "ALTER TABLE machines ADD COLUMN os_id TEXT NOT NULL DEFAULT '';\n"
