@@ -1,6 +1,6 @@
-/* store.c - the SQLite store: organisations and tokens. The schema,
- * opening and the helpers are in store_schema.c; reports and machines in
- * store_report.c. */
+/* store.c - the SQLite store: organisations and tokens. The schema and
+ * opening are in store_schema.c, running SQL in store_stmt.c; inventory
+ * reports and machines in store_inventory.c. */
 #include "store.h"
 
 #include <stdlib.h>
@@ -45,15 +45,12 @@ enum fc_rc store_org_add(struct store *s, const char *name, int64_t *id, char *e
 	*id = 0;
 	if (!org_name_ok(name, err))
 		return FC_EUSAGE;
-	rc = store_stmt(s, ST_ORG_ADD, "INSERT INTO organisations(name, created) VALUES (?1, ?2)",
-	                &st, err);
+	rc = store_bind(s, ST_ORG_ADD, "INSERT INTO organisations(name, created) VALUES (?1, ?2)",
+	                STORE_ARGS(STORE_TEXT(name), STORE_INT(time(NULL))),
+	                "adding an organisation", &st, err);
 	if (rc)
 		return rc;
-	src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
+	src = sqlite3_step(st);
 	if (src == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(s->db);
 	} else if (src == SQLITE_CONSTRAINT_UNIQUE) {
@@ -68,26 +65,17 @@ enum fc_rc store_org_add(struct store *s, const char *name, int64_t *id, char *e
 
 enum fc_rc store_org_find(struct store *s, const char *name, int64_t *id, char *err)
 {
-	sqlite3_stmt *st;
+	struct store_int v = {0, false};
 	enum fc_rc rc;
-	int src;
 
-	*id = 0;
-	rc = store_stmt(s, ST_ORG_FIND, "SELECT id FROM organisations WHERE name = ?1", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-	} else if (src == SQLITE_DONE) {
+	rc = store_exec(s, ST_ORG_FIND, "SELECT id FROM organisations WHERE name = ?1",
+	                STORE_ARGS(STORE_TEXT(name)), store_row_int, &v,
+	                "looking up an organisation", err);
+	*id = v.v;
+	if (!rc && !v.found) {
 		store_seterr(err, "no organisation '%s'", name);
 		rc = FC_ENOENT;
-	} else {
-		rc = store_dbfail(s, src, "looking up an organisation", err);
 	}
-	store_stmt_done(st);
 	return rc;
 }
 
@@ -99,15 +87,12 @@ enum fc_rc store_org_rename(struct store *s, const char *name, const char *new_n
 
 	if (!org_name_ok(new_name, err))
 		return FC_EUSAGE;
-	rc = store_stmt(s, ST_ORG_RENAME, "UPDATE organisations SET name = ?2 WHERE name = ?1", &st,
-	                err);
+	rc = store_bind(s, ST_ORG_RENAME, "UPDATE organisations SET name = ?2 WHERE name = ?1",
+	                STORE_ARGS(STORE_TEXT(name), STORE_TEXT(new_name)),
+	                "renaming an organisation", &st, err);
 	if (rc)
 		return rc;
-	src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_text(st, 2, new_name, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
+	src = sqlite3_step(st);
 	if (src == SQLITE_DONE && sqlite3_changes(s->db) == 0) {
 		store_seterr(err, "no organisation '%s'", name);
 		rc = FC_ENOENT;
@@ -121,64 +106,58 @@ enum fc_rc store_org_rename(struct store *s, const char *name, const char *new_n
 	return rc;
 }
 
+/* An organisation's id and machine count, read by org_count. */
+struct org_count {
+	int64_t id, machines;
+	bool found;
+};
+
+static enum fc_rc org_count_row(sqlite3_stmt *st, void *ctx)
+{
+	struct org_count *c = ctx;
+
+	c->id = sqlite3_column_int64(st, 0);
+	c->machines = sqlite3_column_int64(st, 1);
+	c->found = true;
+	return FC_OK;
+}
+
 /* Finds organisation name's id and machine count (in the caller's
  * transaction). */
-static enum fc_rc org_count(struct store *s, const char *name, int64_t *id, int64_t *machines,
-                            char *err)
+static enum fc_rc org_count(struct store *s, const char *name, struct org_count *c, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc = store_stmt(s, ST_ORG_COUNT,
+	rc = store_exec(s, ST_ORG_COUNT,
 	                "SELECT o.id, (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
 	                " FROM organisations o WHERE o.name = ?1",
-	                &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*machines = sqlite3_column_int64(st, 1);
-	} else if (src == SQLITE_DONE) {
+	                STORE_ARGS(STORE_TEXT(name)), org_count_row, c,
+	                "counting an organisation's machines", err);
+	if (!rc && !c->found) {
 		store_seterr(err, "no organisation '%s'", name);
 		rc = FC_ENOENT;
-	} else {
-		rc = store_dbfail(s, src, "counting an organisation's machines", err);
 	}
-	store_stmt_done(st);
 	return rc;
 }
 
 enum fc_rc store_org_remove(struct store *s, const char *name, bool force, char *err)
 {
-	sqlite3_stmt *st;
-	int64_t id = 0, machines = 0;
+	struct org_count c = {0, 0, false};
 	enum fc_rc rc;
-	int src;
 
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = org_count(s, name, &id, &machines, err);
-	if (!rc && machines > 0 && !force) {
-		store_seterr(err, "organisation '%s' has %lld machine%s", name, (long long)machines,
-		             machines == 1 ? "" : "s");
+	rc = org_count(s, name, &c, err);
+	if (!rc && c.machines > 0 && !force) {
+		store_seterr(err, "organisation '%s' has %lld machine%s", name,
+		             (long long)c.machines, c.machines == 1 ? "" : "s");
 		rc = FC_EEXIST;
 	}
 	if (!rc)
-		rc = store_stmt(s, ST_ORG_DELETE, "DELETE FROM organisations WHERE id = ?1", &st,
+		rc = store_exec(s, ST_ORG_DELETE, "DELETE FROM organisations WHERE id = ?1",
+		                STORE_ARGS(STORE_INT(c.id)), NULL, NULL, "removing an organisation",
 		                err);
-	if (!rc) {
-		src = sqlite3_bind_int64(st, 1, id);
-		if (src == SQLITE_OK)
-			src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "removing an organisation", err);
-		store_stmt_done(st);
-	}
 	if (!rc)
 		rc = store_lists_gc_all(s, err);
 	if (!rc)
@@ -188,31 +167,34 @@ enum fc_rc store_org_remove(struct store *s, const char *name, bool force, char 
 	return rc;
 }
 
+/* The caller's callback of store_org_each and store_token_each. */
+struct each {
+	store_org_cb org;
+	store_token_cb token;
+	void *ctx;
+};
+
+static enum fc_rc org_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct each *e = ctx;
+	struct store_org org;
+
+	org.id = sqlite3_column_int64(st, 0);
+	org.name = store_col(st, 1);
+	org.created = sqlite3_column_int64(st, 2);
+	org.machines = sqlite3_column_int64(st, 3);
+	return e->org(&org, e->ctx);
+}
+
 enum fc_rc store_org_each(struct store *s, store_org_cb cb, void *ctx, char *err)
 {
-	struct store_org org;
-	sqlite3_stmt *st;
-	enum fc_rc rc;
-	int src = SQLITE_DONE;
+	struct each e = {cb, NULL, ctx};
 
-	rc = store_stmt(s, ST_ORG_EACH,
-	                "SELECT o.id, o.name, o.created,"
-	                " (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
-	                " FROM organisations o ORDER BY o.name",
-	                &st, err);
-	if (rc)
-		return rc;
-	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		org.id = sqlite3_column_int64(st, 0);
-		org.name = (const char *)sqlite3_column_text(st, 1);
-		org.created = sqlite3_column_int64(st, 2);
-		org.machines = sqlite3_column_int64(st, 3);
-		rc = cb(&org, ctx);
-	}
-	if (!rc && src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "listing organisations", err);
-	store_stmt_done(st);
-	return rc;
+	return store_exec(s, ST_ORG_EACH,
+	                  "SELECT o.id, o.name, o.created,"
+	                  " (SELECT count(*) FROM machines m WHERE m.org_id = o.id)"
+	                  " FROM organisations o ORDER BY o.name",
+	                  STORE_NOARGS, org_row, &e, "listing organisations", err);
 }
 
 /* ---- tokens ---- */
@@ -230,20 +212,14 @@ enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id
 		store_seterr(err, "an admin token has no organisation; the others have one");
 		return FC_EUSAGE;
 	}
-	rc = store_stmt(s, ST_TOKEN_ADD,
+	rc = store_bind(s, ST_TOKEN_ADD,
 	                "INSERT INTO tokens(hash, role, org_id, created) VALUES (?1, ?2, ?3, ?4)",
-	                &st, err);
+	                STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN), STORE_INT(role),
+	                           STORE_ID(org_id), STORE_INT(time(NULL))),
+	                "adding a token", &st, err);
 	if (rc)
 		return rc;
-	src = sqlite3_bind_blob(st, 1, hash, AUTH_HASH_LEN, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_int(st, 2, (int)role);
-	if (src == SQLITE_OK)
-		src = org_id ? sqlite3_bind_int64(st, 3, org_id) : sqlite3_bind_null(st, 3);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
+	src = sqlite3_step(st);
 	if (src == SQLITE_DONE) {
 		*id = sqlite3_last_insert_rowid(s->db);
 	} else if (src == SQLITE_CONSTRAINT_FOREIGNKEY) {
@@ -263,64 +239,63 @@ enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id
  * is only logged: it must not refuse a valid token. */
 static void token_used(struct store *s, int64_t id, int64_t last_used, int64_t now)
 {
-	sqlite3_stmt *st;
-	int src;
-
 	if (s->readonly || sqlite3_db_readonly(s->db, "main") == 1 ||
 	    (now >= last_used && now - last_used < STORE_USED_GRANULARITY))
 		return;
-	if (store_stmt(s, ST_TOKEN_USED, "UPDATE tokens SET last_used = ?2 WHERE id = ?1", &st,
-	               NULL))
-		return;
-	src = sqlite3_bind_int64(st, 1, id);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_int64(st, 2, now);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src != SQLITE_DONE)
-		store_dbfail(s, src, "recording a token's use", NULL);
-	store_stmt_done(st);
+	/* a failure is logged by store_dbfail */
+	(void)store_exec(s, ST_TOKEN_USED, "UPDATE tokens SET last_used = ?2 WHERE id = ?1",
+	                 STORE_ARGS(STORE_INT(id), STORE_INT(now)), NULL, NULL,
+	                 "recording a token's use", NULL);
+}
+
+/* What store_token_check looks for and finds. */
+struct token_find {
+	struct store *s;
+	const unsigned char *hash;
+	struct store_token *out;
+	bool found;
+};
+
+/* Row of a token with this hash: found when the stored hash is equal. */
+static enum fc_rc token_row(sqlite3_stmt *st, void *ctx)
+{
+	struct token_find *f = ctx;
+	const void *stored = sqlite3_column_blob(st, 1);
+
+	if (!stored || sqlite3_column_bytes(st, 1) != AUTH_HASH_LEN ||
+	    !auth_hash_equal(stored, f->hash))
+		return FC_OK;
+	f->found = true;
+	f->out->id = sqlite3_column_int64(st, 0);
+	f->out->role = (enum token_role)sqlite3_column_int(st, 2);
+	f->out->org_id = sqlite3_column_int64(st, 3);
+	FREE_AND_NULL(f->s->tok_org);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		f->s->tok_org = xstrdup((const char *)sqlite3_column_text(st, 4));
+	f->out->org_name = f->s->tok_org;
+	f->out->created = sqlite3_column_int64(st, 5);
+	f->out->last_used = sqlite3_column_int64(st, 6);
+	return FC_OK;
 }
 
 enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH_LEN],
                              struct store_token *out, char *err)
 {
-	sqlite3_stmt *st;
-	const void *stored;
+	struct token_find f = {s, hash, out, false};
 	int64_t now = (int64_t)time(NULL);
 	enum fc_rc rc;
-	int src;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_stmt(s, ST_TOKEN_CHECK,
+	rc = store_exec(s, ST_TOKEN_CHECK,
 	                "SELECT t.id, t.hash, t.role, t.org_id, o.name, t.created, t.last_used"
 	                " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
 	                " WHERE t.hash = ?1 AND t.revoked = 0",
-	                &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_blob(st, 1, hash, AUTH_HASH_LEN, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	stored = src == SQLITE_ROW ? sqlite3_column_blob(st, 1) : NULL;
-	if (src == SQLITE_ROW && stored && sqlite3_column_bytes(st, 1) == AUTH_HASH_LEN &&
-	    auth_hash_equal(stored, hash)) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->role = (enum token_role)sqlite3_column_int(st, 2);
-		out->org_id = sqlite3_column_int64(st, 3);
-		FREE_AND_NULL(s->tok_org);
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			s->tok_org = xstrdup((const char *)sqlite3_column_text(st, 4));
-		out->org_name = s->tok_org;
-		out->created = sqlite3_column_int64(st, 5);
-		out->last_used = sqlite3_column_int64(st, 6);
-	} else if (src == SQLITE_ROW || src == SQLITE_DONE) {
+	                STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN)), token_row, &f,
+	                "checking a token", err);
+	if (!rc && !f.found) {
 		store_seterr(err, "unknown or revoked token");
 		rc = FC_ENOENT;
-	} else {
-		rc = store_dbfail(s, src, "checking a token", err);
 	}
-	store_stmt_done(st);
 	if (!rc)
 		token_used(s, out->id, out->last_used, now);
 	return rc;
@@ -328,53 +303,39 @@ enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH
 
 enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc =
-	    store_stmt(s, ST_TOKEN_REVOKE, "UPDATE tokens SET revoked = 1 WHERE id = ?1", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_int64(st, 1, id);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_DONE && sqlite3_changes(s->db) == 0) {
+	rc = store_exec(s, ST_TOKEN_REVOKE, "UPDATE tokens SET revoked = 1 WHERE id = ?1",
+	                STORE_ARGS(STORE_INT(id)), NULL, NULL, "revoking a token", err);
+	if (!rc && sqlite3_changes(s->db) == 0) {
 		store_seterr(err, "no token with id %lld", (long long)id);
 		rc = FC_ENOENT;
-	} else if (src != SQLITE_DONE) {
-		rc = store_dbfail(s, src, "revoking a token", err);
 	}
-	store_stmt_done(st);
 	return rc;
+}
+
+static enum fc_rc token_each_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct each *e = ctx;
+	struct store_token t;
+
+	t.id = sqlite3_column_int64(st, 0);
+	t.role = (enum token_role)sqlite3_column_int(st, 1);
+	t.org_id = sqlite3_column_int64(st, 2);
+	t.org_name = (const char *)sqlite3_column_text(st, 3);
+	t.created = sqlite3_column_int64(st, 4);
+	t.last_used = sqlite3_column_int64(st, 5);
+	t.revoked = sqlite3_column_int(st, 6) != 0;
+	return e->token(&t, e->ctx);
 }
 
 enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char *err)
 {
-	struct store_token t;
-	sqlite3_stmt *st;
-	enum fc_rc rc;
-	int src = SQLITE_DONE;
+	struct each e = {NULL, cb, ctx};
 
-	rc = store_stmt(s, ST_TOKEN_EACH,
-	                "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked"
-	                " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
-	                " ORDER BY t.id",
-	                &st, err);
-	if (rc)
-		return rc;
-	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		t.id = sqlite3_column_int64(st, 0);
-		t.role = (enum token_role)sqlite3_column_int(st, 1);
-		t.org_id = sqlite3_column_int64(st, 2);
-		t.org_name = (const char *)sqlite3_column_text(st, 3);
-		t.created = sqlite3_column_int64(st, 4);
-		t.last_used = sqlite3_column_int64(st, 5);
-		t.revoked = sqlite3_column_int(st, 6) != 0;
-		rc = cb(&t, ctx);
-	}
-	if (!rc && src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "listing tokens", err);
-	store_stmt_done(st);
-	return rc;
+	return store_exec(s, ST_TOKEN_EACH,
+	                  "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked"
+	                  " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
+	                  " ORDER BY t.id",
+	                  STORE_NOARGS, token_each_row, &e, "listing tokens", err);
 }

@@ -1,11 +1,12 @@
-/* store_int.h - what store.c, store_schema.c and store_report.c share: the
- * handle, its cache of prepared statements and the SQLite error helpers.
- * Private to the store. */
+/* store_int.h - what the store's files share: the handle, its cache of
+ * prepared statements, running statements (store_stmt.c) and the SQLite
+ * error helpers. Private to the store. */
 #ifndef FC_COLLECTOR_STORE_INT_H
 #define FC_COLLECTOR_STORE_INT_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "classify.h"
@@ -77,6 +78,12 @@ struct store {
 __attribute__((format(printf, 2, 3)))
 #endif
 void store_seterr(char *err, const char *fmt, ...);
+/* A failure the caller reports: writes it to err, or logs it (LOG_ERR)
+ * when err is NULL, so that it is told once. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+void store_fail(char *err, const char *fmt, ...);
 
 /* Translates a failed SQLite call (rc, an extended result code) while doing
  * what: logs sqlite3_errmsg once and fills err. Returns FC_EBUSY for a
@@ -90,10 +97,75 @@ enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqli
 /* Resets st and clears its bindings; accepts NULL. */
 void store_stmt_done(sqlite3_stmt *st);
 
-/* Runs a statement that returns no rows (BEGIN IMMEDIATE, COMMIT, ...) from
- * slot id. Returns FC_OK, FC_EBUSY or FC_EDB. */
-enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
+/* store_exec's slot for a statement run once (a PRAGMA): prepared there and
+ * finalized, not cached. */
+#define STORE_ONCE ST__COUNT
+
+/* One value for a statement's parameter; written with the macros below
+ * inside STORE_ARGS(...), which binds them to ?1, ?2, ... in order. */
+struct store_arg {
+	enum { STORE_A_INT, STORE_A_ID, STORE_A_TEXT, STORE_A_BLOB, STORE_A_CLASS } type;
+	int64_t i;
+	const char *t;
+	const void *b;
+	int n;
+	const struct os_class *c;
+};
+#define STORE_INT(v) ((struct store_arg){.type = STORE_A_INT, .i = (v)})
+/* An id: 0 binds NULL. */
+#define STORE_ID(v) ((struct store_arg){.type = STORE_A_ID, .i = (v)})
+/* Text (NULL binds NULL); it must stay valid until the statement is done. */
+#define STORE_TEXT(s) ((struct store_arg){.type = STORE_A_TEXT, .t = (s)})
+/* len bytes at p (NULL binds NULL). */
+#define STORE_BLOB(p, len) ((struct store_arg){.type = STORE_A_BLOB, .b = (p), .n = (len)})
+/* The STORE_CLASS_NCOLS classification columns of *p (store_bind_class). */
+#define STORE_CLASS(p) ((struct store_arg){.type = STORE_A_CLASS, .c = (p)})
+#define STORE_ARGS(...)                                                                            \
+	(const struct store_arg[]){__VA_ARGS__},                                                   \
+	    sizeof((const struct store_arg[]){__VA_ARGS__}) / sizeof(struct store_arg)
+#define STORE_NOARGS NULL, 0
+
+/* Called for each row of store_exec's statement; anything but FC_OK stops
+ * the run and is returned. The row's columns are valid until it returns. */
+typedef enum fc_rc (*store_row_cb)(sqlite3_stmt *st, void *ctx);
+
+/* Runs sql from slot id (STORE_ONCE: not cached) with the n values args
+ * bound, calling row (when not NULL) for each row, as sqlite3_exec does.
+ * A failure of SQLite is translated by store_dbfail with what. The
+ * statement is reset and unbound before it returns (args need live only
+ * through the call), so sqlite3_changes and sqlite3_last_insert_rowid tell
+ * about it afterwards. Returns FC_OK, row's code, FC_EBUSY or FC_EDB. */
+enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql,
+                      const struct store_arg *args, size_t n, store_row_cb row, void *ctx,
+                      const char *what, char *err);
+/* store_exec's first half, for the few places that read the step's code
+ * themselves (constraint errors): sets *out to slot id's statement with
+ * args bound; the caller steps it and calls store_stmt_done. Returns FC_OK
+ * (*out set), FC_EBUSY or FC_EDB (*out NULL). */
+enum fc_rc store_bind(struct store *s, enum store_stmt id, const char *sql,
+                      const struct store_arg *args, size_t n, const char *what, sqlite3_stmt **out,
                       char *err);
+
+/* Row callbacks: store_row_int sets the struct store_int at ctx from
+ * column 0. */
+struct store_int {
+	int64_t v;
+	bool found;
+};
+enum fc_rc store_row_int(sqlite3_stmt *st, void *ctx);
+
+/* Text column i of the current row, "" for NULL; valid until the next
+ * step or reset of st. */
+const char *store_col(sqlite3_stmt *st, int i);
+/* Copies text column i of the current row into out (size bytes); false
+ * when it does not fit. */
+bool store_col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
+
+/* store_exec of a statement that takes no values and returns no rows
+ * (BEGIN IMMEDIATE, COMMIT, ...) from slot id. Returns FC_OK, FC_EBUSY or
+ * FC_EDB. */
+enum fc_rc store_run(struct store *s, enum store_stmt id, const char *sql, const char *what,
+                     char *err);
 enum fc_rc store_begin(struct store *s, char *err);
 enum fc_rc store_commit(struct store *s, char *err);
 /* Rolls back the open transaction, if any; failures are only logged. */
@@ -142,8 +214,8 @@ int store_bind_class(sqlite3_stmt *st, int first, const struct os_class *c);
 enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, bool force,
                              bool *taken, char *err);
 
-/* store_reclassify inside the caller's transaction (the schema migration
- * uses it). */
+/* store_reclassify inside the caller's transaction (opening a database
+ * migrated from schema version 1 uses it). */
 enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err);
 
 #endif

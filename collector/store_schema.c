@@ -1,17 +1,14 @@
 /* store_schema.c - the SQLite store's foundation: the schema and its
- * migrations, opening and closing, the statement cache and the translation
- * of SQLite errors. */
+ * migrations, opening and closing. Running statements and the translation
+ * of SQLite errors are in store_stmt.c. */
 #include "store.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,8 +99,8 @@ static const char schema_v1[] =
 
 /* Version 2: the classification of each machine (classify.h), computed at
  * ingest and by store_reclassify; filled for existing machines by the
- * migration (migrate() reclassifies after this SQL, in its transaction);
- * and the daily snapshots of the trend report. */
+ * opener (open_common reclassifies after this SQL, in the migration's
+ * transaction); and the daily snapshots of the trend report. */
 static const char schema_v2[] =
     "ALTER TABLE machines ADD COLUMN os_family TEXT NOT NULL DEFAULT '';\n"
     "ALTER TABLE machines ADD COLUMN os_id TEXT NOT NULL DEFAULT '';\n"
@@ -209,166 +206,18 @@ static const char schema_v3[] =
  * transaction. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
 
-/* ---- helpers shared with store.c and store_report.c ---- */
-
-void store_seterr(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, FC_ERRLEN, fmt, ap);
-	va_end(ap);
-}
-
-/* Why the database's file system cannot take writes now (it is read-only,
- * or has no space left), or NULL. SQLite reports a write that failed with
- * EROFS as a plain SQLITE_IOERR_WRITE, without a reliable errno. */
-static const char *fs_unwritable(struct store *s)
-{
-	const char *path = s && s->db ? sqlite3_db_filename(s->db, "main") : NULL;
-	const char *wal = s && s->db ? sqlite3_filename_wal(path) : NULL;
-	struct statvfs sv;
-	int fd;
-
-	if (!path || !*path)
-		return NULL;
-	/* Opening for writing fails with EROFS also after an emergency remount,
-	 * which statvfs does not show. The WAL, not the database: closing an fd
-	 * of the database would drop SQLite's POSIX locks on it. */
-	fd = wal && *wal ? open(wal, O_WRONLY | O_CLOEXEC) : -1;
-	if (fd < 0 && errno == EROFS)
-		return "the file system is read-only";
-	if (fd >= 0)
-		close(fd);
-	if (statvfs(path, &sv) == 0 && ((sv.f_flag & ST_RDONLY) || sv.f_bavail == 0))
-		return sv.f_bavail == 0 ? "the file system is full"
-		                        : "the file system is read-only";
-	return NULL;
-}
-
-enum fc_rc store_dbfail(struct store *s, int rc, const char *what, char *err)
-{
-	int primary = rc & 0xff;
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-	const char *why = primary == SQLITE_IOERR ? fs_unwritable(s) : NULL;
-
-	if (why) { /* transient like SQLITE_FULL: 503, not 500 */
-		LOG_WARN("database: %s: %s (%s)", what, msg, why);
-		store_seterr(err, "database busy: %s: %s (%s)", what, msg, why);
-		return FC_EBUSY;
-	}
-	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
-	    primary == SQLITE_READONLY) {
-		LOG_WARN("database: %s: %s", what, msg);
-		store_seterr(err, "database busy: %s: %s", what, msg);
-		return FC_EBUSY;
-	}
-	LOG_ERR("database: %s: %s (extended code %d)", what, msg, rc);
-	store_seterr(err, "database error: %s: %s", what, msg);
-	return FC_EDB;
-}
-
-enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqlite3_stmt **out,
-                      char *err)
-{
-	int rc;
-
-	assert(id < ST__COUNT);
-	*out = NULL;
-	if (!s->st[id]) {
-		rc =
-		    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL);
-		if (rc != SQLITE_OK) {
-			s->st[id] = NULL;
-			LOG_ERR("database: cannot prepare '%s': %s", sql, sqlite3_errmsg(s->db));
-			store_seterr(err, "database error: cannot prepare a statement: %s",
-			             sqlite3_errmsg(s->db));
-			return FC_EDB;
-		}
-	}
-	*out = s->st[id];
-	return FC_OK;
-}
-
-void store_stmt_done(sqlite3_stmt *st)
-{
-	if (!st)
-		return;
-	/* The step's error was reported already; reset repeats it. */
-	(void)sqlite3_reset(st);
-	(void)sqlite3_clear_bindings(st);
-}
-
-enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql, const char *what,
-                      char *err)
-{
-	sqlite3_stmt *st;
-	enum fc_rc rc;
-	int src;
-
-	rc = store_stmt(s, id, sql, &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_step(st);
-	if (src != SQLITE_DONE && src != SQLITE_ROW)
-		rc = store_dbfail(s, src, what, err);
-	store_stmt_done(st);
-	return rc;
-}
-
-enum fc_rc store_begin(struct store *s, char *err)
-{
-	return store_exec(s, ST_BEGIN, "BEGIN IMMEDIATE", "starting a transaction", err);
-}
-
-enum fc_rc store_commit(struct store *s, char *err)
-{
-	return store_exec(s, ST_COMMIT, "COMMIT", "committing", err);
-}
-
-void store_rollback(struct store *s)
-{
-	if (sqlite3_get_autocommit(s->db))
-		return;
-	if (store_exec(s, ST_ROLLBACK, "ROLLBACK", "rolling back", NULL))
-		LOG_WARN("database: the transaction could not be rolled back");
-}
-
-enum fc_rc store_lists_gc_all(struct store *s, char *err)
-{
-	return store_exec(
-	    s, ST_LIST_GC_ALL,
-	    "DELETE FROM software_lists WHERE NOT EXISTS"
-	    " (SELECT 1 FROM machines m WHERE m.software_list_id = software_lists.id)",
-	    "deleting unused software lists", err);
-}
-
 /* ---- opening and the schema ---- */
 
 /* Runs a one-time statement (a PRAGMA) and, when val is not NULL, sets it to
- * the first column of its first row (0 when none). */
+ * the first column of its row (0 when none). */
 static enum fc_rc run_once(struct store *s, const char *sql, int64_t *val, char *err)
 {
-	sqlite3_stmt *st = NULL;
-	enum fc_rc rc = FC_OK;
-	int src;
+	struct store_int v = {0, false};
+	enum fc_rc rc;
 
+	rc = store_exec(s, STORE_ONCE, sql, STORE_NOARGS, val ? store_row_int : NULL, &v, sql, err);
 	if (val)
-		*val = 0;
-	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (src != SQLITE_OK)
-		return store_dbfail(s, src, sql, err);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (val) {
-			*val = sqlite3_column_int64(st, 0);
-			val = NULL;
-		}
-	}
-	if (src != SQLITE_DONE)
-		rc = store_dbfail(s, src, sql, err);
-	sqlite3_finalize(st);
+		*val = v.v;
 	return rc;
 }
 
@@ -387,53 +236,21 @@ static enum fc_rc schema_version(struct store *s, const char *path, int64_t *ver
 	if (rc)
 		return rc;
 	if ((*version == 0 && tables > 0) || (*version > 0 && app != STORE_APP_ID)) {
-		LOG_ERR("'%s' is not a fleetcensus database", path);
-		store_seterr(err, "'%s' is not a fleetcensus database", path);
+		store_fail(err, "'%s' is not a fleetcensus database", path);
 		return FC_EDB;
 	}
 	if (*version > STORE_SCHEMA_VERSION) {
-		LOG_ERR("'%s' has schema version %lld, newer than this collector's %d", path,
-		        (long long)*version, STORE_SCHEMA_VERSION);
-		store_seterr(err, "'%s' has schema version %lld; this collector knows up to %d",
-		             path, (long long)*version, STORE_SCHEMA_VERSION);
+		store_fail(err, "'%s' has schema version %lld; this collector knows up to %d", path,
+		           (long long)*version, STORE_SCHEMA_VERSION);
 		return FC_EDB;
 	}
 	return FC_OK;
 }
 
-/* Brings the schema to STORE_SCHEMA_VERSION in one transaction. */
-static enum fc_rc migrate(struct store *s, const char *path, char *err)
+/* Ends the migration's transaction: commits it when rc is FC_OK, else
+ * rolls it back. Returns rc or the commit's code. */
+static enum fc_rc migrate_end(struct store *s, const char *path, enum fc_rc rc, char *err)
 {
-	int64_t version = 0, changed = 0;
-	enum fc_rc rc;
-	char *msg = NULL;
-	int src;
-	bool classify;
-
-	rc = schema_version(s, path, &version, err);
-	if (rc || version == STORE_SCHEMA_VERSION)
-		return rc;
-	rc = store_begin(s, err);
-	if (rc)
-		return rc;
-	rc = schema_version(s, path, &version, err); /* another process may have migrated */
-	classify = version >= 1 && version < 2;
-	for (; !rc && version < STORE_SCHEMA_VERSION; version++) {
-		src = sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg);
-		if (src != SQLITE_OK) {
-			LOG_ERR("cannot migrate '%s' to schema version %lld: %s", path,
-			        (long long)version + 1, msg ? msg : sqlite3_errstr(src));
-			store_seterr(err, "cannot migrate '%s' to schema version %lld: %s", path,
-			             (long long)version + 1, msg ? msg : sqlite3_errstr(src));
-			sqlite3_free(msg);
-			rc = (src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_READONLY ||
-			             (src & 0xff) == SQLITE_FULL
-			         ? FC_EBUSY
-			         : FC_EDB;
-		}
-	}
-	if (!rc && classify)
-		rc = store_reclassify_tx(s, &changed, err);
 	if (!rc)
 		rc = store_commit(s, err);
 	if (rc)
@@ -443,14 +260,61 @@ static enum fc_rc migrate(struct store *s, const char *path, char *err)
 	return rc;
 }
 
+/* Brings the schema to STORE_SCHEMA_VERSION in one transaction. Machines
+ * stored before version 2 have no classification yet: then (*reclassify
+ * true) the transaction is left open on FC_OK, for the opener to classify
+ * them in it and end it with migrate_end; otherwise it is ended here. */
+static enum fc_rc migrate(struct store *s, const char *path, bool *reclassify, char *err)
+{
+	int64_t version = 0;
+	enum fc_rc rc;
+	char *msg = NULL;
+	int src;
+
+	*reclassify = false;
+	rc = schema_version(s, path, &version, err);
+	if (rc || version == STORE_SCHEMA_VERSION)
+		return rc;
+	rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = schema_version(s, path, &version, err); /* another process may have migrated */
+	*reclassify = version >= 1 && version < 2;
+	for (; !rc && version < STORE_SCHEMA_VERSION; version++) {
+		src = sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg);
+		if (src != SQLITE_OK) {
+			store_fail(err, "cannot migrate '%s' to schema version %lld: %s", path,
+			           (long long)version + 1, msg ? msg : sqlite3_errstr(src));
+			sqlite3_free(msg);
+			rc = (src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_READONLY ||
+			             (src & 0xff) == SQLITE_FULL
+			         ? FC_EBUSY
+			         : FC_EDB;
+		}
+	}
+	if (rc || !*reclassify) {
+		*reclassify = false;
+		return migrate_end(s, path, rc, err);
+	}
+	return FC_OK;
+}
+
+/* Row of PRAGMA journal_mode: warns when it is not WAL. */
+static enum fc_rc journal_mode(sqlite3_stmt *st, void *path)
+{
+	const unsigned char *mode = sqlite3_column_text(st, 0);
+
+	if (!mode || strcmp((const char *)mode, "wal") != 0)
+		LOG_WARN("'%s': journal mode is '%s', not 'wal'", (const char *)path,
+		         mode ? (const char *)mode : "?");
+	return FC_OK;
+}
+
 /* Sets the connection's options: busy timeout, WAL, foreign keys, full
  * synchronisation. */
 static enum fc_rc configure(struct store *s, const char *path, char *err)
 {
-	sqlite3_stmt *st = NULL;
-	const unsigned char *mode;
 	enum fc_rc rc;
-	int src;
 
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
@@ -459,26 +323,16 @@ static enum fc_rc configure(struct store *s, const char *path, char *err)
 		rc = run_once(s, "PRAGMA synchronous = FULL", NULL, err);
 	if (rc || s->readonly)
 		return rc;
-	src = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src != SQLITE_ROW) {
-		rc = store_dbfail(s, src, "switching to WAL", err);
-	} else {
-		mode = sqlite3_column_text(st, 0);
-		if (!mode || strcmp((const char *)mode, "wal") != 0)
-			LOG_WARN("'%s': journal mode is '%s', not 'wal'", path,
-			         mode ? (const char *)mode : "?");
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return store_exec(s, STORE_ONCE, "PRAGMA journal_mode = WAL", STORE_NOARGS, journal_mode,
+	                  (void *)path, "switching to WAL", err);
 }
 
 static enum fc_rc open_common(const char *path, int flags, bool readonly, struct store **out,
                               char *err)
 {
 	struct store *s;
-	int64_t version = 0;
+	int64_t version = 0, changed = 0;
+	bool reclassify = false;
 	enum fc_rc rc;
 	int src;
 
@@ -487,10 +341,8 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 	s->clock_skew = STORE_SKEW_TOLERANCE;
 	src = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (src != SQLITE_OK) {
-		LOG_ERR("cannot open '%s': %s", path,
-		        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
-		store_seterr(err, "cannot open '%s': %s", path,
-		             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
+		store_fail(err, "cannot open '%s': %s", path,
+		           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(src));
 		rc = FC_EIO;
 		goto out_close;
 	}
@@ -502,14 +354,14 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 	if (!readonly) {
 		if (sqlite3_db_readonly(s->db, "main") == 1)
 			LOG_WARN("'%s' is read-only: every write will fail", path);
-		rc = migrate(s, path, err);
+		rc = migrate(s, path, &reclassify, err);
+		if (!rc && reclassify) /* in the migration's transaction */
+			rc = migrate_end(s, path, store_reclassify_tx(s, &changed, err), err);
 	} else {
 		rc = schema_version(s, path, &version, err);
 		if (!rc && version != STORE_SCHEMA_VERSION) {
-			LOG_ERR("'%s' has schema version %lld; open it for writing once to migrate",
-			        path, (long long)version);
-			store_seterr(err, "'%s' has schema version %lld, not %d", path,
-			             (long long)version, STORE_SCHEMA_VERSION);
+			store_fail(err, "'%s' has schema version %lld, not %d", path,
+			           (long long)version, STORE_SCHEMA_VERSION);
 			rc = FC_EDB;
 		}
 	}
@@ -576,24 +428,15 @@ void store_close(struct store *s)
 
 bool store_writable(struct store *s)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
 	rc = store_begin(s, NULL);
 	if (rc)
 		return false;
-	rc = store_stmt(s, ST_WRITABLE,
+	rc = store_exec(s, ST_WRITABLE,
 	                "INSERT OR REPLACE INTO meta(key, value) VALUES ('writable_check', ?1)",
-	                &st, NULL);
-	if (!rc) {
-		src = sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-		if (src == SQLITE_OK)
-			src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "checking that the database is writable", NULL);
-		store_stmt_done(st);
-	}
+	                STORE_ARGS(STORE_INT(time(NULL))), NULL, NULL,
+	                "checking that the database is writable", NULL);
 	if (!rc)
 		rc = store_commit(s, NULL);
 	if (rc)

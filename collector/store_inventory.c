@@ -1,6 +1,6 @@
-/* store_report.c - storing reports: machine identity (docs/identity.md),
- * newest-report-wins, de-duplicated software lists, report metadata; and
- * reading machines back. */
+/* store_inventory.c - storing the agents' inventory reports: machine identity
+ * (docs/identity.md), newest-report-wins, de-duplicated software lists,
+ * report metadata; and reading machines back. */
 #include "store.h"
 
 #include <stdio.h>
@@ -25,6 +25,7 @@ struct mrow {
 	 * so that an update that changes none of them skips machine_keys */
 	bool keys_known;
 	char hw_uuid[37], machine_id[65], agent_id[65], hostname[256];
+	bool found; /* match_row read it */
 };
 
 static const char *nz(const char *s)
@@ -32,29 +33,12 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	return sqlite3_bind_text(st, i, nz(s), -1, SQLITE_STATIC);
-}
-
-static int bind_id(sqlite3_stmt *st, int i, int64_t id)
-{
-	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
-}
-
 /* The machine's current list digest: the report's, when its software
- * section is ok (a short report's digest matched the stored one). */
-static int bind_digest(sqlite3_stmt *st, int i, const struct ingest_report *r)
+ * section is ok (a short report's digest matched the stored one); NULL:
+ * unknown. */
+static const unsigned char *digest_of(const struct ingest_report *r)
 {
-	if (!r->software_ok || !r->has_digest)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_blob(st, i, r->sw_digest, SHA256_LEN, SQLITE_STATIC);
-}
-
-/* A binding failed: the connection holds the error. */
-static enum fc_rc bind_fail(struct store *s, const char *what, char *err)
-{
-	return store_dbfail(s, sqlite3_extended_errcode(s->db), what, err);
+	return r->software_ok && r->has_digest ? r->sw_digest : NULL;
 }
 
 /* Makes a random (version 4) UUID for a new machine's public id. */
@@ -80,49 +64,26 @@ static enum fc_rc make_public_id(char out[37])
 
 /* ---- identity ---- */
 
-/* Steps st, a match query selecting MATCH_COLS; sets *found and m from its
- * first row. */
-/* Copies text column i into out (size bytes); false when it does not fit. */
-static bool col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+/* Row of a match query (MATCH_COLS, or its first five): sets the struct
+ * mrow at ctx. */
+static enum fc_rc match_row(sqlite3_stmt *st, void *ctx)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	struct mrow *m = ctx;
 
-	if (n >= size)
-		return false;
-	memcpy(out, t ? (const char *)t : "", n);
-	out[n] = '\0';
-	return true;
-}
-
-static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, bool *found,
-                            char *err)
-{
-	const unsigned char *pub;
-	enum fc_rc rc = FC_OK;
-	int src;
-
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW) {
-		*found = true;
-		m->id = sqlite3_column_int64(st, 0);
-		pub = sqlite3_column_text(st, 1);
-		snprintf(m->public_id, sizeof(m->public_id), "%s", pub ? (const char *)pub : "");
-		m->order_ts = sqlite3_column_int64(st, 2);
-		m->list_id = sqlite3_column_int64(st, 3);
-		m->has_digest = sqlite3_column_bytes(st, 4) == SHA256_LEN;
-		if (m->has_digest)
-			memcpy(m->digest, sqlite3_column_blob(st, 4), SHA256_LEN);
-		m->keys_known = sqlite3_column_count(st) >= 9 &&
-		                col_copy(st, 5, m->hw_uuid, sizeof(m->hw_uuid)) &&
-		                col_copy(st, 6, m->machine_id, sizeof(m->machine_id)) &&
-		                col_copy(st, 7, m->agent_id, sizeof(m->agent_id)) &&
-		                col_copy(st, 8, m->hostname, sizeof(m->hostname));
-	} else if (src != SQLITE_DONE) {
-		rc = store_dbfail(s, src, "finding the machine", err);
-	}
-	store_stmt_done(st);
-	return rc;
+	m->found = true;
+	m->id = sqlite3_column_int64(st, 0);
+	snprintf(m->public_id, sizeof(m->public_id), "%s", store_col(st, 1));
+	m->order_ts = sqlite3_column_int64(st, 2);
+	m->list_id = sqlite3_column_int64(st, 3);
+	m->has_digest = sqlite3_column_bytes(st, 4) == SHA256_LEN;
+	if (m->has_digest)
+		memcpy(m->digest, sqlite3_column_blob(st, 4), SHA256_LEN);
+	m->keys_known = sqlite3_column_count(st) >= 9 &&
+	                store_col_copy(st, 5, m->hw_uuid, sizeof(m->hw_uuid)) &&
+	                store_col_copy(st, 6, m->machine_id, sizeof(m->machine_id)) &&
+	                store_col_copy(st, 7, m->agent_id, sizeof(m->agent_id)) &&
+	                store_col_copy(st, 8, m->hostname, sizeof(m->hostname));
+	return FC_OK;
 }
 
 #define MATCH_COLS                                                                                 \
@@ -131,22 +92,15 @@ static enum fc_rc match_row(struct store *s, sqlite3_stmt *st, struct mrow *m, b
 
 /* Rule 1: the organisation's machine with the report's hardware UUID. */
 static enum fc_rc match_hw(struct store *s, int64_t org, const struct ingest_report *r,
-                           struct mrow *m, bool *found, char *err)
+                           struct mrow *m, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
 
-	rc =
-	    store_stmt(s, ST_MATCH_HW,
-	               MATCH_COLS "WHERE org_id = ?1 AND hw_uuid = ?2 AND hw_uuid <> ''", &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->hw_uuid)) {
-		rc = bind_fail(s, "finding the machine", err);
-		store_stmt_done(st);
-		return rc;
-	}
-	return match_row(s, st, m, found, err);
+	rc = store_exec(s, ST_MATCH_HW,
+	                MATCH_COLS "WHERE org_id = ?1 AND hw_uuid = ?2 AND hw_uuid <> ''",
+	                STORE_ARGS(STORE_INT(org), STORE_TEXT(r->hw_uuid)), match_row, m,
+	                "finding the machine", err);
+	return rc;
 }
 
 /* Rule 2: a machine with the report's machine id and no hardware UUID (the
@@ -154,50 +108,36 @@ static enum fc_rc match_hw(struct store *s, int64_t org, const struct ingest_rep
  * 1 failed). Clones with other hardware UUIDs never match. Prefers the
  * report's agent id, then the machine seen last. */
 static enum fc_rc match_mid(struct store *s, int64_t org, const struct ingest_report *r,
-                            struct mrow *m, bool *found, char *err)
+                            struct mrow *m, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
 
-	rc = store_stmt(s, ST_MATCH_MID,
-	                MATCH_COLS "WHERE org_id = ?1 AND machine_id = ?2 AND machine_id <> ''"
-	                           " AND hw_uuid = ''"
-	                           " ORDER BY agent_id = ?3 DESC, last_seen DESC, id DESC LIMIT 1",
-	                &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->machine_id) ||
-	    bind_text(st, 3, r->agent_id)) {
-		rc = bind_fail(s, "finding the machine", err);
-		store_stmt_done(st);
-		return rc;
-	}
-	return match_row(s, st, m, found, err);
+	rc = store_exec(
+	    s, ST_MATCH_MID,
+	    MATCH_COLS "WHERE org_id = ?1 AND machine_id = ?2 AND machine_id <> ''"
+	               " AND hw_uuid = ''"
+	               " ORDER BY agent_id = ?3 DESC, last_seen DESC, id DESC LIMIT 1",
+	    STORE_ARGS(STORE_INT(org), STORE_TEXT(r->machine_id), STORE_TEXT(r->agent_id)),
+	    match_row, m, "finding the machine", err);
+	return rc;
 }
 
 /* Rule 3: a machine with the report's agent id whose hardware UUID and
  * machine id do not contradict the report's (either side empty, or equal). */
 static enum fc_rc match_agent(struct store *s, int64_t org, const struct ingest_report *r,
-                              struct mrow *m, bool *found, char *err)
+                              struct mrow *m, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
 
-	rc = store_stmt(s, ST_MATCH_AGENT,
+	rc = store_exec(s, ST_MATCH_AGENT,
 	                MATCH_COLS "WHERE org_id = ?1 AND agent_id = ?2 AND agent_id <> ''"
 	                           " AND (hw_uuid = '' OR ?3 = '' OR hw_uuid = ?3)"
 	                           " AND (machine_id = '' OR ?4 = '' OR machine_id = ?4)"
 	                           " ORDER BY last_seen DESC, id DESC LIMIT 1",
-	                &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->agent_id) ||
-	    bind_text(st, 3, r->hw_uuid) || bind_text(st, 4, r->machine_id)) {
-		rc = bind_fail(s, "finding the machine", err);
-		store_stmt_done(st);
-		return rc;
-	}
-	return match_row(s, st, m, found, err);
+	                STORE_ARGS(STORE_INT(org), STORE_TEXT(r->agent_id), STORE_TEXT(r->hw_uuid),
+	                           STORE_TEXT(r->machine_id)),
+	                match_row, m, "finding the machine", err);
+	return rc;
 }
 
 /* Finds the report's machine by the rules of docs/identity.md, in order;
@@ -207,14 +147,14 @@ static enum fc_rc identify(struct store *s, int64_t org, const struct ingest_rep
 {
 	enum fc_rc rc = FC_OK;
 
-	*found = false;
 	memset(m, 0, sizeof(*m));
 	if (r->hw_uuid[0])
-		rc = match_hw(s, org, r, m, found, err);
-	if (!rc && !*found && r->machine_id[0])
-		rc = match_mid(s, org, r, m, found, err);
-	if (!rc && !*found && r->agent_id[0])
-		rc = match_agent(s, org, r, m, found, err);
+		rc = match_hw(s, org, r, m, err);
+	if (!rc && !m->found && r->machine_id[0])
+		rc = match_mid(s, org, r, m, err);
+	if (!rc && !m->found && r->agent_id[0])
+		rc = match_agent(s, org, r, m, err);
+	*found = m->found;
 	return rc;
 }
 
@@ -256,52 +196,34 @@ static void list_hash(const struct ingest_sw *const *sorted, size_t n,
 static enum fc_rc list_find(struct store *s, const unsigned char hash[SHA256_LEN], int64_t *id,
                             char *err)
 {
-	sqlite3_stmt *st;
+	struct store_int v = {0, false};
 	enum fc_rc rc;
-	int src;
 
-	*id = 0;
-	rc = store_stmt(s, ST_LIST_FIND, "SELECT id FROM software_lists WHERE hash = ?1", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_blob(st, 1, hash, SHA256_LEN, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else if (src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "finding a software list", err);
-	store_stmt_done(st);
+	rc = store_exec(s, ST_LIST_FIND, "SELECT id FROM software_lists WHERE hash = ?1",
+	                STORE_ARGS(STORE_BLOB(hash, SHA256_LEN)), store_row_int, &v,
+	                "finding a software list", err);
+	*id = v.v;
 	return rc;
 }
 
 static enum fc_rc list_insert_items(struct store *s, int64_t id,
                                     const struct ingest_sw *const *sorted, size_t n, char *err)
 {
-	sqlite3_stmt *st;
-	enum fc_rc rc;
+	const struct ingest_sw *sw;
+	enum fc_rc rc = FC_OK;
 	size_t i;
-	int src = SQLITE_DONE;
 
-	rc = store_stmt(
-	    s, ST_ITEM_INSERT,
-	    "INSERT INTO software_items(list_id, seq, name, version, arch, publisher, \"from\")"
-	    " VALUES (?1, ?7, ?2, ?3, ?4, ?5, ?6)",
-	    &st, err);
 	for (i = 0; !rc && i < n; i++) {
-		if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 7, (sqlite3_int64)i) ||
-		    bind_text(st, 2, sorted[i]->name) || bind_text(st, 3, sorted[i]->version) ||
-		    bind_text(st, 4, sorted[i]->arch) || bind_text(st, 5, sorted[i]->publisher) ||
-		    bind_text(st, 6, sorted[i]->from)) {
-			rc = bind_fail(s, "storing software", err);
-			break;
-		}
-		src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "storing software", err);
-		(void)sqlite3_reset(st); /* a failed step was reported above */
+		sw = sorted[i];
+		rc = store_exec(s, ST_ITEM_INSERT,
+		                "INSERT INTO software_items(list_id, seq, name, version, arch,"
+		                " publisher, \"from\") VALUES (?1, ?7, ?2, ?3, ?4, ?5, ?6)",
+		                STORE_ARGS(STORE_INT(id), STORE_TEXT(nz(sw->name)),
+		                           STORE_TEXT(nz(sw->version)), STORE_TEXT(nz(sw->arch)),
+		                           STORE_TEXT(nz(sw->publisher)), STORE_TEXT(nz(sw->from)),
+		                           STORE_INT((int64_t)i)),
+		                NULL, NULL, "storing software", err);
 	}
-	store_stmt_done(st);
 	return rc;
 }
 
@@ -309,24 +231,14 @@ static enum fc_rc list_insert(struct store *s, const unsigned char hash[SHA256_L
                               const struct ingest_sw *const *sorted, size_t n, int64_t *id,
                               char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc = store_stmt(s, ST_LIST_INSERT,
-	                "INSERT INTO software_lists(hash, count) VALUES (?1, ?2)", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_blob(st, 1, hash, SHA256_LEN, SQLITE_STATIC);
-	if (src == SQLITE_OK)
-		src = sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_DONE)
+	rc =
+	    store_exec(s, ST_LIST_INSERT, "INSERT INTO software_lists(hash, count) VALUES (?1, ?2)",
+	               STORE_ARGS(STORE_BLOB(hash, SHA256_LEN), STORE_INT((int64_t)n)), NULL, NULL,
+	               "storing a software list", err);
+	if (!rc)
 		*id = sqlite3_last_insert_rowid(s->db);
-	else
-		rc = store_dbfail(s, src, "storing a software list", err);
-	store_stmt_done(st);
 	if (!rc)
 		rc = list_insert_items(s, *id, sorted, n, err);
 	return rc;
@@ -337,33 +249,21 @@ static enum fc_rc list_insert(struct store *s, const unsigned char hash[SHA256_L
 static enum fc_rc list_digest(struct store *s, const unsigned char d[SHA256_LEN], bool add,
                               int64_t *id, char *err)
 {
-	sqlite3_stmt *st;
+	struct store_int v = {0, false};
 	enum fc_rc rc;
-	int src;
 
 	if (add)
-		rc = store_stmt(s, ST_DIGEST_ADD,
+		rc = store_exec(s, ST_DIGEST_ADD,
 		                "INSERT OR IGNORE INTO software_list_digests(digest, list_id)"
 		                " VALUES (?1, ?2)",
-		                &st, err);
-	else
-		rc = store_stmt(s, ST_DIGEST_FIND,
-		                "SELECT list_id FROM software_list_digests WHERE digest = ?1", &st,
-		                err);
-	if (rc)
-		return rc;
-	if (!add)
-		*id = 0;
-	src = sqlite3_bind_blob(st, 1, d, SHA256_LEN, SQLITE_STATIC);
-	if (src == SQLITE_OK && add)
-		src = sqlite3_bind_int64(st, 2, *id);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_ROW && !add)
-		*id = sqlite3_column_int64(st, 0);
-	else if (src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "finding a software list by digest", err);
-	store_stmt_done(st);
+		                STORE_ARGS(STORE_BLOB(d, SHA256_LEN), STORE_INT(*id)), NULL, NULL,
+		                "finding a software list by digest", err);
+	rc = store_exec(s, ST_DIGEST_FIND,
+	                "SELECT list_id FROM software_list_digests WHERE digest = ?1",
+	                STORE_ARGS(STORE_BLOB(d, SHA256_LEN)), store_row_int, &v,
+	                "finding a software list by digest", err);
+	*id = v.v;
+	return rc;
 	return rc;
 }
 
@@ -401,25 +301,24 @@ static enum fc_rc list_for(struct store *s, const struct ingest_report *r, int64
 	return rc;
 }
 
+enum fc_rc store_lists_gc_all(struct store *s, char *err)
+{
+	return store_run(s, ST_LIST_GC_ALL,
+	                 "DELETE FROM software_lists WHERE NOT EXISTS"
+	                 " (SELECT 1 FROM machines m WHERE m.software_list_id = software_lists.id)",
+	                 "deleting unused software lists", err);
+}
+
 /* Deletes list id when no machine uses it any more. */
 static enum fc_rc list_gc(struct store *s, int64_t id, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc = store_stmt(s, ST_LIST_GC,
+	rc = store_exec(s, ST_LIST_GC,
 	                "DELETE FROM software_lists WHERE id = ?1"
 	                " AND NOT EXISTS (SELECT 1 FROM machines WHERE software_list_id = ?1)",
-	                &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_int64(st, 1, id);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "deleting an unused software list", err);
-	store_stmt_done(st);
+	                STORE_ARGS(STORE_INT(id)), NULL, NULL, "deleting an unused software list",
+	                err);
 	return rc;
 }
 
@@ -429,13 +328,11 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
                                  int64_t received_at, int64_t list_id, const struct os_class *cls,
                                  struct mrow *m, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
 	rc = make_public_id(m->public_id);
 	if (!rc)
-		rc = store_stmt(
+		rc = store_exec(
 		    s, ST_MACHINE_INSERT,
 		    "INSERT INTO machines(org_id, public_id, hw_uuid, machine_id, agent_id,"
 		    " hostname, deviceid, collected_at, collected_ts, first_seen,"
@@ -443,27 +340,17 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    "software_list_id, " STORE_CLASS_COLS ", software_digest, order_ts"
 		    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12,"
 		    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-		    &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, m->public_id) ||
-	    bind_text(st, 3, r->hw_uuid) || bind_text(st, 4, r->machine_id) ||
-	    bind_text(st, 5, r->agent_id) || bind_text(st, 6, r->hostname) ||
-	    bind_text(st, 7, r->deviceid) || bind_text(st, 8, r->collected_at) ||
-	    sqlite3_bind_int64(st, 9, r->collected_ts) || sqlite3_bind_int64(st, 10, received_at) ||
-	    bind_text(st, 11, r->report_id) || bind_text(st, 12, r->os_json) ||
-	    sqlite3_bind_int(st, 13, r->software_ok) || bind_id(st, 14, list_id) ||
-	    store_bind_class(st, 15, cls) || bind_digest(st, 26, r) ||
-	    sqlite3_bind_int64(st, 27, m->order_ts)) {
-		rc = bind_fail(s, "storing a new machine", err);
-	} else {
-		src = sqlite3_step(st);
-		if (src == SQLITE_DONE)
-			m->id = sqlite3_last_insert_rowid(s->db);
-		else
-			rc = store_dbfail(s, src, "storing a new machine", err);
-	}
-	store_stmt_done(st);
+		    STORE_ARGS(STORE_INT(org), STORE_TEXT(m->public_id), STORE_TEXT(r->hw_uuid),
+		               STORE_TEXT(r->machine_id), STORE_TEXT(r->agent_id),
+		               STORE_TEXT(nz(r->hostname)), STORE_TEXT(nz(r->deviceid)),
+		               STORE_TEXT(r->collected_at), STORE_INT(r->collected_ts),
+		               STORE_INT(received_at), STORE_TEXT(r->report_id),
+		               STORE_TEXT(nz(r->os_json)), STORE_INT(r->software_ok),
+		               STORE_ID(list_id), STORE_CLASS(cls),
+		               STORE_BLOB(digest_of(r), SHA256_LEN), STORE_INT(m->order_ts)),
+		    NULL, NULL, "storing a new machine", err);
+	if (!rc)
+		m->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
 }
 
@@ -474,11 +361,9 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 static enum fc_rc machine_keys(struct store *s, const struct mrow *m, const struct ingest_report *r,
                                int64_t list_id, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc = store_stmt(s, ST_MACHINE_KEYS,
+	rc = store_exec(s, ST_MACHINE_KEYS,
 	                "UPDATE machines SET"
 	                " hw_uuid = CASE WHEN ?2 <> '' THEN ?2 ELSE hw_uuid END,"
 	                " machine_id = CASE WHEN ?3 <> '' THEN ?3 ELSE machine_id END,"
@@ -487,19 +372,10 @@ static enum fc_rc machine_keys(struct store *s, const struct mrow *m, const stru
 	                " ((?2 = '' OR hw_uuid = ?2) AND (?3 = '' OR machine_id = ?3)"
 	                " AND (?4 = '' OR agent_id = ?4) AND hostname = ?5"
 	                " AND software_list_id IS ?6)",
-	                &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
-	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id) ||
-	    bind_text(st, 5, r->hostname) || bind_id(st, 6, list_id)) {
-		rc = bind_fail(s, "updating a machine's keys", err);
-	} else {
-		src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "updating a machine's keys", err);
-	}
-	store_stmt_done(st);
+	                STORE_ARGS(STORE_INT(m->id), STORE_TEXT(r->hw_uuid),
+	                           STORE_TEXT(r->machine_id), STORE_TEXT(r->agent_id),
+	                           STORE_TEXT(nz(r->hostname)), STORE_ID(list_id)),
+	                NULL, NULL, "updating a machine's keys", err);
 	return rc;
 }
 
@@ -519,38 +395,27 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
                                  const struct ingest_report *r, int64_t received_at,
                                  int64_t list_id, const struct os_class *cls, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc = FC_OK;
-	int src;
 
 	if (!keys_same(m, r, list_id))
 		rc = machine_keys(s, m, r, list_id, err);
 	if (!rc)
-		rc = store_stmt(
+		rc = store_exec(
 		    s, ST_MACHINE_UPDATE,
 		    "UPDATE machines SET"
-		    " deviceid = ?6, collected_at = ?7, collected_ts = ?8,"
-		    " last_seen = ?9, report_id = ?10, os_json = ?11, software_ok = ?12,"
-		    " os_family = ?14, os_id = ?15, os_product = ?16,"
-		    " os_edition = ?17, os_version = ?18, os_build = ?19, os_release = ?20,"
-		    " os_service_pack = ?21, arch = ?22, class_flagged = ?23,"
-		    " class_reason = ?24, software_digest = ?25, order_ts = ?26 WHERE id = ?1",
-		    &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 6, r->deviceid) ||
-	    bind_text(st, 7, r->collected_at) || sqlite3_bind_int64(st, 8, r->collected_ts) ||
-	    sqlite3_bind_int64(st, 9, received_at) || bind_text(st, 10, r->report_id) ||
-	    bind_text(st, 11, r->os_json) || sqlite3_bind_int(st, 12, r->software_ok) ||
-	    store_bind_class(st, 14, cls) || bind_digest(st, 25, r) ||
-	    sqlite3_bind_int64(st, 26, m->order_ts)) {
-		rc = bind_fail(s, "updating a machine", err);
-	} else {
-		src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "updating a machine", err);
-	}
-	store_stmt_done(st);
+		    " deviceid = ?2, collected_at = ?3, collected_ts = ?4,"
+		    " last_seen = ?5, report_id = ?6, os_json = ?7, software_ok = ?8,"
+		    " os_family = ?9, os_id = ?10, os_product = ?11,"
+		    " os_edition = ?12, os_version = ?13, os_build = ?14, os_release = ?15,"
+		    " os_service_pack = ?16, arch = ?17, class_flagged = ?18,"
+		    " class_reason = ?19, software_digest = ?20, order_ts = ?21 WHERE id = ?1",
+		    STORE_ARGS(STORE_INT(m->id), STORE_TEXT(nz(r->deviceid)),
+		               STORE_TEXT(r->collected_at), STORE_INT(r->collected_ts),
+		               STORE_INT(received_at), STORE_TEXT(r->report_id),
+		               STORE_TEXT(nz(r->os_json)), STORE_INT(r->software_ok),
+		               STORE_CLASS(cls), STORE_BLOB(digest_of(r), SHA256_LEN),
+		               STORE_INT(m->order_ts)),
+		    NULL, NULL, "updating a machine", err);
 	return rc;
 }
 
@@ -559,28 +424,17 @@ static enum fc_rc machine_update(struct store *s, const struct mrow *m,
 static enum fc_rc machine_fill(struct store *s, const struct mrow *m, const struct ingest_report *r,
                                char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
-	rc = store_stmt(s, ST_MACHINE_FILL,
+	rc = store_exec(s, ST_MACHINE_FILL,
 	                "UPDATE machines SET"
 	                " hw_uuid = CASE WHEN hw_uuid = '' THEN ?2 ELSE hw_uuid END,"
 	                " machine_id = CASE WHEN machine_id = '' THEN ?3 ELSE machine_id END,"
 	                " agent_id = CASE WHEN agent_id = '' THEN ?4 ELSE agent_id END"
 	                " WHERE id = ?1",
-	                &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, m->id) || bind_text(st, 2, r->hw_uuid) ||
-	    bind_text(st, 3, r->machine_id) || bind_text(st, 4, r->agent_id)) {
-		rc = bind_fail(s, "updating a machine's ids", err);
-	} else {
-		src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "updating a machine's ids", err);
-	}
-	store_stmt_done(st);
+	                STORE_ARGS(STORE_INT(m->id), STORE_TEXT(r->hw_uuid),
+	                           STORE_TEXT(r->machine_id), STORE_TEXT(r->agent_id)),
+	                NULL, NULL, "updating a machine's ids", err);
 	return rc;
 }
 
@@ -590,26 +444,17 @@ static enum fc_rc report_dup(struct store *s, int64_t org, const struct ingest_r
                              struct store_put_result *res, char *err)
 {
 	struct mrow m;
-	bool found = false;
-	sqlite3_stmt *st;
 	enum fc_rc rc;
 
+	memset(&m, 0, sizeof(m));
 	rc =
-	    store_stmt(s, ST_REPORT_DUP,
+	    store_exec(s, ST_REPORT_DUP,
 	               "SELECT m.id, m.public_id, m.order_ts, m.software_list_id, m.software_digest"
 	               " FROM reports r JOIN machines m ON m.id = r.machine"
 	               " WHERE r.org_id = ?1 AND r.report_id = ?2",
-	               &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->report_id)) {
-		rc = bind_fail(s, "looking up a report", err);
-		store_stmt_done(st);
-		return rc;
-	}
-	memset(&m, 0, sizeof(m));
-	rc = match_row(s, st, &m, &found, err);
-	if (!rc && found) {
+	               STORE_ARGS(STORE_INT(org), STORE_TEXT(r->report_id)), match_row, &m,
+	               "finding the machine", err);
+	if (!rc && m.found) {
 		res->duplicate = true;
 		res->machine_id = m.id;
 		memcpy(res->machine, m.public_id, sizeof(res->machine));
@@ -620,31 +465,18 @@ static enum fc_rc report_dup(struct store *s, int64_t org, const struct ingest_r
 static enum fc_rc report_insert(struct store *s, int64_t org, const struct ingest_report *r,
                                 int64_t machine, int64_t received_at, bool stale, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
 	rc =
-	    store_stmt(s, ST_REPORT_INSERT,
+	    store_exec(s, ST_REPORT_INSERT,
 	               "INSERT INTO reports(org_id, report_id, machine, collected_at, collected_ts,"
 	               " received_at, body_bytes, json_bytes, stale)"
 	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	               &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org) || bind_text(st, 2, r->report_id) ||
-	    sqlite3_bind_int64(st, 3, machine) || bind_text(st, 4, r->collected_at) ||
-	    sqlite3_bind_int64(st, 5, r->collected_ts) || sqlite3_bind_int64(st, 6, received_at) ||
-	    sqlite3_bind_int64(st, 7, (sqlite3_int64)r->body_bytes) ||
-	    sqlite3_bind_int64(st, 8, (sqlite3_int64)r->json_bytes) ||
-	    sqlite3_bind_int(st, 9, stale)) {
-		rc = bind_fail(s, "recording a report", err);
-	} else {
-		src = sqlite3_step(st);
-		if (src != SQLITE_DONE)
-			rc = store_dbfail(s, src, "recording a report", err);
-	}
-	store_stmt_done(st);
+	               STORE_ARGS(STORE_INT(org), STORE_TEXT(r->report_id), STORE_INT(machine),
+	                          STORE_TEXT(r->collected_at), STORE_INT(r->collected_ts),
+	                          STORE_INT(received_at), STORE_INT((int64_t)r->body_bytes),
+	                          STORE_INT((int64_t)r->json_bytes), STORE_INT(stale)),
+	               NULL, NULL, "recording a report", err);
 	return rc;
 }
 
@@ -720,8 +552,7 @@ static enum fc_rc put_one(struct store *s, int64_t org_id, const struct ingest_r
 	memset(res, 0, sizeof(*res));
 	memset(&m, 0, sizeof(m));
 	if (!r->report_id[0]) { /* ingest_decode never lets one through */
-		LOG_ERR("store: a report without report_id");
-		store_seterr(err, "a report without report_id cannot be stored");
+		store_fail(err, "a report without report_id cannot be stored");
 		return FC_EDB;
 	}
 	rc = report_dup(s, org_id, r, res, err);
@@ -752,8 +583,8 @@ enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n
 	for (i = 0; !rc && i < n; i++) {
 		j = &jobs[i];
 		j->err[0] = '\0';
-		j->rc = store_exec(s, ST_SAVEPOINT, "SAVEPOINT one_report", "starting a savepoint",
-		                   j->err);
+		j->rc = store_run(s, ST_SAVEPOINT, "SAVEPOINT one_report", "starting a savepoint",
+		                  j->err);
 		if (j->rc) {
 			rc = j->rc;
 			snprintf(err ? err : j->err, FC_ERRLEN, "%s", j->err);
@@ -764,14 +595,14 @@ enum fc_rc store_put_batch(struct store *s, struct store_put_job *jobs, size_t n
 		snap_day = j->received_at / 86400;
 		if (j->rc || j->res.resend_full) {
 			snap_day = -1; /* a snapshot it took is rolled back with it */
-			rc = store_exec(s, ST_ROLLBACK_TO, "ROLLBACK TO one_report",
-			                "rolling back a report", err);
+			rc = store_run(s, ST_ROLLBACK_TO, "ROLLBACK TO one_report",
+			               "rolling back a report", err);
 			if (j->rc)
 				memset(&j->res, 0, sizeof(j->res));
 		}
 		if (!rc)
-			rc = store_exec(s, ST_RELEASE, "RELEASE one_report", "ending a savepoint",
-			                err);
+			rc = store_run(s, ST_RELEASE, "RELEASE one_report", "ending a savepoint",
+			               err);
 	}
 	if (!rc)
 		rc = store_commit(s, err);
@@ -810,22 +641,49 @@ void store_set_clock_skew(struct store *s, int64_t seconds)
 
 /* ---- reading ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
+/* The caller's callback of store_machine_each. */
+struct machine_each {
+	store_machine_cb cb;
+	void *ctx;
+};
 
-	return t ? (const char *)t : "";
+static enum fc_rc machine_row(sqlite3_stmt *st, void *ctx)
+{
+	const struct machine_each *e = ctx;
+	struct store_machine m;
+
+	m.org = store_col(st, 0);
+	m.machine = store_col(st, 1);
+	m.hostname = store_col(st, 2);
+	m.collected_at = store_col(st, 3);
+	m.last_seen = sqlite3_column_int64(st, 4);
+	m.hw_uuid = store_col(st, 5);
+	m.machine_id = store_col(st, 6);
+	m.agent_id = store_col(st, 7);
+	m.os_json = store_col(st, 8);
+	m.software_count = sqlite3_column_int64(st, 9);
+	m.os_family = store_col(st, 10);
+	m.os_id = store_col(st, 11);
+	m.os_product = store_col(st, 12);
+	m.os_edition = store_col(st, 13);
+	m.os_version = store_col(st, 14);
+	m.os_build = store_col(st, 15);
+	m.os_release = store_col(st, 16);
+	m.os_service_pack = store_col(st, 17);
+	m.arch = store_col(st, 18);
+	m.class_flagged = sqlite3_column_int(st, 19) != 0;
+	m.class_reason = store_col(st, 20);
+	return e->cb(&m, e->ctx);
 }
 
 enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
                               char *err)
 {
-	struct store_machine m;
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src = SQLITE_DONE;
 
-	rc = store_stmt(s, ST_MACHINE_EACH,
+	struct machine_each e = {cb, ctx};
+
+	rc = store_exec(s, ST_MACHINE_EACH,
 	                "SELECT o.name, m.public_id, m.hostname, m.collected_at, m.last_seen,"
 	                " m.hw_uuid, m.machine_id, m.agent_id, m.os_json,"
 	                " CASE WHEN m.software_ok THEN coalesce(l.count, 0) ELSE -1 END,"
@@ -836,80 +694,30 @@ enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb 
 	                " LEFT JOIN software_lists l ON l.id = m.software_list_id"
 	                " WHERE ?1 = 0 OR m.org_id = ?1"
 	                " ORDER BY o.name, m.hostname, m.public_id",
-	                &st, err);
-	if (rc)
-		return rc;
-	if (sqlite3_bind_int64(st, 1, org_id)) {
-		rc = bind_fail(s, "listing machines", err);
-		store_stmt_done(st);
-		return rc;
-	}
-	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		m.org = col_text(st, 0);
-		m.machine = col_text(st, 1);
-		m.hostname = col_text(st, 2);
-		m.collected_at = col_text(st, 3);
-		m.last_seen = sqlite3_column_int64(st, 4);
-		m.hw_uuid = col_text(st, 5);
-		m.machine_id = col_text(st, 6);
-		m.agent_id = col_text(st, 7);
-		m.os_json = col_text(st, 8);
-		m.software_count = sqlite3_column_int64(st, 9);
-		m.os_family = col_text(st, 10);
-		m.os_id = col_text(st, 11);
-		m.os_product = col_text(st, 12);
-		m.os_edition = col_text(st, 13);
-		m.os_version = col_text(st, 14);
-		m.os_build = col_text(st, 15);
-		m.os_release = col_text(st, 16);
-		m.os_service_pack = col_text(st, 17);
-		m.arch = col_text(st, 18);
-		m.class_flagged = sqlite3_column_int(st, 19) != 0;
-		m.class_reason = col_text(st, 20);
-		rc = cb(&m, ctx);
-	}
-	if (!rc && src != SQLITE_DONE)
-		rc = store_dbfail(s, src, "listing machines", err);
-	store_stmt_done(st);
+	                STORE_ARGS(STORE_INT(org_id)), machine_row, &e, "listing machines", err);
 	return rc;
 }
 
 enum fc_rc store_report_count(struct store *s, int64_t *count, char *err)
 {
-	sqlite3_stmt *st;
+	struct store_int v = {0, false};
 	enum fc_rc rc;
-	int src;
 
-	*count = 0;
-	rc = store_stmt(s, ST_REPORT_COUNT, "SELECT count(*) FROM reports", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
-	else
-		rc = store_dbfail(s, src, "counting reports", err);
-	store_stmt_done(st);
+	rc = store_exec(s, ST_REPORT_COUNT, "SELECT count(*) FROM reports", STORE_NOARGS,
+	                store_row_int, &v, "counting reports", err);
+	*count = v.v;
 	return rc;
 }
 
 enum fc_rc store_prune_reports(struct store *s, int64_t cutoff, int64_t *deleted, char *err)
 {
-	sqlite3_stmt *st;
 	enum fc_rc rc;
-	int src;
 
 	*deleted = 0;
-	rc = store_stmt(s, ST_REPORT_PRUNE, "DELETE FROM reports WHERE received_at < ?1", &st, err);
-	if (rc)
-		return rc;
-	src = sqlite3_bind_int64(st, 1, cutoff);
-	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_DONE)
+	rc = store_exec(s, ST_REPORT_PRUNE, "DELETE FROM reports WHERE received_at < ?1",
+	                STORE_ARGS(STORE_INT(cutoff)), NULL, NULL, "deleting old report records",
+	                err);
+	if (!rc)
 		*deleted = sqlite3_changes64(s->db);
-	else
-		rc = store_dbfail(s, src, "deleting old report records", err);
-	store_stmt_done(st);
 	return rc;
 }
