@@ -82,7 +82,8 @@ COLLECTOR_SRC := \
 	collector/report.c \
 	collector/store.c \
 	collector/store_class.c \
-	collector/store_report.c \
+	collector/store_inventory.c \
+	collector/store_stmt.c \
 	collector/store_schema.c \
 	# end
 
