@@ -29,6 +29,7 @@
 #include "json.h"
 #include "sha256.h"
 #include "log.h"
+#include "textesc.h"
 #include "xalloc.h"
 
 #define TLS_MAX_PEM ((size_t)1 << 20)
@@ -692,9 +693,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	ms = seconds_since(&r->start) * 1000.0;
 	http_rfc3339((int64_t)time(NULL), when);
-	fprintf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s\n", when, r->method,
-	        r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
-	        r->bytes_in, r->bytes_out, ms, termination_name(toe));
+	textesc_printf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s", when, r->method,
+	               r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
+	               r->bytes_in, r->bytes_out, ms, termination_name(toe));
 	metrics_count_request(&srv->metrics, r->status, r->bytes_in);
 	job_free(r->job); /* only when the connection ended before the answer */
 	buf_release(&r->body);
