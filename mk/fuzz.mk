@@ -20,7 +20,7 @@ FUZZ_CHECK_SECONDS ?= 2
 FUZZ_RESULTS ?= build/asan/results
 FUZZ_COUNTED ?= 0
 FUZZ_TARGETS := ingest osrelease dpkg apk pacman rpm_header rpm_bdb rpm_ndb rpm_sqlite \
-	lifecycle config auth http winreg smbios
+	lifecycle config auth http winreg smbios textesc
 
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Not -Werror: the gcc build is the warning gate; clang-only warnings about
