@@ -123,12 +123,16 @@ enum fc_rc textesc_csv(struct buf *out, const char *s)
 	return rc;
 }
 
-/* Copies at most HEAD_MAX bytes of s to dst; returns how many. */
+/* Copies at most HEAD_MAX bytes of s to dst; returns how many. (Not
+ * strnlen, which XP's msvcrt.dll lacks: the agent links this file.) */
 static size_t put_head(char *dst, const char *s)
 {
-	size_t n = strnlen(s, HEAD_MAX);
+	size_t n = 0;
 
-	memcpy(dst, s, n);
+	while (n < HEAD_MAX && s[n]) {
+		dst[n] = s[n];
+		n++;
+	}
 	return n;
 }
 
