@@ -63,7 +63,8 @@ void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN])
 		out[0] = '\0';
 }
 
-/* One line on stderr, after the time and the program's name. */
+/* One line on stderr, after the time and the program's name; the message
+ * escaped like every log line (textesc.h). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
@@ -78,7 +79,7 @@ server_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s fleetcensus-collector: %s\n", when, msg);
+	textesc_printf(stderr, "%s fleetcensus-collector: %s", when, msg);
 }
 
 #if defined(__GNUC__)
