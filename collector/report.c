@@ -207,11 +207,16 @@ static enum fc_rc csv_number(struct buf *out, const char *s, bool last)
 /* Keeps one table cell, escaped for the terminal (textesc_text). */
 static enum fc_rc table_cell(struct writer *w, const char *s)
 {
+	size_t len = strlen(s);
 	struct buf cell;
 	enum fc_rc rc;
 
+	if (textesc_is_plain(s, len)) {
+		w->cells[w->ncells++] = xstrdup(s);
+		return FC_OK;
+	}
 	buf_init(&cell, w->out->max);
-	rc = textesc_text(&cell, s, strlen(s));
+	rc = textesc_text(&cell, s, len);
 	if (rc == FC_OK)
 		w->cells[w->ncells++] = buf_take(&cell, NULL);
 	return rc;
