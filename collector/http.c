@@ -29,6 +29,7 @@
 #include "json.h"
 #include "sha256.h"
 #include "log.h"
+#include "textesc.h"
 #include "xalloc.h"
 
 #define TLS_MAX_PEM ((size_t)1 << 20)
@@ -62,7 +63,8 @@ void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN])
 		out[0] = '\0';
 }
 
-/* One line on stderr, after the time and the program's name. */
+/* One line on stderr, after the time and the program's name; the message
+ * escaped like every log line (textesc.h). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
@@ -77,7 +79,7 @@ server_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s fleetcensus-collector: %s\n", when, msg);
+	textesc_printf(stderr, "%s fleetcensus-collector: %s", when, msg);
 }
 
 #if defined(__GNUC__)
@@ -692,9 +694,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	ms = seconds_since(&r->start) * 1000.0;
 	http_rfc3339((int64_t)time(NULL), when);
-	fprintf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s\n", when, r->method,
-	        r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
-	        r->bytes_in, r->bytes_out, ms, termination_name(toe));
+	textesc_printf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s", when, r->method,
+	               r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
+	               r->bytes_in, r->bytes_out, ms, termination_name(toe));
 	metrics_count_request(&srv->metrics, r->status, r->bytes_in);
 	job_free(r->job); /* only when the connection ended before the answer */
 	buf_release(&r->body);

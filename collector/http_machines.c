@@ -1,6 +1,7 @@
 /* http_machines.c - GET /api/v1/machines?org=NAME&format=json|csv: the
  * stored machines of one organisation (reader and admin tokens) or of all
- * of them (admin tokens), as a JSON array or as CSV (RFC 4180). */
+ * of them (admin tokens), as a JSON array or as CSV (RFC 4180; every field
+ * through report_csv_field, so machine text cannot start a formula). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

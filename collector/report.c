@@ -2,7 +2,7 @@
  * tender, software, stale. Rows come from the store (machines one by one,
  * or counts grouped by SQL), support status from the lifecycle catalogue;
  * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
- * array. */
+ * array, every value made inert for its format by common/textesc.c. */
 #include "report.h"
 
 #include <assert.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "textesc.h"
 #include "xalloc.h"
 
 #define SECONDS_PER_DAY 86400
@@ -123,18 +124,8 @@ void report_snapshot_today(struct store *st)
 
 enum fc_rc report_csv_field(struct buf *out, const char *s, bool last)
 {
-	enum fc_rc rc = FC_OK;
-	const char *p;
+	enum fc_rc rc = textesc_csv(out, s);
 
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		rc = buf_addstr(out, s);
-	} else {
-		rc = buf_addc(out, '"');
-		for (p = s; *p && rc == FC_OK; p++)
-			rc = *p == '"' ? buf_addstr(out, "\"\"") : buf_addc(out, *p);
-		if (rc == FC_OK)
-			rc = buf_addc(out, '"');
-	}
 	if (rc == FC_OK)
 		rc = buf_addstr(out, last ? "\r\n" : ",");
 	return rc;
@@ -203,8 +194,38 @@ static enum fc_rc json_row(struct writer *w, const char *const *v, const bool *n
 	return rc == FC_OK ? buf_addc(w->out, '}') : rc;
 }
 
+/* A number the collector computed, as a CSV field: as it is, so that a
+ * count stays a number (counts are never negative; only text from machines
+ * and organisation names is neutralised, by report_csv_field). */
+static enum fc_rc csv_number(struct buf *out, const char *s, bool last)
+{
+	enum fc_rc rc = buf_addstr(out, s);
+
+	return rc == FC_OK ? buf_addstr(out, last ? "\r\n" : ",") : rc;
+}
+
+/* Keeps one table cell, escaped for the terminal (textesc_text). */
+static enum fc_rc table_cell(struct writer *w, const char *s)
+{
+	size_t len = strlen(s);
+	struct buf cell;
+	enum fc_rc rc;
+
+	if (textesc_is_plain(s, len)) {
+		w->cells[w->ncells++] = xstrdup(s);
+		return FC_OK;
+	}
+	buf_init(&cell, w->out->max);
+	rc = textesc_text(&cell, s, len);
+	if (rc == FC_OK)
+		w->cells[w->ncells++] = buf_take(&cell, NULL);
+	return rc;
+}
+
 /* Adds one row: v holds ncols strings; num (NULL: none) marks the cells that
- * are numbers (JSON numbers, right-aligned in the table). */
+ * are numbers the collector computed (JSON numbers, right-aligned in the
+ * table, never neutralised in CSV). Every other cell is made inert for its
+ * format (textesc.h): table cells escaped, CSV fields neutralised. */
 static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool *num)
 {
 	enum fc_rc rc = FC_OK;
@@ -212,7 +233,8 @@ static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool 
 
 	if (w->fmt == REPORT_CSV) {
 		for (i = 0; rc == FC_OK && i < w->ncols; i++)
-			rc = report_csv_field(w->out, v[i], i + 1 == w->ncols);
+			rc = num && num[i] ? csv_number(w->out, v[i], i + 1 == w->ncols)
+			                   : report_csv_field(w->out, v[i], i + 1 == w->ncols);
 	} else if (w->fmt == REPORT_JSON) {
 		rc = json_row(w, v, num);
 	} else {
@@ -220,8 +242,8 @@ static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool 
 			w->cap = w->cap ? w->cap * 2 : 64 * w->ncols;
 			w->cells = xrealloc(w->cells, w->cap * sizeof(*w->cells));
 		}
-		for (i = 0; i < w->ncols; i++) {
-			w->cells[w->ncells++] = xstrdup(v[i]);
+		for (i = 0; rc == FC_OK && i < w->ncols; i++) {
+			rc = table_cell(w, v[i]);
 			if (num && num[i])
 				w->numeric[i] = true;
 		}

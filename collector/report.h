@@ -36,8 +36,10 @@ struct report_opts {
 /* Sets the defaults above. */
 void report_opts_default(struct report_opts *o);
 
-/* Appends s to out as one RFC 4180 CSV field, quoted when it holds a comma,
- * a quote or a line break, then a comma or (last) the CRLF that ends the row. */
+/* Appends s to out as one RFC 4180 CSV field (textesc_csv: control and
+ * bidirectional characters escaped, a "'" before a leading '=', '+', '-',
+ * '@', quoted when it holds a comma or a quote), then a comma or (last) the
+ * CRLF that ends the row. Returns FC_OK or FC_ELIMIT. */
 enum fc_rc report_csv_field(struct buf *out, const char *s, bool last);
 
 /* Takes today's (UTC) snapshot of the counts if none was taken yet, as the

@@ -1,7 +1,10 @@
 /* log.h - one-line diagnostics on stderr.
  *
  * Messages start lower-case, have no trailing period and quote their subject:
- * LOG_ERR("cannot open '%s': %s", path, strerror(errno)). Never log tokens. */
+ * LOG_ERR("cannot open '%s': %s", path, strerror(errno)). Never log tokens.
+ * The formatted message is escaped like a table cell (textesc.h: control
+ * characters, bidirectional controls and ill-formed UTF-8 shown as \xHH or
+ * \uHHHH), cut after TEXTESC_LINE_MAX bytes, and written in one piece. */
 #ifndef FC_COMMON_LOG_H
 #define FC_COMMON_LOG_H
 

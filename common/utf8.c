@@ -99,3 +99,8 @@ size_t utf8_put(unsigned long cp, char *out)
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
 }
+
+size_t utf8_char_len(const char *s, size_t len)
+{
+	return utf8_seq((const unsigned char *)s, len);
+}

@@ -17,4 +17,9 @@ size_t utf8_put(unsigned long cp, char *out);
  * sequence and every NUL is replaced by U+FFFD; the caller frees it. */
 char *utf8_sanitize(const char *s, size_t len);
 
+/* The length (1 to 4) of the well-formed UTF-8 character that starts the
+ * len (> 0) bytes at s, or 0 when they start with an ill-formed sequence or
+ * a NUL. */
+size_t utf8_char_len(const char *s, size_t len);
+
 #endif

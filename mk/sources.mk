@@ -23,6 +23,7 @@ COMMON_SRC := \
 	common/log.c \
 	common/rc.c \
 	common/sha256.c \
+	common/textesc.c \
 	common/utf8.c \
 	common/xalloc.c \
 	# end
@@ -93,6 +94,7 @@ COLLECTOR_SRC := \
 UNIT_COMMON_TESTS := \
 	tests/unit/test_common.c \
 	tests/unit/test_gzip.c \
+	tests/unit/test_textesc.c \
 	# end
 
 # Tests of agent/. test_inventory_windows.c also pins what the collector's
@@ -150,6 +152,7 @@ FUZZ_COLLECTOR_TARGETS := \
 	http \
 	ingest \
 	lifecycle \
+	textesc \
 	# end
 
 # What the targets share: the libFuzzer-free replay driver, the input
@@ -163,8 +166,8 @@ FUZZ_COMMON_SRC := \
 # ---- include paths ----
 #
 # Each program has its own: a header is found by its base name only in its
-# own program's directory, include/ and common/ (agent/report.h and
-# collector/report.h never meet). common/ sees only include/ and itself.
+# own program's directory, include/ and common/ (two headers
+# of one base name in two programs never meet). common/ sees only include/ and itself.
 # Tests get the path of the program they test, plus -iquote . : the helpers
 # all tests share (tests/unit/testutil.[ch], tests/fuzz/fuzz.h) and
 # test_inventory_windows.c name the other program's headers by their path from

@@ -295,6 +295,15 @@ def small_seeds(s):
     for h in ("Bearer " + "a" * 64, "bearer x", "BEARER  y", "Basic dXNlcjpwYXNz",
               "Bearer " + "z" * 257, "Bearer \x7f", "agent", "reader", "admin"):
         s.add("auth", h)
+    # values from machines, hostile to the reader of a report
+    for v in (b"", b"Windows 10 Pro", '=HYPERLINK("http://x","y")'.encode(),
+              b"+cmd|' /C calc'!A0", b"-1", b"@SUM(1+1)", b"\t=1", b"\r\n=1",
+              b"\x1b[2J\x1b]8;;http://evil/\x07click\x1b]8;;\x07",
+              b"evil\r\nALL,Acme,Pro,,x86_64,eol,2012-01-01,999", b"a,b \"q\"",
+              "\u009b31m\u202edesrever\u2066\u2069\u200e\u061c\u2028".encode(),
+              "Gemeente Z\u00fcrich \u5317\u4eac \U0001f600".encode(),
+              b"\x9b\xff\xc0\xaf\xed\xa0\x80\xe2\x80", b"a\0b\x7f"):
+        s.add("textesc", v)
 
 
 # ---- reports: ingest and http ----

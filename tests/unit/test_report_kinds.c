@@ -21,6 +21,7 @@
 #include "report.h"
 #include "store.h"
 #include "testutil.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define AS_OF "2026-01-31"
@@ -78,10 +79,12 @@ static int teardown(void **state)
 	return rc;
 }
 
-/* Stores machine host of organisation org (index) seen at seen, then gives
- * it os_product product, os_edition edition, arch x86_64. */
-static void machine(struct fixture *f, int org, const char *host, const char *product,
-                    const char *edition, int64_t seen)
+/* Stores machine host of organisation id org_id seen at seen, with the
+ * software sw_name sw_version when sw_name is not NULL, then gives it
+ * os_product product, os_edition edition, arch x86_64. */
+static void machine_sw(struct fixture *f, int64_t org_id, const char *host, const char *product,
+                       const char *edition, int64_t seen, const char *sw_name,
+                       const char *sw_version)
 {
 	struct store_put_result res;
 	struct ingest_report r;
@@ -97,7 +100,11 @@ static void machine(struct fixture *f, int org, const char *host, const char *pr
 	r.deviceid = xstrdup(host);
 	r.hostname = xstrdup(host);
 	r.os_json = xstrdup("{}");
-	assert_int_equal(store_put_report(f->s, f->org[org], &r, seen, &res, f->err), FC_OK);
+	if (sw_name) {
+		r.software_ok = true;
+		report_add_sw(&r, sw_name, sw_version, "x86_64", "Acme", "registry");
+	}
+	assert_int_equal(store_put_report(f->s, org_id, &r, seen, &res, f->err), FC_OK);
 	ingest_report_release(&r);
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(
@@ -112,6 +119,14 @@ static void machine(struct fixture *f, int org, const char *host, const char *pr
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+}
+
+/* Stores machine host of organisation org (index) seen at seen, then gives
+ * it os_product product, os_edition edition, arch x86_64. */
+static void machine(struct fixture *f, int org, const char *host, const char *product,
+                    const char *edition, int64_t seen)
+{
+	machine_sw(f, f->org[org], host, product, edition, seen, NULL, NULL);
 }
 
 /* The fleet: Utrecht 1, Zeist 4 machines of Acme OS 1 (eol); Zeist 2 of
@@ -277,6 +292,204 @@ static void test_empty_reports(void **state)
 	assert_string_equal(buf_cstr(&f->out), "org  machine  hostname  last_seen  os_product\n");
 }
 
+/* ---- values from machines are hostile to the reader (issue 13) ---- */
+
+#define HYPERLINK "=HYPERLINK(\"http://x\",\"y\")"
+#define OSC8                                                                                       \
+	"\x1b[2J\x1b]8;;http://evil/\x07"                                                          \
+	"click\x1b]8;;\x07"
+#define FORGED "evil\r\nALL,Acme OS 1,Pro,,x86_64,eol,2012-01-01,999"
+#define C1_BIDI                                                                                    \
+	"\xc2\x9b"                                                                                 \
+	"31mC1\xe2\x80\xae"                                                                        \
+	"desrever\xe2\x81\xa6"
+#define DDE "+cmd|' /C calc'!A0"
+
+/* The hostile fleet: host names, editions, a software name and version and
+ * an organisation name made to start formulas, move the cursor, add links,
+ * forge rows and reverse text. Acme OS 1 is eol, so every edition is a
+ * tender line. */
+static int64_t hostile_fleet(struct fixture *f)
+{
+	int64_t evil;
+	bool taken;
+
+	assert_int_equal(store_org_add(f->s,
+	                               "@Org \xe2\x80\xae"
+	                               "evil",
+	                               &evil, f->err),
+	                 FC_OK);
+	machine_sw(f, f->org[0], HYPERLINK, "Acme OS 1", DDE, SEEN, DDE, "-1\x7f\xc2\x85");
+	machine_sw(f, f->org[0], OSC8, "Acme OS 1", "@SUM(1+1)", SEEN, "\tname", "=1+1");
+	machine_sw(f, f->org[1], FORGED, "Acme OS 1", "-2+3", SEEN, "ok", "1.0");
+	machine_sw(f, evil, C1_BIDI, "Acme OS 1", "\x1b[31mred\r", SEEN, "\xe2\x80\xaeok", "2");
+	machine_sw(f, evil, "\tstale", "Acme OS 1", "Pro", SEEN - 40 * 86400, NULL, NULL);
+	assert_int_equal(store_snapshot(f->s, AS_OF, SEEN - 30 * 86400, true, &taken, f->err),
+	                 FC_OK);
+	return evil;
+}
+
+/* Decodes the UTF-8 character at s (valid, as checked before): its code
+ * point, *n its length. */
+static unsigned long cp_at(const unsigned char *s, size_t *n)
+{
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	if (s[0] < 0xe0) {
+		*n = 2;
+		return ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
+	}
+	if (s[0] < 0xf0) {
+		*n = 3;
+		return ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
+	}
+	*n = 4;
+	return ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
+	       (s[3] & 0x3f);
+}
+
+/* Fails when the len bytes at s are not valid UTF-8 or hold a control
+ * character (C0, DEL, C1), a bidirectional control or a line or paragraph
+ * separator, other than the line ends of the format: "\r\n" (CSV) or "\n". */
+static void assert_inert(const char *s, size_t len, bool crlf)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i, n;
+
+	assert_true(utf8_valid(s, len));
+	for (i = 0; i < len; i += n) {
+		cp = cp_at(p + i, &n);
+		if (cp == '\n' && (!crlf || (i > 0 && p[i - 1] == '\r')))
+			continue;
+		if (cp == '\r' && crlf && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+		    cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			fail_msg("code point U+%04lx at byte %zu of:\n%.*s", cp, i, (int)len, s);
+	}
+}
+
+/* Checks CSV text (RFC 4180): every record has ncols fields, no field
+ * starts a formula; returns the number of records after the header. */
+static size_t assert_csv(const char *s, size_t ncols)
+{
+	size_t records = 0, fields = 0;
+	const char *p = s;
+	bool quoted;
+
+	assert_inert(s, strlen(s), true);
+	while (*p) {
+		quoted = *p == '"';
+		p += quoted;
+		if (strchr("=+-@\t\r", *p) && !(quoted ? *p == '"' : *p == ',' || *p == '\r'))
+			fail_msg("a field starts a formula: %.40s", p);
+		for (; *p; p++) {
+			if (quoted && *p == '"' && p[1] == '"')
+				p++;
+			else if (quoted ? *p == '"' : *p == ',' || *p == '\r')
+				break;
+		}
+		p += quoted && *p == '"';
+		fields++;
+		if (*p == ',') {
+			p++;
+		} else {
+			assert_true(p[0] == '\r' && p[1] == '\n');
+			assert_int_equal(fields, ncols);
+			fields = 0;
+			records++;
+			p += 2;
+		}
+	}
+	return records - 1;
+}
+
+/* Checks table text: valid UTF-8, inert; returns its lines after the
+ * header. */
+static size_t assert_table(const char *s)
+{
+	size_t lines = 0;
+
+	assert_inert(s, strlen(s), false);
+	for (; *s; s++)
+		lines += *s == '\n';
+	return lines - 1;
+}
+
+static void test_hostile_values(void **state)
+{
+	static const struct {
+		const char *kind;
+		size_t ncols, rows;
+	} kinds[] = {{"machines", 15, 4}, {"counts", 8, 4}, {"tender", 8, 8},
+	             {"software", 6, 4},  {"trend", 3, 3},  {"stale", 5, 1}};
+	struct fixture *f = *state;
+	struct report_opts o;
+	size_t i;
+
+	hostile_fleet(f);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		opts(&o, kinds[i].kind, REPORT_CSV);
+		o.by = "org,os_family,os_product,os_edition,os_release,arch,support_status";
+		o.name_pattern = "*";
+		o.product = "Acme OS 1";
+		assert_int_equal(run(f, &o), FC_OK);
+		assert_int_equal(assert_csv(buf_cstr(&f->out), kinds[i].ncols), kinds[i].rows);
+		o.format = REPORT_TABLE;
+		assert_int_equal(run(f, &o), FC_OK);
+		assert_int_equal(assert_table(buf_cstr(&f->out)), kinds[i].rows);
+	}
+}
+
+/* What the reader sees instead: a quote before a formula (CSV), visible
+ * escapes for control bytes and bidirectional controls; the counts stay
+ * numbers; JSON keeps the exact values, escaped as JSON. */
+static void test_hostile_shown(void **state)
+{
+	struct fixture *f = *state;
+	struct report_opts o;
+	const char *t;
+
+	hostile_fleet(f);
+	opts(&o, "machines", REPORT_CSV);
+	assert_int_equal(run(f, &o), FC_OK);
+	t = buf_cstr(&f->out);
+	assert_non_null(strstr(t, ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","));
+	assert_non_null(strstr(t, ",\\x1b[2J\\x1b]8;;http://evil/\\x07click\\x1b]8;;\\x07,"));
+	assert_non_null(
+	    strstr(t, ",\"evil\\x0d\\x0aALL,Acme OS 1,Pro,,x86_64,eol,2012-01-01,999\","));
+	assert_non_null(strstr(t, ",\\u009b31mC1\\u202edesrever\\u2066,"));
+	assert_non_null(strstr(t, ",'" DDE ","));
+	assert_non_null(strstr(t, ",'@SUM(1+1),"));
+	opts(&o, "tender", REPORT_CSV);
+	assert_int_equal(run(f, &o), FC_OK);
+	t = buf_cstr(&f->out);
+	assert_non_null(strstr(t, "\r\nGemeente Zeist,Acme OS 1,'-2+3,,x86_64,eol,2012-01-01,1\r\n"
+	                          "ALL,Acme OS 1,'-2+3,,x86_64,eol,2012-01-01,1\r\n"));
+	assert_non_null(
+	    strstr(t, "\r\n'@Org \\u202eevil,Acme OS 1,\\x1b[31mred\\x0d,,x86_64,eol,"));
+	opts(&o, "software", REPORT_TABLE);
+	o.name_pattern = "*";
+	assert_int_equal(run(f, &o), FC_OK);
+	t = buf_cstr(&f->out);
+	assert_non_null(strstr(t, "\nGemeente Utrecht  \\x09name            =1+1      "));
+	assert_non_null(strstr(t, DDE "  -1\\x7f\\u0085         1  unknown"));
+	opts(&o, "software", REPORT_CSV);
+	o.name_pattern = "*";
+	assert_int_equal(run(f, &o), FC_OK);
+	assert_non_null(strstr(buf_cstr(&f->out), "Gemeente Utrecht,'" DDE ",'-1\\x7f\\u0085,1,"));
+	opts(&o, "machines", REPORT_JSON);
+	assert_int_equal(run(f, &o), FC_OK);
+	t = buf_cstr(&f->out);
+	assert_non_null(strstr(t, "\"hostname\":\"\\u001b[2J\\u001b]8;;http://evil/\\u0007click"));
+	assert_non_null(strstr(t, "\"hostname\":\"evil\\u000d\\u000aALL,"));
+	assert_non_null(strstr(t, "\"hostname\":\"" C1_BIDI "\""));
+}
+
 static void test_bad_options(void **state)
 {
 	struct fixture *f = *state;
@@ -321,6 +534,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stale_and_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_reports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_values, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_shown, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
