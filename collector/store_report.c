@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fctime.h"
 #include "log.h"
 #include "sha256.h"
 #include "store_int.h"
@@ -697,14 +697,12 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
  * machines as they were before it; those not seen for 30 days are left out. */
 static enum fc_rc snapshot_first(struct store *s, int64_t received_at, char *err)
 {
-	time_t t = (time_t)received_at;
-	char date[11];
-	struct tm tm;
+	char date[FCTIME_DATE_LEN];
 	bool taken;
 
-	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+	if (!fctime_format_date(received_at, date))
 		return FC_OK;
-	return store_snapshot_tx(s, date, received_at - 30 * 86400, false, &taken, err);
+	return store_snapshot_tx(s, date, received_at - STORE_SNAPSHOT_WINDOW, false, &taken, err);
 }
 
 /* Stores one report inside the open transaction; on failure (or a short
