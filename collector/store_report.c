@@ -11,6 +11,7 @@
 #include "log.h"
 #include "sha256.h"
 #include "store_int.h"
+#include "uuid.h"
 #include "xalloc.h"
 
 /* A stored machine, as far as identity needs it. */
@@ -61,7 +62,6 @@ static enum fc_rc bind_fail(struct store *s, const char *what, char *err)
 static enum fc_rc make_public_id(char out[37])
 {
 	char hex[AUTH_TOKEN_LEN + 1];
-	size_t i, o = 0;
 	enum fc_rc rc;
 
 	rc = auth_token_new(hex);
@@ -69,12 +69,7 @@ static enum fc_rc make_public_id(char out[37])
 		return rc;
 	hex[12] = '4';
 	hex[16] = "89ab"[hex[16] & 3];
-	for (i = 0; i < 32; i++) {
-		if (i == 8 || i == 12 || i == 16 || i == 20)
-			out[o++] = '-';
-		out[o++] = hex[i];
-	}
-	out[o] = '\0';
+	uuid_format(hex, out);
 	return FC_OK;
 }
 
