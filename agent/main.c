@@ -15,6 +15,7 @@
 #include "config.h"
 #include "deliver.h"
 #include "exitcode.h"
+#include "fctime.h"
 #include "log.h"
 #include "platform.h"
 #include "inventory.h"
@@ -236,12 +237,8 @@ static int load_token(struct agent_opts *o)
 
 static void format_times(time_t now, time_t created, char at[32], char since[32])
 {
-	struct tm tm;
-
-	plat_gmtime(now, &tm);
-	strftime(at, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	plat_gmtime(created, &tm);
-	strftime(since, 32, "%Y-%m-%d-%H-%M-%S", &tm);
+	(void)fctime_format_rfc3339((int64_t)now, at); /* "" past 9999 */
+	(void)fctime_format_stamp((int64_t)created, since);
 }
 
 /* One collected report and the ids it carries (its strings live here). */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "uuid.h"
+
 #define RSMB_HEADER 8
 #define TYPE1_MIN_LEN 0x19 /* SMBIOS 2.1: up to and including the UUID */
 
@@ -43,9 +45,9 @@ static void smbios_string(const unsigned char *p, const unsigned char *end, unsi
 
 static void smbios_uuid(const unsigned char *u, bool swap, char out[37])
 {
-	static const int order_swapped[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	char hex[UUID_HEX_LEN + 1];
 	bool all00 = true, allff = true;
-	size_t i, at = 0;
+	size_t i;
 
 	for (i = 0; i < 16; i++) {
 		all00 = all00 && u[i] == 0x00;
@@ -54,12 +56,10 @@ static void smbios_uuid(const unsigned char *u, bool swap, char out[37])
 	out[0] = '\0';
 	if (all00 || allff)
 		return;
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[at++] = '-';
-		snprintf(out + at, 3, "%02x", u[swap ? order_swapped[i] : (int)i]);
-		at += 2;
-	}
+	uuid_bytes_hex(u, hex);
+	if (swap)
+		uuid_swap(hex);
+	uuid_format(hex, out);
 }
 
 /* The end of the string set starting at p (after its double NUL), or NULL. */

@@ -12,13 +12,11 @@
 
 #include "os.h"
 #include "platform.h"
+#include "uuid.h"
 
 void state_format_uuid(const unsigned char b[16], char out[STATE_ID_LEN + 1])
 {
-	snprintf(out, STATE_ID_LEN + 1,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-	         b[2], b[3], b[4], b[5], (b[6] & 0x0F) | 0x40, b[7], (b[8] & 0x3F) | 0x80, b[9],
-	         b[10], b[11], b[12], b[13], b[14], b[15]);
+	uuid_format_v4(b, out);
 }
 
 enum fc_rc state_new_uuid(char out[STATE_ID_LEN + 1])
@@ -31,19 +29,13 @@ enum fc_rc state_new_uuid(char out[STATE_ID_LEN + 1])
 	return rc;
 }
 
+/* True when s is a UUID (8-4-4-4-12, any case) ending at NUL or newline. */
 static bool is_uuid(const char *s)
 {
-	size_t i;
+	char hex[UUID_HEX_LEN + 1];
+	size_t n = strcspn(s, "\n");
 
-	for (i = 0; i < STATE_ID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return s[STATE_ID_LEN] == '\0' || s[STATE_ID_LEN] == '\n';
+	return n == UUID_TEXT_LEN && uuid_hex(s, n, hex);
 }
 
 /* Writes len bytes of text and a newline to path atomically: a temporary

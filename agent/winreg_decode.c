@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "utf8.h"
+#include "uuid.h"
 #include "xalloc.h"
 
 /* Decodes the UTF-16LE units [*i, n) of data up to a NUL unit into s
@@ -129,31 +130,16 @@ bool winreg_list_has(const char *list, const char *word)
 
 enum fc_rc winreg_machine_guid(const char *guid, char out[33])
 {
-	size_t len = strlen(guid), i, n = 0;
-	bool braced = len >= 2 && guid[0] == '{' && guid[len - 1] == '}', zero = true;
-	bool dashed;
+	size_t len = strlen(guid);
+	bool braced = len >= 2 && guid[0] == '{' && guid[len - 1] == '}';
 
 	if (braced) {
 		guid++;
 		len -= 2;
 	}
-	dashed = len == 36;
-	if (len != 32 && !dashed)
+	if (!uuid_hex(guid, len, out))
 		return FC_EPARSE;
-	for (i = 0; i < len; i++) {
-		if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
-			if (guid[i] != '-')
-				return FC_EPARSE;
-			continue;
-		}
-		if (!isxdigit((unsigned char)guid[i]))
-			return FC_EPARSE;
-		out[n++] = (char)tolower((unsigned char)guid[i]);
-		if (guid[i] != '0')
-			zero = false;
-	}
-	out[n] = '\0';
-	return zero ? FC_EPARSE : FC_OK;
+	return strspn(out, "0") == UUID_HEX_LEN ? FC_EPARSE : FC_OK;
 }
 
 bool winreg_names_kb(const char *s)

@@ -52,6 +52,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "fctime.h"
 #include "gzip.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -354,8 +355,7 @@ static void make_body(struct run *R, struct req *r)
 	struct sha256 dg = im->digest0;
 	unsigned char d[SHA256_LEN];
 	char hex[2 * SHA256_LEN + 1], hw[37], agent[37], at[32];
-	time_t t = time(NULL);
-	struct tm tm;
+	int64_t t = (int64_t)time(NULL);
 	size_t count;
 	int i;
 	unsigned m = (unsigned)r->machine;
@@ -369,8 +369,7 @@ static void make_body(struct run *R, struct req *r)
 	uuid_of(m, 0x3333, 0x333, hw);
 	uuid_of(m, 0x2222, 0x222, agent);
 	uuid_of(rnd(&R->seed) << 16 ^ rnd(&R->seed), rnd(&R->seed), rnd(&R->seed), r->report_id);
-	gmtime_r(&t, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	(void)fctime_format_rfc3339(t, at); /* "" past 9999 */
 	buf_init(&head, MAX_BODY);
 	buf_init(&tail, MAX_BODY);
 	if (buf_printf(&head,

@@ -25,6 +25,7 @@
 
 #include <cJSON.h>
 
+#include "fctime.h"
 #include "http_priv.h"
 #include "json.h"
 #include "sha256.h"
@@ -56,11 +57,7 @@ void http_config_default(struct http_config *cfg)
 
 void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, HTTP_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		out[0] = '\0';
+	(void)fctime_format_rfc3339(t, out); /* "" past 9999 */
 }
 
 /* One line on stderr, after the time and the program's name; the message

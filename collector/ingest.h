@@ -62,7 +62,7 @@ struct ingest_report {
 	struct ingest_sw *sw; /* content.softwares, in report order; the strings
 	                         all live in sw_strings */
 	char *sw_strings;
-	bool sw_fast; /* the list was read without cJSON (ingest.c sw_read) */
+	bool sw_fast; /* the list was read without cJSON (ingest_scan.c sw_read) */
 	size_t n_sw;
 	/* docs/protocol.md "Unchanged software lists": a short report has
 	 * software_unchanged, no list (n_sw 0), and the digest and count it
@@ -76,7 +76,7 @@ struct ingest_report {
 	size_t json_bytes; /* size after decompression */
 };
 
-/* Installs cJSON's allocation hooks (see ingest.c) once per process. Call
+/* Installs cJSON's allocation hooks (see ingest_json.c) once per process. Call
  * it before starting threads that use cJSON; ingest_decode calls it too. */
 void ingest_global_init(void);
 
@@ -104,7 +104,8 @@ void ingest_sw_digest_entry(struct sha256 *c, const struct ingest_sw *e);
 
 /* True when uuid (any case, with or without dashes) is a known placeholder
  * that many machines share: all zeros, all F, 03000200-0400-0500-0006-
- * 000700080009 and the others listed in docs/identity.md. */
+ * 000700080009 and the others listed in docs/identity.md. The same as
+ * uuid_is_placeholder (common/uuid.h), which ingest_decode uses. */
 bool ingest_uuid_is_placeholder(const char *uuid);
 
 #endif

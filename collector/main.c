@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "fctime.h"
 #include "http.h"
 #include "ingest.h"
 #include "lifecycle.h"
@@ -144,10 +145,7 @@ static int open_store(const struct opts *o, bool create, struct store **st)
 
 static void show_time(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!t || !fctime_format_rfc3339(t, out))
 		snprintf(out, 32, "never");
 }
 
@@ -736,21 +734,20 @@ static int cmd_reclassify(struct opts *o)
 
 static int cmd_snapshot(struct opts *o)
 {
-	char err[FC_ERRLEN] = "", date[11];
+	char err[FC_ERRLEN] = "", date[FCTIME_DATE_LEN];
 	struct store *st = NULL;
-	time_t now = time(NULL);
-	struct tm tm;
+	int64_t now = (int64_t)time(NULL);
 	bool taken = false;
 	enum fc_rc rc;
 
-	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+	if (!fctime_format_date(now, date))
 		return EXIT_SOFTWARE;
 	rc = store_open(o->db, false, &st, err);
 	if (rc) {
 		LOG_ERR("database '%s': %s", o->db, err);
 		return rc == FC_ENOENT ? EXIT_NOINPUT : exit_for(rc);
 	}
-	rc = store_snapshot(st, date, (int64_t)now - 30 * 86400, true, &taken, err);
+	rc = store_snapshot(st, date, now - STORE_SNAPSHOT_WINDOW, true, &taken, err);
 	store_close(st);
 	if (rc) {
 		LOG_ERR("snapshot: %s", err);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fctime.h"
 #include "log.h"
 #include "textesc.h"
 #include "xalloc.h"
@@ -39,41 +40,21 @@ void report_opts_default(struct report_opts *o)
 
 /* ---- dates ---- */
 
-/* Parses "YYYY-MM-DD" (a real calendar date) into the Unix time of its
- * 00:00:00 UTC. */
+/* Parses "YYYY-MM-DD" (a real calendar date, 1970 or later) into the Unix
+ * time of its 00:00:00 UTC. */
 static bool date_parse(const char *s, int64_t *t)
 {
-	struct tm tm;
-	int y, m, d, n = 0;
-	time_t tt;
+	int64_t day;
 
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!fctime_parse_date(s, &day) || day < 0)
 		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tt = timegm(&tm);
-	if (tt == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
-		return false;
-	*t = (int64_t)tt;
+	*t = day;
 	return true;
-}
-
-static void date_format(int64_t t, char out[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		out[0] = '\0';
 }
 
 /* as_of plus months, the day clamped to the end of the month. */
 static void date_add_months(const char *as_of, long months, char out[11])
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y, m, d, last;
 	long mm;
 
@@ -83,17 +64,8 @@ static void date_add_months(const char *as_of, long months, char out[11])
 	mm = (long)y * 12 + (m - 1) + months;
 	y = (int)(mm / 12);
 	m = (int)(mm % 12) + 1;
-	last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	last = fctime_days_in_month(y, m);
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d > last ? last : d);
-}
-
-static void time_format(int64_t t, char out[21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		out[0] = '\0';
 }
 
 /* ---- the writer: table, CSV, JSON ---- */
@@ -111,14 +83,13 @@ struct writer {
 
 void report_snapshot_today(struct store *st)
 {
-	char err[FC_ERRLEN] = "", date[11];
-	time_t now = time(NULL);
-	struct tm tm;
+	char err[FC_ERRLEN] = "", date[FCTIME_DATE_LEN];
+	int64_t now = (int64_t)time(NULL);
 	bool taken;
 
-	if (!gmtime_r(&now, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+	if (!fctime_format_date(now, date))
 		return;
-	if (store_snapshot(st, date, (int64_t)now - 30 * 86400, false, &taken, err))
+	if (store_snapshot(st, date, now - STORE_SNAPSHOT_WINDOW, false, &taken, err))
 		LOG_DEBUG("no daily snapshot: %s", err);
 }
 
@@ -469,7 +440,7 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 
 	if (!org_wanted(r, m->org) || m->last_seen < r->since)
 		return FC_OK;
-	time_format(m->last_seen, seen);
+	(void)fctime_format_rfc3339(m->last_seen, seen); /* "" past 9999 */
 	s = os_status(r, m->os_product, m->os_edition, m->os_release, r->as_of, end);
 	v[0] = m->org;
 	v[1] = m->machine;
@@ -499,7 +470,7 @@ static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 
 	if (!org_wanted(r, m->org) || m->last_seen >= r->since)
 		return FC_OK;
-	time_format(m->last_seen, seen);
+	(void)fctime_format_rfc3339(m->last_seen, seen); /* "" past 9999 */
 	v[0] = m->org;
 	v[1] = m->machine;
 	v[2] = m->hostname;
@@ -843,7 +814,7 @@ static enum fc_rc run_prepare(struct run *r)
 	size_t i;
 
 	if (!o->as_of[0])
-		date_format((int64_t)time(NULL), r->as_of);
+		(void)fctime_format_date((int64_t)time(NULL), r->as_of); /* checked below */
 	else
 		snprintf(r->as_of, sizeof(r->as_of), "%s", o->as_of);
 	if (!date_parse(r->as_of, &day)) {

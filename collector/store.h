@@ -197,6 +197,10 @@ enum fc_rc store_software_counts(struct store *s, int64_t org_id, int64_t since,
                                  const char *name_pattern, const char *version_pattern,
                                  store_sw_cb cb, void *ctx, char *err);
 
+/* How far back a daily snapshot looks: machines last seen before its time
+ * minus this are left out (the since of store_snapshot). */
+#define STORE_SNAPSHOT_WINDOW ((int64_t)30 * 86400)
+
 /* Takes the daily snapshot of date ("YYYY-MM-DD", UTC) unless one was taken
  * for that date already (force: replaces it): machines per organisation,
  * os_product and os_edition, counting those last seen at or after since.

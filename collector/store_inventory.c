@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fctime.h"
 #include "log.h"
 #include "sha256.h"
 #include "store_int.h"
+#include "uuid.h"
 #include "xalloc.h"
 
 /* A stored machine, as far as identity needs it. */
@@ -45,7 +46,6 @@ static const unsigned char *digest_of(const struct ingest_report *r)
 static enum fc_rc make_public_id(char out[37])
 {
 	char hex[AUTH_TOKEN_LEN + 1];
-	size_t i, o = 0;
 	enum fc_rc rc;
 
 	rc = auth_token_new(hex);
@@ -53,12 +53,7 @@ static enum fc_rc make_public_id(char out[37])
 		return rc;
 	hex[12] = '4';
 	hex[16] = "89ab"[hex[16] & 3];
-	for (i = 0; i < 32; i++) {
-		if (i == 8 || i == 12 || i == 16 || i == 20)
-			out[o++] = '-';
-		out[o++] = hex[i];
-	}
-	out[o] = '\0';
+	uuid_format(hex, out);
 	return FC_OK;
 }
 
@@ -529,14 +524,12 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
  * machines as they were before it; those not seen for 30 days are left out. */
 static enum fc_rc snapshot_first(struct store *s, int64_t received_at, char *err)
 {
-	time_t t = (time_t)received_at;
-	char date[11];
-	struct tm tm;
+	char date[FCTIME_DATE_LEN];
 	bool taken;
 
-	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%d", &tm))
+	if (!fctime_format_date(received_at, date))
 		return FC_OK;
-	return store_snapshot_tx(s, date, received_at - 30 * 86400, false, &taken, err);
+	return store_snapshot_tx(s, date, received_at - STORE_SNAPSHOT_WINDOW, false, &taken, err);
 }
 
 /* Stores one report inside the open transaction; on failure (or a short

@@ -17,6 +17,7 @@
 # Stand-alone helpers both programs link (libfccommon.a).
 COMMON_SRC := \
 	common/buf.c \
+	common/fctime.c \
 	common/gzip.c \
 	common/json.c \
 	common/kvlist.c \
@@ -25,6 +26,7 @@ COMMON_SRC := \
 	common/sha256.c \
 	common/textesc.c \
 	common/utf8.c \
+	common/uuid.c \
 	common/xalloc.c \
 	# end
 
@@ -77,6 +79,8 @@ COLLECTOR_SRC := \
 	collector/http_machines.c \
 	collector/http_reports.c \
 	collector/ingest.c \
+	collector/ingest_json.c \
+	collector/ingest_scan.c \
 	collector/lifecycle.c \
 	collector/metrics.c \
 	collector/privs.c \
@@ -93,8 +97,10 @@ COLLECTOR_SRC := \
 # Tests of common/.
 UNIT_COMMON_TESTS := \
 	tests/unit/test_common.c \
+	tests/unit/test_fctime.c \
 	tests/unit/test_gzip.c \
 	tests/unit/test_textesc.c \
+	tests/unit/test_uuid.c \
 	# end
 
 # Tests of agent/. test_inventory_windows.c also pins what the collector's

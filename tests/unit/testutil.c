@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent/rootfs.h"
+#include "fctime.h"
 #include "xalloc.h"
 
 /* ---- collecting packages ---- */
@@ -232,14 +233,10 @@ void db_run(const char *path, const char *sql)
 void report_init_at(struct ingest_report *r, unsigned serial, const char *hw, const char *host,
                     int64_t ts)
 {
-	time_t t = (time_t)ts;
-	struct tm tm;
-
 	ingest_report_init(r);
 	snprintf(r->report_id, sizeof(r->report_id), "00000000-0000-4000-8000-%012x", serial);
 	snprintf(r->hw_uuid, sizeof(r->hw_uuid), "%s", hw);
-	assert_non_null(gmtime_r(&t, &tm));
-	strftime(r->collected_at, sizeof(r->collected_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	assert_true(fctime_format_rfc3339(ts, r->collected_at));
 	r->collected_ts = ts;
 	r->deviceid = xstrdup(host);
 	r->hostname = xstrdup(host);
