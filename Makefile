@@ -227,3 +227,4 @@ clean:
 include mk/static.mk
 include mk/fuzz.mk
 include mk/windows.mk
+include mk/install.mk

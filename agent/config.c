@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xalloc.h"
 
@@ -191,4 +192,151 @@ enum fc_rc config_parse(const char *buf, size_t len, struct agent_opts *o, char 
 		line = nl + 1;
 	}
 	return FC_OK;
+}
+
+/* Sets err to the URL, quoted and shortened, and why; returns FC_EPARSE.
+ * The URL is printable ASCII here (checked first). */
+static enum fc_rc url_bad(const char *url, const char *why, char *err)
+{
+	snprintf(err, FC_ERRLEN, "'%.100s%s': %s", url, strlen(url) > 100 ? "..." : "", why);
+	return FC_EPARSE;
+}
+
+/* The characters the agent cannot send in a URL: bytes outside printable
+ * ASCII, the space. Sets err (without the URL: it cannot be shown). */
+static enum fc_rc url_chars(const char *url, char *err)
+{
+	size_t i;
+
+	for (i = 0; url[i]; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c <= ' ' || c == 0x7f) {
+			snprintf(err, FC_ERRLEN,
+			         "URL holds a space or control character (byte %zu of %zu)", i + 1,
+			         strlen(url));
+			return FC_EPARSE;
+		}
+		if (c > 0x7f) {
+			snprintf(err, FC_ERRLEN,
+			         "URL holds a non-ASCII byte (byte %zu): write an international "
+			         "host name in its xn-- form",
+			         i + 1);
+			return FC_EPARSE;
+		}
+	}
+	if (i > CONFIG_MAX_URL) {
+		snprintf(err, FC_ERRLEN, "URL is longer than %d bytes", CONFIG_MAX_URL);
+		return FC_EPARSE;
+	}
+	return FC_OK;
+}
+
+/* Checks the scheme; *rest is set to what follows "://". */
+static enum fc_rc url_scheme(const char *url, const char **rest, char *err)
+{
+	char why[160];
+	size_t n = 0;
+
+	if (isalpha((unsigned char)url[0]))
+		n = strspn(url,
+		           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	if (n == 0 || strncmp(url + n, "://", 3) != 0)
+		return url_bad(url, "must start with http:// or https://", err);
+	if (!((n == 4 && !strncasecmp(url, "http", 4)) ||
+	      (n == 5 && !strncasecmp(url, "https", 5)))) {
+		snprintf(why, sizeof(why), "scheme '%.*s' is not http or https",
+		         n > 20 ? 20 : (int)n, url);
+		return url_bad(url, why, err);
+	}
+	*rest = url + n + 3;
+	return FC_OK;
+}
+
+/* Checks a bracketed IPv6 host "[...]" at h (n bytes before the port or the
+ * end of the authority); *len is set to its length with the brackets. */
+static enum fc_rc url_ipv6(const char *url, const char *h, size_t n, size_t *len, char *err)
+{
+	const char *close = memchr(h, ']', n);
+	size_t in, addr, zone = 0;
+
+	if (!close)
+		return url_bad(url, "unclosed '[' in the host", err);
+	in = (size_t)(close - h) - 1;
+	addr = strspn(h + 1, "0123456789abcdefABCDEF:.");
+	if (addr < in && h[1 + addr] == '%') /* a zone: "%25eth0" */
+		zone = strspn(h + 2 + addr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                            "0123456789-._~%");
+	if (in == 0 || !memchr(h + 1, ':', addr) ||
+	    (addr < in && (zone == 0 || addr + 1 + zone != in)))
+		return url_bad(url, "the host in brackets is not an IPv6 address", err);
+	*len = in + 2;
+	return FC_OK;
+}
+
+/* Checks the port of pn bytes at p: digits, 1 to 65535. */
+static enum fc_rc url_port(const char *url, const char *p, size_t pn, char *err)
+{
+	char why[160];
+	long port = 0;
+	size_t i;
+
+	for (i = 0; i < pn && i < 6 && p[i] >= '0' && p[i] <= '9'; i++)
+		port = port * 10 + (p[i] - '0');
+	if (i == pn && port >= 1 && port <= 65535)
+		return FC_OK;
+	snprintf(why, sizeof(why), "port '%.*s' is not 1 to 65535", pn > 20 ? 20 : (int)pn, p);
+	return url_bad(url, why, err);
+}
+
+/* Checks the authority (host and optional port) of n bytes at a. */
+static enum fc_rc url_authority(const char *url, const char *a, size_t n, char *err)
+{
+	static const char host_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                                 "0123456789-._";
+	size_t hn;
+	enum fc_rc rc;
+
+	if (memchr(a, '@', n))
+		return url_bad(url, "a user name in the URL is not used (the token authenticates)",
+		               err);
+	if (n > 0 && a[0] == '[') {
+		rc = url_ipv6(url, a, n, &hn, err);
+		if (rc)
+			return rc;
+	} else {
+		hn = strcspn(a, ":/"); /* the authority ends at '/' or the end */
+		if (strspn(a, host_chars) < hn)
+			return url_bad(
+			    url,
+			    "the host name holds a character other than letters, digits, "
+			    "'-', '.' and '_'",
+			    err);
+	}
+	if (hn == 0)
+		return url_bad(url, "no host", err);
+	if (hn == n || (a[hn] == ':' && hn + 1 == n))
+		return FC_OK; /* no port, or an empty one: the scheme's default */
+	if (a[hn] != ':')
+		return url_bad(
+		    url, "the host in brackets is followed by something other than ':port'", err);
+	return url_port(url, a + hn + 1, n - hn - 1, err);
+}
+
+enum fc_rc config_check_server(const char *url, char *err)
+{
+	const char *auth;
+	enum fc_rc rc;
+
+	rc = url_chars(url, err);
+	if (rc == FC_OK)
+		rc = url_scheme(url, &auth, err);
+	if (rc)
+		return rc;
+	if (strpbrk(url, "?#"))
+		return url_bad(url,
+		               "a query or fragment ('?', '#') is not allowed: the agent adds "
+		               "its own path to the URL",
+		               err);
+	return url_authority(url, auth, strcspn(auth, "/"), err);
 }

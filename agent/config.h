@@ -18,6 +18,7 @@
 #define CONFIG_MAX_SPLAY 86400
 #define CONFIG_MAX_FILE (64u << 10)
 #define CONFIG_MAX_TOKEN 4096
+#define CONFIG_MAX_URL 2048
 
 /* Strings are heap copies or NULL (unset); numbers are -1 when unset. */
 struct agent_opts {
@@ -56,6 +57,16 @@ enum fc_rc config_parse(const char *buf, size_t len, struct agent_opts *o, char 
  * err saying why and how to fix it. */
 enum fc_rc config_check_token_file(const char *path, unsigned mode, unsigned long owner,
                                    unsigned long euid, char *err);
+
+/* Checks that url can be the collector's base URL, the syntax the agent can
+ * use: printable ASCII without spaces, at most CONFIG_MAX_URL bytes, the
+ * scheme http or https (any case), "//", a host (a name, an IPv4 address or
+ * an [IPv6] address), an optional port 1 to 65535 and an optional path; no
+ * user name, query or fragment. A URL that fails can never work, so the
+ * caller ends at once (64 or 78), instead of spooling and retrying. Pure.
+ * Returns FC_OK or FC_EPARSE with err (FC_ERRLEN bytes) quoting the URL
+ * (only when printable) and naming the problem. */
+enum fc_rc config_check_server(const char *url, char *err);
 
 /* Parses a whole number in [min, max] from s. */
 enum fc_rc config_parse_long(const char *s, long min, long max, long *out);

@@ -539,6 +539,13 @@ int main(int argc, char **argv)
 		} else if (!o.output && !o.server) {
 			LOG_ERR("nothing to do: give --output FILE or --server URL (see --help)");
 			code = EXIT_USAGE;
+		} else if (!o.output && config_check_server(o.server, err) != FC_OK) {
+			/* a URL that can never work is a mistake, not "try later" (75) */
+			if (cli.server)
+				LOG_ERR("--server %s", err);
+			else
+				LOG_ERR("config '%s': server %s", o.config, err);
+			code = cli.server ? EXIT_USAGE : EXIT_CONFIG;
 		} else if (!o.output) {
 			code = load_token(&o);
 		}

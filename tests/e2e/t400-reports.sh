@@ -102,9 +102,9 @@ test_expect_success 'machines are classified at ingest' '
 # The tender at 2026-06-01 from data/lifecycle.csv, worked out by hand:
 # XP ended 2014-04-08 (eol), 7 ended 2020-01-14 with ESU to 2023-01-10
 # (eol), 10 22H2 ended 2025-10-14 with ESU to 2028-10-10 (esu), CentOS 6
-# ended 2020-11-30 (eol); Debian 12 is supported until 2026-07-11 (the
-# catalogue has no mainstream date for it, so: supported, then LTS = esu)
-# and w-xp-old is stale: neither is listed.
+# ended 2020-11-30 (eol); Debian 12 is supported until 2026-07-11, then
+# extended (Debian LTS, free: nothing to buy) until 2028-06-30, and w-xp-old
+# is stale: neither is listed.
 test_expect_success 'tender, table' '
 	collector report tender --db "$DB" --as-of $AS_OF >got &&
 	cat >want <<-\EOT &&
@@ -203,12 +203,26 @@ test_expect_success 'tender --min-cell: a total that would reveal the one hidden
 '
 
 test_expect_success 'tender --horizon-months takes in what ends within it' '
-	collector report tender --db "$DB" --as-of $AS_OF --horizon-months 3 --format csv \
+	collector report tender --db "$DB" --as-of $AS_OF --horizon-months 25 --format csv \
 		--org north >got &&
-	grep "^north,Debian 12,,,x86_64,esu,2028-06-30,1" got &&
+	grep "^north,Debian 12,,,x86_64,eol,2028-06-30,1" got &&
 	grep "^ALL,Debian 12," got &&
 	collector report tender --db "$DB" --as-of $AS_OF --format csv --org north >got0 &&
 	! grep Debian got0
+'
+
+test_expect_success 'Debian LTS is free: extended, not esu, and not in the tender' '
+	collector report tender --db "$DB" --as-of $AS_OF --horizon-months 3 --format csv \
+		--org north >got &&
+	grep "^north,Windows 10,Pro,22H2,x86_64,esu,2028-10-10,3" got &&
+	! grep Debian got &&
+	collector report tender --db "$DB" --as-of 2026-12-04 --window 365 --format csv \
+		--org north >got &&
+	grep "^north,Windows 10,Pro,22H2,x86_64,esu,2028-10-10,3" got &&
+	! grep Debian got &&
+	collector report machines --db "$DB" --as-of 2026-12-04 --window 365 --format csv \
+		--org north >got &&
+	grep ",n-deb,.*,Debian 12,.*,extended,2028-06-30" got
 '
 
 test_expect_success 'the window: stale machines are left out and listed by stale' '

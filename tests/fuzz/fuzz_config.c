@@ -1,6 +1,7 @@
 /* fuzz_config.c - config_parse (agent/config.h) on any bytes as the agent's
  * configuration file: FC_OK or FC_ECONFIG with err naming the line, and
- * numbers inside their documented ranges. */
+ * numbers inside their documented ranges; then config_check_server on the
+ * server it set: FC_OK or FC_EPARSE, the message printable ASCII. */
 #include <string.h>
 
 #include "config.h"
@@ -25,6 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(o.splay == -1 || (o.splay >= 0 && o.splay <= CONFIG_MAX_SPLAY));
 	FUZZ_CHECK(o.verbose >= -1 && o.verbose <= 1 && o.quiet >= -1 && o.quiet <= 1);
 	FUZZ_CHECK(!o.token || strlen(o.token) <= CONFIG_MAX_TOKEN);
+	if (o.server) {
+		size_t i;
+
+		err[0] = '\0';
+		rc = config_check_server(o.server, err);
+		FUZZ_CHECK(rc == FC_OK || rc == FC_EPARSE);
+		fuzz_check_err(rc, err);
+		for (i = 0; err[i]; i++)
+			FUZZ_CHECK(err[i] >= ' ' && err[i] < 0x7f);
+	}
 	agent_opts_release(&o);
 	return 0;
 }

@@ -292,6 +292,9 @@ def small_seeds(s):
     s.add("config", "server = \"http://127.0.0.1:8080\"\ntimeout=30\nsplay = 600\n"
           "verbose = yes\nquiet = off\ntoken = abc\nroot=/\n  # comment\n\n")
     s.add("config", "state-dir = /var/lib/fleetcensus\r\noutput = -\r\ncacert = /x.pem\r\n")
+    for url in ("https://[fe80::1%25eth0]:8443/fc/", "ftp://h:21", "http://:80", "http://h:99999",
+                "HTTP://h.example:0080", "http://u@h", "http://h/?q#f", "not-a-url"):
+        s.add("config", "server = " + url + "\n")
     for h in ("Bearer " + "a" * 64, "bearer x", "BEARER  y", "Basic dXNlcjpwYXNz",
               "Bearer " + "z" * 257, "Bearer \x7f", "agent", "reader", "admin"):
         s.add("auth", h)

@@ -280,11 +280,11 @@ static void test_linux(void **state)
 	OS("Ubuntu 22.04", "", "", "2032-04-08", ESU, "2032-04-09");
 	OS("Ubuntu 22.04", "", "", "2032-04-09", ESU, "2032-04-09");
 	OS("Ubuntu 22.04", "", "", "2032-04-10", EOL, "2032-04-09");
-	/* Debian: security support, then LTS */
+	/* Debian: security support, then LTS (free: extended, not esu) */
 	OS("Debian 12", "", "", "2026-07-10", SUP, "2026-07-11");
 	OS("Debian 12", "", "", "2026-07-11", SUP, "2026-07-11");
-	OS("Debian 12", "", "", "2026-07-12", ESU, "2028-06-30");
-	OS("Debian 12", "", "", "2028-06-30", ESU, "2028-06-30");
+	OS("Debian 12", "", "", "2026-07-12", EXT, "2028-06-30");
+	OS("Debian 12", "", "", "2028-06-30", EXT, "2028-06-30");
 	OS("Debian 12", "", "", "2028-07-01", EOL, "2028-06-30");
 	/* RHEL: full, maintenance, ELS */
 	OS("Red Hat Enterprise Linux 8", "", "", "2024-05-31", SUP, "2024-05-31");
@@ -355,6 +355,64 @@ static void test_software(void **state)
 	check_at(__LINE__, *state, "software", "Windows 7", "", "", "2016-01-01", UNK, "");
 	check_at(__LINE__, *state, "os", "Microsoft Office Standard 2007", "*", "", "2016-01-01",
 	         UNK, "");
+}
+
+/* ---- extended programmes: esu only where something must be bought ---- */
+
+/* One case per programme (docs/lifecycle.md, "Extended programmes"), each
+ * inside its window: the paid ones are esu, the free one is not. */
+static void test_programmes(void **state)
+{
+	/* Windows ESU (paid): Windows 10 22H2 after its end of servicing */
+	OS("Windows 10", "Pro", "22H2", "2025-10-14", SUP, "2025-10-14");
+	OS("Windows 10", "Pro", "22H2", "2025-10-15", ESU, "2028-10-10");
+	OS("Windows 10", "Enterprise", "22H2", "2026-12-04", ESU, "2028-10-10");
+	OS("Windows Server 2012 R2", "Standard", "", "2024-01-01", ESU, "2026-10-13");
+	/* Ubuntu Pro ESM (paid for organisations) */
+	OS("Ubuntu 20.04", "", "", "2025-06-01", ESU, "2030-04-02");
+	OS("Ubuntu 18.04", "", "", "2026-12-04", ESU, "2028-04-01");
+	/* RHEL ELS (paid) */
+	OS("Red Hat Enterprise Linux 7", "", "", "2024-07-01", ESU, "2029-05-31");
+	/* SLES LTSS (paid) */
+	OS("SUSE Linux Enterprise Server 12 SP5", "", "", "2024-11-01", ESU, "2027-10-31");
+	/* Oracle Java Extended Support (paid) */
+	SW("Java 8 Update 351", "8.0.3510.10", "", "2019-02-01", ESU, "2030-12-31");
+	/* Debian LTS (free, community): security updates continue, nothing to buy */
+	OS("Debian 12", "", "", "2026-12-04", EXT, "2028-06-30");
+	OS("Debian 11", "", "", "2026-08-31", EXT, "2026-08-31");
+	OS("Debian 11", "", "", "2026-09-01", EOL, "2026-08-31");
+	OS("Debian 10", "", "", "2024-06-30", EXT, "2024-06-30");
+	OS("Debian 8", "", "", "2019-01-01", EXT, "2020-06-30");
+}
+
+/* esu means a purchase is needed: every shipped row with an esu_end is one
+ * of the paid programmes' products, and no Debian row has one (Debian LTS
+ * is free: it is the extended phase). */
+static void test_esu_only_paid(void **state)
+{
+	static const char *const paid[] = {"Windows ", "Ubuntu ", "Red Hat Enterprise Linux ",
+	                                   "SUSE Linux Enterprise Server ", "Java*"};
+	struct lifecycle_row row;
+	size_t i, j, debian = 0;
+
+	for (i = 0; i < lifecycle_count(*state); i++) {
+		lifecycle_row_get(*state, i, &row);
+		if (!strncmp(row.product, "Debian ", 7)) {
+			debian++;
+			assert_string_equal(row.esu_end, "");
+			assert_true(row.extended_end[0] != '\0');
+			assert_non_null(strstr(row.source, "LTS"));
+		}
+		if (!row.esu_end[0])
+			continue;
+		for (j = 0; j < sizeof(paid) / sizeof(paid[0]); j++)
+			if (!strncmp(row.product, paid[j], strlen(paid[j])))
+				break;
+		if (j == sizeof(paid) / sizeof(paid[0]))
+			fail_msg("'%s' has an esu_end but is not a paid programme's product",
+			         row.product);
+	}
+	assert_int_equal(debian, 6);
 }
 
 static void test_bad_arguments(void **state)
@@ -648,6 +706,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_linux, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_windows_10_11, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_software, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_programmes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_esu_only_paid, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_specificity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dates_phases, setup, teardown),
