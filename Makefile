@@ -38,9 +38,9 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 AGENT_LIBS = $(shell $(PKG_CONFIG) --libs libcjson zlib sqlite3 2>/dev/null) -ldl
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-COMMON_SRC := $(sort $(wildcard common/*.c))
-AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c,$(wildcard agent/*.c))) \
-	agent/os_$(PLATFORM).c agent/platform_posix.c
+COMMON_SRC := $(sort $(filter-out common/platform_%.c,$(wildcard common/*.c))) common/platform_posix.c
+AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/hostenv_%.c,$(wildcard agent/*.c))) \
+	agent/os_$(PLATFORM).c agent/hostenv_posix.c
 COLLECTOR_SRC := $(sort $(filter-out collector/main.c,$(wildcard collector/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 

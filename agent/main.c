@@ -15,6 +15,7 @@
 #include "config.h"
 #include "exitcode.h"
 #include "gzip.h"
+#include "hostenv.h"
 #include "log.h"
 #include "relay.h"
 #include "platform.h"

@@ -9,8 +9,8 @@
 # packaging/build-deps.sh TRIPLE (Debian sources, built once into
 # $(FC_DEPS_DIR)/TRIPLE with include/, lib/ and libs.mk). The agent's sources
 # are the Linux agent's minus the Linux probes (os_linux.c, rootfs.c, the rpm
-# readers), plus os_windows.c and platform_windows.c. XP SP3 compatibility is
-# checked on the built exe by tests/e2e/t610-xp-imports.sh.
+# readers), plus os_windows.c, hostenv_windows.c and common/platform_windows.c.
+# XP SP3 compatibility is checked on the built exe by tests/e2e/t610-xp-imports.sh.
 
 FC_DEPS_DIR ?= packaging/deps
 WIN_TRIPLES := i686-w64-mingw32 x86_64-w64-mingw32
@@ -20,10 +20,11 @@ WIN_DIR_x86_64-w64-mingw32 := $(BUILD)/windows-x64
 WIN_SUBSYS_i686-w64-mingw32 := 5,--minor-subsystem-version,1
 WIN_SUBSYS_x86_64-w64-mingw32 := 5,--minor-subsystem-version,2
 
-WIN_AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/platform_%.c \
+WIN_AGENT_SRC := $(sort $(filter-out agent/main.c agent/os_%.c agent/hostenv_%.c \
 	agent/rootfs.c agent/rpm%.c,$(wildcard agent/*.c))) \
-	agent/os_windows.c agent/platform_windows.c agent/main.c
-WIN_SRC := $(COMMON_SRC) $(WIN_AGENT_SRC)
+	agent/os_windows.c agent/hostenv_windows.c agent/main.c
+WIN_SRC := $(filter-out common/platform_posix.c,$(COMMON_SRC)) common/platform_windows.c \
+	$(WIN_AGENT_SRC)
 # -D__USE_MINGW_ANSI_STDIO=1: mingw's own C99 printf (%zu, %lld), linked in
 # statically, instead of msvcrt's. _WIN32_WINNT=0x0501 hides Vista-only
 # declarations, so a newer API can only be reached through GetProcAddress.
