@@ -101,9 +101,6 @@ void plat_closedir(struct plat_dir *d);
  * Windows, where MOVEFILE_WRITE_THROUGH did it). */
 int plat_sync_dir(const char *dir);
 
-/* Makes the file readable by everyone (fchmod 0644; nothing on Windows). */
-int plat_make_public(int fd);
-
 /* Gives the open file the permission bits mode (fchmod; nothing on
  * Windows, where the file inherits its directory's ACL). */
 int plat_set_mode(int fd, int mode);

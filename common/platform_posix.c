@@ -142,11 +142,6 @@ int plat_sync_dir(const char *dir)
 	return rc;
 }
 
-int plat_make_public(int fd)
-{
-	return fchmod(fd, 0644);
-}
-
 int plat_set_mode(int fd, int mode)
 {
 	return fchmod(fd, (mode_t)mode);

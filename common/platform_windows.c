@@ -361,12 +361,6 @@ int plat_sync_dir(const char *dir)
 	return 0;
 }
 
-int plat_make_public(int fd)
-{
-	(void)fd;
-	return 0;
-}
-
 int plat_set_mode(int fd, int mode)
 {
 	(void)fd;
