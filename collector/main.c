@@ -808,9 +808,9 @@ static void usage_top(FILE *f)
 	           "Exit status: 0 done, 64 usage, 65 data error (report refused, no such\n"
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
-	           "create the database or port file, 74 I/O or database error, 75 database\n"
-	           "busy, 77 serve --user cannot drop privileges, 78 bad TLS certificate or\n"
-	           "key. See fleetcensus-collector(8).\n");
+	           "write the database, port file or output file, 74 I/O or database error,\n"
+	           "75 database busy, 77 serve --user cannot drop privileges, 78 bad TLS\n"
+	           "certificate or key. See fleetcensus-collector(8).\n");
 }
 
 /* Parses a number in [min, max] for option name. */
