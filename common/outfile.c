@@ -50,9 +50,11 @@ static enum fc_rc tmp_names(struct outfile *of, const char *path, char *err)
 	return FC_OK;
 }
 
-/* Opens the character device or FIFO path (st: what stat found) for writing
- * where it is: without blocking on a FIFO nobody reads, and only if it is
- * still that file once open. */
+/* Opens path for writing where it is, without blocking on a FIFO nobody
+ * reads. st: what stat found (a character device or FIFO), which it must
+ * still be once open; NULL for a symbolic link, whose target is checked
+ * once open: a regular file (truncated before the first write), a
+ * character device or a FIFO, nothing else. */
 static enum fc_rc open_in_place(struct outfile *of, const char *path, const struct stat *st,
                                 char *err)
 {
@@ -60,22 +62,50 @@ static enum fc_rc open_in_place(struct outfile *of, const char *path, const stru
 	int fd = plat_open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK, 0);
 
 	if (fd < 0) {
-		if (errno == ENXIO && S_ISFIFO(st->st_mode))
+		if (errno == ENXIO && (st || plat_stat(path, &now) == 0) &&
+		    S_ISFIFO(st ? st->st_mode : now.st_mode))
 			snprintf(err, FC_ERRLEN, "no process reads the FIFO '%s'; not written",
 			         path);
 		else
 			snprintf(err, FC_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
 		return FC_EIO;
 	}
-	if (fstat(fd, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
-	    (now.st_mode & S_IFMT) != (st->st_mode & S_IFMT) || plat_set_blocking(fd) != 0) {
+	if (fstat(fd, &now) != 0 || (st && (now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
+	                                    (now.st_mode & S_IFMT) != (st->st_mode & S_IFMT)))) {
 		snprintf(err, FC_ERRLEN, "'%s' changed while it was opened; not written", path);
-		(void)close(fd); /* nothing was written */
-		return FC_EIO;
+		goto out_close;
+	}
+	if (!S_ISREG(now.st_mode) && !S_ISCHR(now.st_mode) && !S_ISFIFO(now.st_mode)) {
+		snprintf(err, FC_ERRLEN,
+		         "'%s' leads to what is not a regular file, character device or FIFO; "
+		         "not written",
+		         path);
+		goto out_close;
+	}
+	if (plat_set_blocking(fd) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+		goto out_close;
 	}
 	of->fd = fd;
 	of->in_place = true;
+	of->truncate = S_ISREG(now.st_mode);
+	of->path = xstrdup(path);
 	return FC_OK;
+out_close:
+	(void)close(fd); /* nothing was written */
+	return FC_EIO;
+}
+
+/* Truncates a regular file written in place before its first write. */
+static enum fc_rc truncate_once(struct outfile *of, char *err)
+{
+	if (!of->truncate)
+		return FC_OK;
+	of->truncate = false;
+	if (plat_truncate(of->fd) == 0)
+		return FC_OK;
+	snprintf(err, FC_ERRLEN, "cannot write '%s': %s", of->path, strerror(errno));
+	return FC_EIO;
 }
 
 enum fc_rc outfile_open(struct outfile *of, const char *path, unsigned flags, char *err)
@@ -87,6 +117,8 @@ enum fc_rc outfile_open(struct outfile *of, const char *path, unsigned flags, ch
 	memset(of, 0, sizeof(*of));
 	of->fd = -1;
 	of->is_new = (flags & OUTFILE_NEW) != 0;
+	if (!of->is_new && plat_lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return open_in_place(of, path, NULL, err);
 	exists = plat_stat(path, &st) == 0;
 	if (exists && of->is_new) {
 		snprintf(err, FC_ERRLEN, "'%s' exists already; not overwritten", path);
@@ -131,6 +163,8 @@ enum fc_rc outfile_write(struct outfile *of, const void *data, size_t len, char 
 	const char *p = data;
 	ssize_t n;
 
+	if (truncate_once(of, err))
+		return FC_EIO;
 	while (len) {
 		n = write(of->fd, p, len > 1u << 30 ? 1u << 30 : len);
 		if (n < 0 && errno == EINTR)
@@ -148,6 +182,8 @@ enum fc_rc outfile_write(struct outfile *of, const void *data, size_t len, char 
 
 FILE *outfile_stream(struct outfile *of, char *err)
 {
+	if (truncate_once(of, err))
+		return NULL;
 	if (!of->f) {
 		of->f = fdopen(of->fd, of->in_place ? "wb" : "w+b");
 		if (!of->f)

@@ -2,14 +2,18 @@
  * report --output) without harming what is there.
  *
  * What path names decides how it is written:
- *  - nothing, or a regular file (also through a symbolic link): a temporary
- *    file in the same directory is written, fsynced and renamed over path
- *    (a link is replaced by the file; its target is not touched), then the
- *    directory is fsynced. A reader never sees a partial file. The new file
- *    gets the mode of the file it replaces, else 0666 minus the umask.
+ *  - nothing, or a regular file: a temporary file in the same directory is
+ *    written, fsynced and renamed over path, then the directory is fsynced.
+ *    A reader never sees a partial file. The new file gets the mode of the
+ *    file it replaces, else 0666 minus the umask.
  *  - a character device or a FIFO (/dev/null, a named pipe): written in
  *    place, as the shell's '>' does; nothing is renamed, truncated or
  *    created. A FIFO that no process reads is refused at once.
+ *  - a symbolic link: written through, in place, as '>' does (so the
+ *    kernel's protected_symlinks applies): a regular file at its end is
+ *    truncated and rewritten, keeping its inode and mode (not atomically), a
+ *    character device or FIFO as above; a link to nothing or to anything
+ *    else is refused. The link itself is never replaced.
  *  - anything else (a directory, a block device, a socket): refused.
  * On Windows only the first case exists. */
 #ifndef FC_COMMON_OUTFILE_H
@@ -35,7 +39,8 @@ struct outfile {
 	FILE *f; /* from outfile_stream, else NULL */
 	int fd; /* -1 once closed */
 	int mode; /* the new file's permission bits */
-	bool in_place; /* a device or FIFO: written where it is */
+	bool in_place; /* a device, FIFO or link: written where it is */
+	bool truncate; /* in place on a regular file: truncate before writing */
 	bool is_new; /* OUTFILE_NEW */
 };
 
@@ -51,7 +56,7 @@ enum fc_rc outfile_open(struct outfile *of, const char *path, unsigned flags, ch
 enum fc_rc outfile_write(struct outfile *of, const void *data, size_t len, char *err);
 
 /* A stdio stream on the file ("w+b": a temporary file can be rewound and
- * truncated to start over; a device or FIFO cannot), owned by of: the
+ * truncated to start over; what is written in place cannot), owned by of: the
  * caller writes and neither closes it nor uses outfile_write. NULL (err
  * set) when it cannot be made. */
 FILE *outfile_stream(struct outfile *of, char *err);

@@ -32,6 +32,10 @@
 #ifndef O_NONBLOCK
 #define O_NONBLOCK 0
 #endif
+/* No symbolic links for plat_lstat to find on Windows. */
+#ifndef S_ISLNK
+#define S_ISLNK(m) 0
+#endif
 
 /* open(2) with a UTF-8 path; always binary (no newline translation). */
 int plat_open(const char *path, int flags, int mode);

@@ -161,6 +161,15 @@ test_expect_success 'report --output modes: 0600 at umask 077, 0644 at 022, 0600
 	! grep -q old kept.txt
 '
 
+test_expect_success 'report --output onto a symbolic link: its target rewritten, the link kept' '
+	printf "%2000s\n" old >linked.txt && chmod 600 linked.txt &&
+	ln -s linked.txt report-link.txt &&
+	collector report counts --db "$DB" --format csv --output report-link.txt &&
+	test "$(kind report-link.txt)" = "symbolic link" &&
+	collector report counts --db "$DB" --format csv | cmp - linked.txt &&
+	test "$(mode linked.txt)" = 600
+'
+
 test_expect_success 'report --output onto a directory: refused (73), nothing left in it' '
 	mkdir outdir &&
 	expect_status 73 collector report counts --db "$DB" --output outdir 2>err &&

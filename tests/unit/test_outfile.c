@@ -247,6 +247,36 @@ static void test_devices(void **state)
 	assert_int_equal(entries(f->dir), 2);
 }
 
+static void test_symlink_written_through(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN], target[600];
+	struct stat st;
+	char *text;
+	size_t len;
+
+	write_text(at(f, "target"), "a longer old text\n", 0640);
+	snprintf(target, sizeof(target), "%s", f->path);
+	assert_int_equal(symlink("target", at(f, "link")), 0);
+	assert_int_equal(outfile_save(f->path, "new\n", 4, err), FC_OK);
+	assert_int_equal(lstat(f->path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode)); /* the link stays */
+	text = slurp(target, &len);
+	assert_string_equal(text, "new\n"); /* truncated, rewritten */
+	free(text);
+	assert_int_equal(mode_of(target), 0640);
+	assert_int_equal(symlink("nowhere/x", at(f, "dangling")), 0);
+	assert_int_equal(outfile_save(f->path, "x", 1, err), FC_EIO);
+	assert_non_null(strstr(err, "dangling"));
+	assert_int_equal(lstat(f->path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(mkfifo(at(f, "fifo"), 0600), 0);
+	assert_int_equal(symlink("fifo", at(f, "fifo-link")), 0);
+	assert_int_equal(outfile_save(f->path, "x", 1, err), FC_EIO);
+	assert_non_null(strstr(err, "no process reads the FIFO"));
+	assert_int_equal(entries(f->dir), 5);
+}
+
 static void test_read_file(void **state)
 {
 	struct fixture *f = *state;
@@ -304,6 +334,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_refused_and_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fifo_in_place, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_symlink_written_through, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
 	    cmocka_unit_test(test_read_fd),
 	};
