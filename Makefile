@@ -59,7 +59,7 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 AGENT_LIB_SRC := $(AGENT_SRC) $(AGENT_LINUX_SRC)
 UNIT_SRC := $(UNIT_COMMON_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_COLLECTOR_TESTS)
 
-COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o) $(COMMON_POSIX_SRC:%.c=$(BUILD)/obj/%.o)
 AGENT_OBJ := $(AGENT_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/gen/lifecycle_data.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

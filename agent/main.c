@@ -1,6 +1,5 @@
 /* main.c - fleetcensus-agent: the command line. Collects one report, then
  * writes it (--output) or sends it (--server). */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -16,7 +15,9 @@
 #include "deliver.h"
 #include "exitcode.h"
 #include "fctime.h"
+#include "hostenv.h"
 #include "log.h"
+#include "output.h"
 #include "platform.h"
 #include "inventory.h"
 #include "send.h"
@@ -290,156 +291,15 @@ static void log_collected(const struct collected *c)
 	inventory_log_summary(c->r);
 }
 
-/* Streams the full report and a newline into the new file fd (path, for
- * messages), syncs and closes it. */
-static int write_fd(int fd, const char *path, const struct collected *c)
-{
-	struct inventory_sink sink;
-	FILE *f = fdopen(fd, "w+b");
-	enum fc_rc rc;
-
-	if (!f) {
-		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
-		close(fd);
-		return EXIT_CANTCREAT;
-	}
-	inventory_sink_file(&sink, f);
-	rc = inventory_write(c->r, INVENTORY_FULL, &sink);
-	log_collected(c);
-	if (rc || fputc('\n', f) == EOF || fflush(f) != 0 || plat_fsync(fd) != 0 ||
-	    plat_make_public(fd) != 0) {
-		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
-		fclose(f);
-		return EXIT_CANTCREAT;
-	}
-	if (fclose(f) != 0) {
-		LOG_ERR("cannot write '%s': %s", path, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	return 0;
-}
-
-/* The report on stdout: built in memory first, since a pipe cannot be
- * restarted if the software list fails half-way. */
-static int write_stdout(const struct collected *c)
-{
-	struct inventory_sink sink;
-	struct buf b;
-	int code = 0;
-
-	buf_init(&b, (size_t)1 << 30);
-	inventory_sink_buf(&sink, &b);
-	if (inventory_write(c->r, INVENTORY_FULL, &sink) != FC_OK) {
-		LOG_ERR("cannot build the report: larger than %zu bytes", b.max);
-		code = EXIT_SOFTWARE;
-	} else if (fwrite(b.ptr, 1, b.len, stdout) != b.len || putchar('\n') == EOF ||
-	           fflush(stdout) != 0) {
-		LOG_ERR("cannot write the report to stdout: %s", strerror(errno));
-		code = EXIT_CANTCREAT;
-	}
-	log_collected(c);
-	buf_release(&b);
-	return code;
-}
-
-/* Writes the report to path ('-' = stdout); a file is replaced atomically. */
+/* --output: writes the report (output.c). Returns 0 or an exit code. */
 static int write_output(const char *path, const struct collected *c)
 {
-	char tmp[4200];
-	int fd, code;
+	enum fc_rc rc = output_write(path, c->r, c->at, c->report_id);
 
-	if (!strcmp(path, "-"))
-		return write_stdout(c);
-	snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path);
-	fd = plat_mkstemp(tmp);
-	if (fd < 0) {
-		LOG_ERR("cannot create '%s': %s", tmp, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	code = write_fd(fd, tmp, c);
-	if (code == 0 && plat_replace(tmp, path) != 0) {
-		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		code = EXIT_CANTCREAT;
-	}
-	if (code)
-		plat_unlink(tmp);
-	else
-		LOG_INFO("report written to '%s'", path);
-	return code;
-}
-
-/* True when --output names a directory: a trailing slash (or backslash on
- * Windows), or an existing directory. */
-static bool output_is_dir(const char *path)
-{
-	struct stat st;
-	size_t n = strlen(path);
-
-	return (n > 1 && plat_is_dirsep(path[n - 1])) ||
-	       (strcmp(path, "-") && plat_stat(path, &st) == 0 && S_ISDIR(st.st_mode));
-}
-
-/* The file name of a report in an output directory:
- * fleetcensus-<host>-<YYYYmmddTHHMMSSZ>-<first 8 of report_id>.json, the host
- * name reduced to letters, digits, '.', '-' and '_'. */
-static void output_name(const struct collected *c, char *name, size_t cap)
-{
-	const char *hostname = inventory_summary(c->r)->hostname;
-	char host[64], stamp[32];
-	size_t i, j = 0;
-
-	for (i = 0; hostname[i] && j < sizeof(host) - 1; i++) {
-		char ch = hostname[i];
-
-		host[j++] =
-		    isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.' ? ch : '_';
-	}
-	host[j] = '\0';
-	for (i = j = 0; c->at[i] && j < sizeof(stamp) - 1; i++) {
-		if (c->at[i] != '-' && c->at[i] != ':')
-			stamp[j++] = c->at[i];
-	}
-	stamp[j] = '\0';
-	snprintf(name, cap, "fleetcensus-%s-%s-%.8s.json", host[0] ? host : "unknown", stamp,
-	         c->report_id);
-}
-
-/* Writes the report into directory dir under a new unique name, atomically
- * (a hidden temporary file in dir, then given its name, which must not
- * exist: plat_rename_new). Never overwrites a file. */
-static int write_output_dir(const char *dir, const struct collected *c)
-{
-	char name[160], path[4400], tmp[4400];
-	struct stat st;
-	size_t n = strlen(dir);
-	const char *sep = n && plat_is_dirsep(dir[n - 1]) ? "" : "/";
-	int fd, code;
-
-	if (plat_stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		LOG_ERR("output directory '%s' does not exist", dir);
-		return EXIT_CANTCREAT;
-	}
-	output_name(c, name, sizeof(name));
-	snprintf(path, sizeof(path), "%s%s%s", dir, sep, name);
-	snprintf(tmp, sizeof(tmp), "%s%s.fleetcensus-XXXXXX.tmp", dir, sep);
-	fd = plat_mkstemps(tmp, 4);
-	if (fd < 0) {
-		LOG_ERR("cannot create a file in '%s': %s", dir, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	code = write_fd(fd, tmp, c);
-	if (code == 0 && plat_rename_new(tmp, path) != 0) {
-		if (errno == EEXIST)
-			LOG_ERR("'%s' exists already; not overwritten", path);
-		else
-			LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		code = EXIT_CANTCREAT;
-	}
-	if (code)
-		(void)plat_unlink(tmp); /* best effort: a hidden leftover only costs space */
-	else
-		LOG_INFO("report written to '%s'", path);
-	return code;
+	log_collected(c);
+	if (rc == FC_ENOMEM)
+		return EXIT_SOFTWARE;
+	return rc ? EXIT_CANTCREAT : 0;
 }
 
 /* Takes the run lock in the state directory; *lockfd receives it. */
@@ -494,9 +354,7 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 	}
 	if (o->output) {
 		code = collect(o, false, &c);
-		if (code == 0 && output_is_dir(o->output))
-			code = write_output_dir(o->output, &c);
-		else if (code == 0)
+		if (code == 0)
 			code = write_output(o->output, &c);
 		collected_release(&c);
 		return code;

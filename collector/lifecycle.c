@@ -5,7 +5,6 @@
 
 #include <assert.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "log.h"
+#include "platform.h"
 #include "xalloc.h"
 
 /* Generated from data/lifecycle.csv by the Makefile ($(BUILD)/gen). */
@@ -452,27 +453,14 @@ out_free_tmp:
 
 enum fc_rc lifecycle_add_file(struct lifecycle *lc, const char *path, char *err)
 {
-	enum fc_rc rc = FC_OK;
-	char *text = xmalloc(LC_MAX_TEXT + 1);
-	size_t len;
-	FILE *f;
+	struct buf text;
+	enum fc_rc rc;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		rc = set_err(err, errno == ENOENT ? FC_ENOENT : FC_EIO, "cannot open '%s': %s",
-		             path, strerror(errno));
-		goto out_free;
-	}
-	len = fread(text, 1, LC_MAX_TEXT + 1, f);
-	if (ferror(f))
-		rc = set_err(err, FC_EIO, "cannot read '%s': %s", path, strerror(errno));
-	else if (len > LC_MAX_TEXT)
-		rc = set_err(err, FC_ELIMIT, "%s: larger than 4 MiB", path);
-	fclose(f);
+	buf_init(&text, LC_MAX_TEXT);
+	rc = plat_read_file(path, LC_MAX_TEXT, &text, err);
 	if (!rc)
-		rc = lifecycle_add_csv(lc, text, len, path, err);
-out_free:
-	free(text);
+		rc = lifecycle_add_csv(lc, text.ptr, text.len, path, err);
+	buf_release(&text);
 	return rc;
 }
 

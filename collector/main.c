@@ -18,9 +18,11 @@
 #include "buf.h"
 #include "fctime.h"
 #include "http.h"
+#include "import.h"
 #include "ingest.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "outfile.h"
 #include "privs.h"
 #include "report.h"
 #include "store.h"
@@ -60,7 +62,8 @@ enum {
 	O_REPORT = 1 << 12,
 	O_LIFECYCLE = 1 << 13,
 	O_USER = 1 << 14,
-	O_NBITS = 15,
+	O_FOLLOW = 1 << 15,
+	O_NBITS = 16,
 };
 
 #define MAX_LIFECYCLE_FILES 16
@@ -73,6 +76,7 @@ struct opts {
 	const char *role;
 	const char *user; /* serve --user */
 	bool force;
+	bool follow_symlinks; /* import --follow-symlinks */
 	unsigned seen; /* O_* bits of the options given */
 	const char *names[O_NBITS]; /* the option last given for each bit */
 	struct http_config http;
@@ -434,107 +438,14 @@ static int cmd_token_revoke(struct opts *o)
 
 /* ---- import ---- */
 
-/* Reads path ("-": standard input) into body, at most body->max bytes.
- * Returns 0 or an exit code, err set. */
-static int read_input(const char *path, struct buf *body, char *err)
-{
-	char chunk[65536];
-	int code = EXIT_DONE;
-	ssize_t n;
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-
-	if (fd < 0) {
-		snprintf(err, FC_ERRLEN, "cannot open: %s", strerror(errno));
-		return EXIT_NOINPUT;
-	}
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, FC_ERRLEN, "cannot read: %s", strerror(errno));
-			code = EXIT_IOERR;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (buf_add(body, chunk, (size_t)n) != FC_OK) {
-			snprintf(err, FC_ERRLEN, "larger than %zu bytes (--max-body)", body->max);
-			code = EXIT_DATAERR;
-			break;
-		}
-	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return code;
-}
-
-static const char *put_outcome(const struct store_put_result *res)
-{
-	if (res->duplicate)
-		return "duplicate";
-	if (res->new_machine)
-		return "new";
-	return res->stale ? "stale" : "updated";
-}
-
-/* Imports one report file into org_id. Returns 0 or an exit code; *fatal
- * when the store failed and the other files should not be tried. */
-static int import_one(struct store *st, int64_t org_id, const char *path,
-                      const struct ingest_limits *lim, bool *fatal)
-{
-	struct ingest_report rep;
-	struct store_put_result res;
-	char err[FC_ERRLEN] = "";
-	struct buf body;
-	int status = 0, code;
-	enum fc_rc rc;
-
-	buf_init(&body, lim->max_body);
-	ingest_report_init(&rep);
-	code = read_input(path, &body, err);
-	if (code)
-		goto out_release;
-	rc = ingest_decode(buf_cstr(&body), body.len,
-	                   body.len >= 2 && (unsigned char)body.ptr[0] == 0x1f &&
-	                           (unsigned char)body.ptr[1] == 0x8b
-	                       ? "gzip"
-	                       : NULL,
-	                   lim, &rep, &status, err);
-	if (rc) {
-		code = EXIT_DATAERR;
-		goto out_release;
-	}
-	if (rep.software_unchanged) {
-		snprintf(err, FC_ERRLEN,
-		         "a short report (content.fleetcensus.software_unchanged is true) has no "
-		         "software list: import the agent's full report (--output files are "
-		         "always full)");
-		code = EXIT_DATAERR;
-		goto out_release;
-	}
-	rc = store_put_report(st, org_id, &rep, (int64_t)time(NULL), &res, err);
-	if (rc) {
-		*fatal = true;
-		code = exit_for(rc);
-		goto out_release;
-	}
-	printf("%s: machine %s (%s)\n", path, res.machine, put_outcome(&res));
-out_release:
-	if (code)
-		LOG_ERR("%s: %s", path, err);
-	ingest_report_release(&rep);
-	buf_release(&body);
-	return code;
-}
-
 static int cmd_import(struct opts *o)
 {
 	char err[FC_ERRLEN] = "";
+	struct import_opts io = {o->http.limits, o->follow_symlinks};
+	struct import_result res;
 	struct store *st = NULL;
 	int64_t org_id = 0;
-	bool fatal = false;
-	int i, code, first = EXIT_DONE;
+	int code;
 	enum fc_rc rc;
 
 	if (!o->org) {
@@ -550,13 +461,17 @@ static int cmd_import(struct opts *o)
 		store_close(st);
 		return exit_for(rc);
 	}
-	for (i = 0; i < o->nargs && !fatal; i++) {
-		code = import_one(st, org_id, o->args[i], &o->http.limits, &fatal);
-		if (code && !first)
-			first = code;
-	}
+	import_files(st, org_id, o->args, o->nargs, &io, stdout, &res);
 	store_close(st);
-	return flush_stdout(first);
+	if (res.rc == FC_OK || res.store_failed)
+		code = exit_for(res.rc);
+	else if (res.rc == FC_ENOENT)
+		code = EXIT_NOINPUT;
+	else if (res.rc == FC_EIO)
+		code = EXIT_IOERR;
+	else
+		code = EXIT_DATAERR;
+	return flush_stdout(code);
 }
 
 /* Retention: forgets the metadata of reports received more than DAYS days
@@ -613,65 +528,17 @@ static int load_lifecycle(const struct opts *o, struct lifecycle **out)
 	return EXIT_DONE;
 }
 
-/* Writes len bytes to fd; false (errno set) on failure. */
-static bool write_all(int fd, const char *p, size_t len)
+/* report --output: writes the report to path (common/outfile.h). Returns 0
+ * or an exit code (logged). */
+static int write_output(const char *path, const struct buf *out)
 {
-	ssize_t n;
+	char err[FC_ERRLEN];
+	enum fc_rc rc = outfile_save(path, out->ptr ? out->ptr : "", out->len, err);
 
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* Writes data to path atomically: a temporary file in the same directory,
- * fsync, rename over path, fsync of the directory. Returns 0 or an exit
- * code (logged). */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, dfd, code = EXIT_DONE;
-
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
-		LOG_ERR("--output: '%s': name too long", path);
-		return EXIT_USAGE;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		LOG_ERR("cannot create a temporary file for '%s': %s", path, strerror(errno));
-		return EXIT_CANTCREAT;
-	}
-	if (!write_all(fd, data, len) || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
-		code = EXIT_IOERR;
-	}
-	if (close(fd) != 0 && !code) {
-		LOG_ERR("cannot write '%s': %s", tmp, strerror(errno));
-		code = EXIT_IOERR;
-	}
-	if (!code && rename(tmp, path) != 0) {
-		LOG_ERR("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		code = EXIT_CANTCREAT;
-	}
-	if (code) {
-		(void)unlink(tmp); /* best effort: the error was reported */
-		return code;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) != 0)
-			LOG_WARN("cannot sync directory '%s': %s", dir, strerror(errno));
-		close(dfd);
-	}
-	return EXIT_DONE;
+	if (rc == FC_OK)
+		return EXIT_DONE;
+	LOG_ERR("--output: %s", err);
+	return rc == FC_ELIMIT ? EXIT_USAGE : EXIT_CANTCREAT;
 }
 
 static int cmd_report(struct opts *o)
@@ -702,7 +569,7 @@ static int cmd_report(struct opts *o)
 		LOG_ERR("report %s: %s", o->args[0], err);
 		code = exit_for(rc);
 	} else if (o->output) {
-		code = write_atomic(o->output, out.ptr ? out.ptr : "", out.len);
+		code = write_output(o->output, &out);
 	} else if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len) {
 		code = EXIT_IOERR;
 	}
@@ -791,13 +658,15 @@ static const struct command commands[] = {
     {"token", "revoke", "token revoke ID [--db FILE]", O_DB, 1, 1, cmd_token_revoke,
      "Revokes the token with this id (see token list); it is refused from the next\n"
      "request on.\n"},
-    {"import", NULL, "import --org NAME [options] FILE...", O_DB | O_ORG | O_LIMITS, 1, INT_MAX,
-     cmd_import,
+    {"import", NULL, "import --org NAME [options] FILE...", O_DB | O_ORG | O_LIMITS | O_FOLLOW, 1,
+     INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
      "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
      "reads one report from standard input. Prints 'FILE: machine ID (new|updated|\n"
      "duplicate|stale)' per stored file; a refused file is reported and the others\n"
-     "are still imported (exit 65).\n"},
+     "are still imported (exit 65). Only regular files are read (a FIFO or device\n"
+     "is refused at once); a symbolic link is followed only to a regular file of\n"
+     "yours or root's, unless --follow-symlinks.\n"},
     {"prune", NULL, "prune DAYS [--db FILE]", O_DB, 1, 1, cmd_prune,
      "Retention: removes the records of reports received more than DAYS days ago\n"
      "(report id, machine, sizes, times). Machines and their newest facts stay; a\n"
@@ -882,6 +751,9 @@ static void print_option_help(unsigned opts)
 	if (opts & O_LIFECYCLE)
 		printf(
 		    "      --lifecycle FILE        add or override catalogue rows (repeatable)\n");
+	if (opts & O_FOLLOW)
+		printf(
+		    "      --follow-symlinks       follow a symbolic link to any regular file\n");
 	if (opts & O_LIMITS)
 		printf("      --max-body BYTES        largest report as received (default %zu)\n"
 		       "      --max-decompressed BYTES  largest report decompressed (default %zu)\n"
@@ -933,9 +805,9 @@ static void usage_top(FILE *f)
 	           "Exit status: 0 done, 64 usage, 65 data error (report refused, no such\n"
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
-	           "create the database or port file, 74 I/O or database error, 75 database\n"
-	           "busy, 77 serve --user cannot drop privileges, 78 bad TLS certificate or\n"
-	           "key. See fleetcensus-collector(8).\n");
+	           "write the database, port file or output file, 74 I/O or database error,\n"
+	           "75 database busy, 77 serve --user cannot drop privileges, 78 bad TLS\n"
+	           "certificate or key. See fleetcensus-collector(8).\n");
 }
 
 /* Parses a number in [min, max] for option name. */
@@ -990,6 +862,7 @@ enum {
 	OPT_TO,
 	OPT_LIFECYCLE,
 	OPT_USER,
+	OPT_FOLLOW,
 };
 
 static const struct option longopts[] = {
@@ -1027,6 +900,7 @@ static const struct option longopts[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
     {"user", required_argument, NULL, OPT_USER},
+    {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -1203,6 +1077,10 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		case OPT_USER:
 			o->user = optarg;
 			saw(o, O_USER, idx);
+			break;
+		case OPT_FOLLOW:
+			o->follow_symlinks = true;
+			saw(o, O_FOLLOW, idx);
 			break;
 		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
 		case '?':

@@ -374,6 +374,25 @@ out_close:
 	return rc;
 }
 
+/* Creates path empty with mode 0600 when it does not exist, before SQLite
+ * opens it: SQLite gives the -wal and -shm files the database's mode, and
+ * the database holds every organisation's inventory and the token hashes
+ * (docs/security.md). An existing database keeps its mode; any other
+ * failure is left to SQLite's open, which reports it. */
+static void create_private(const char *path)
+{
+	int fd;
+
+	if (!*path || !strcmp(path, ":memory:")) /* SQLite's names for no file */
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (fchmod(fd, 0600) != 0) /* the umask may have taken bits from 0600 */
+		LOG_WARN("'%s': cannot set mode 0600: %s", path, strerror(errno));
+	(void)close(fd); /* nothing written */
+}
+
 enum fc_rc store_open(const char *path, bool create, struct store **out, char *err)
 {
 	struct stat sb;
@@ -386,8 +405,10 @@ enum fc_rc store_open(const char *path, bool create, struct store **out, char *e
 		store_seterr(err, "cannot open '%s': %s", path, strerror(errno));
 		return errno == ENOENT ? FC_ENOENT : FC_EIO;
 	}
-	if (create)
+	if (create) {
 		flags |= SQLITE_OPEN_CREATE;
+		create_private(path);
+	}
 	return open_common(path, flags, false, out, err);
 }
 

@@ -30,7 +30,7 @@ FUZZ_CFLAGS = $(filter-out -Wno-format-truncation -Werror,$(WARN)) -Wno-string-c
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 FUZZ_CPPFLAGS = $(ALL_CPPFLAGS) -DFC_FUZZING=1
 
-FUZZ_LIB_OBJ := $(COMMON_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_LIB_OBJ := $(COMMON_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(COMMON_POSIX_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_AGENT_OBJ := $(AGENT_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/gen/lifecycle_data.o
 FUZZ_UTIL_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_util.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_log.o

@@ -8,11 +8,11 @@
 # refuses an #include "../...".
 #
 # The targets are composed from these lists:
-#   the agent      AGENT_MAIN_SRC AGENT_SRC AGENT_LINUX_SRC COMMON_SRC
+#   the agent      AGENT_MAIN_SRC AGENT_SRC AGENT_LINUX_SRC COMMON_SRC COMMON_POSIX_SRC
 #   make static    the same, with musl (mk/static.mk)
-#   make windows   AGENT_MAIN_SRC AGENT_SRC AGENT_WINDOWS_SRC COMMON_SRC
+#   make windows   AGENT_MAIN_SRC AGENT_SRC AGENT_WINDOWS_SRC COMMON_SRC COMMON_WINDOWS_SRC
 #                  (mk/windows.mk)
-#   the collector  COLLECTOR_MAIN_SRC COLLECTOR_SRC COMMON_SRC
+#   the collector  COLLECTOR_MAIN_SRC COLLECTOR_SRC COMMON_SRC COMMON_POSIX_SRC
 
 # Stand-alone helpers both programs link (libfccommon.a).
 COMMON_SRC := \
@@ -22,12 +22,22 @@ COMMON_SRC := \
 	common/json.c \
 	common/kvlist.c \
 	common/log.c \
+	common/outfile.c \
 	common/rc.c \
 	common/sha256.c \
 	common/textesc.c \
 	common/utf8.c \
 	common/uuid.c \
 	common/xalloc.c \
+	# end
+
+# The file operations of both programs (common/platform.h), one per system.
+COMMON_POSIX_SRC := \
+	common/platform_posix.c \
+	# end
+
+COMMON_WINDOWS_SRC := \
+	common/platform_windows.c \
 	# end
 
 AGENT_MAIN_SRC := agent/main.c
@@ -39,6 +49,7 @@ AGENT_SRC := \
 	agent/deliver.c \
 	agent/facts.c \
 	agent/inventory.c \
+	agent/output.c \
 	agent/parse_apk.c \
 	agent/parse_dpkg.c \
 	agent/parse_osrelease.c \
@@ -55,7 +66,7 @@ AGENT_SRC := \
 # Only in the Linux agents (the dynamic and the static one).
 AGENT_LINUX_SRC := \
 	agent/os_linux.c \
-	agent/platform_posix.c \
+	agent/hostenv_posix.c \
 	agent/rootfs.c \
 	agent/rpm_bdb.c \
 	agent/rpm_header.c \
@@ -66,7 +77,7 @@ AGENT_LINUX_SRC := \
 # Only in the Windows agents.
 AGENT_WINDOWS_SRC := \
 	agent/os_windows.c \
-	agent/platform_windows.c \
+	agent/hostenv_windows.c \
 	# end
 
 COLLECTOR_MAIN_SRC := collector/main.c
@@ -78,6 +89,7 @@ COLLECTOR_SRC := \
 	collector/http.c \
 	collector/http_machines.c \
 	collector/http_reports.c \
+	collector/import.c \
 	collector/ingest.c \
 	collector/ingest_json.c \
 	collector/ingest_scan.c \
@@ -99,6 +111,7 @@ UNIT_COMMON_TESTS := \
 	tests/unit/test_common.c \
 	tests/unit/test_fctime.c \
 	tests/unit/test_gzip.c \
+	tests/unit/test_outfile.c \
 	tests/unit/test_textesc.c \
 	tests/unit/test_uuid.c \
 	# end
@@ -130,6 +143,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_arena.c \
 	tests/unit/test_auth.c \
 	tests/unit/test_classify.c \
+	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
 	tests/unit/test_report_kinds.c \
@@ -199,7 +213,7 @@ src_inc = $(if $(INC_$(1)),$(INC_$(1)),$(INC_$(firstword $(subst /, ,$(1)))))
 
 # ---- make srccheck ----
 
-SRCCHECK_SRC := $(COMMON_SRC) $(AGENT_MAIN_SRC) $(AGENT_SRC) $(AGENT_LINUX_SRC) \
+SRCCHECK_SRC := $(COMMON_SRC) $(COMMON_POSIX_SRC) $(COMMON_WINDOWS_SRC) $(AGENT_MAIN_SRC) $(AGENT_SRC) $(AGENT_LINUX_SRC) \
 	$(AGENT_WINDOWS_SRC) $(COLLECTOR_MAIN_SRC) $(COLLECTOR_SRC)
 SRCCHECK_UNIT := $(UNIT_COMMON_TESTS) $(UNIT_AGENT_TESTS) $(UNIT_COLLECTOR_TESTS)
 SRCCHECK_FUZZ := $(FUZZ_COMMON_SRC) \

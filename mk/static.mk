@@ -19,7 +19,7 @@ STATIC_DEPS := $(FC_DEPS_DIR)/$(STATIC_TARGET)
 STATIC_BUILD := build/linux-x86_64-static
 STATIC_AGENT := $(STATIC_BUILD)/fleetcensus-agent
 # The Linux agent's sources (mk/sources.mk).
-STATIC_SRC := $(COMMON_SRC) $(AGENT_SRC) $(AGENT_LINUX_SRC) $(AGENT_MAIN_SRC)
+STATIC_SRC := $(COMMON_SRC) $(COMMON_POSIX_SRC) $(AGENT_SRC) $(AGENT_LINUX_SRC) $(AGENT_MAIN_SRC)
 STATIC_OBJ := $(STATIC_SRC:%.c=$(STATIC_BUILD)/obj/%.o)
 
 # From the generated libs.mk; read when a recipe runs, after the deps exist

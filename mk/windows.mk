@@ -8,8 +8,8 @@
 # The static libcurl + mbedTLS + cJSON + zlib come from
 # packaging/build-deps.sh TRIPLE (Debian sources, built once into
 # $(FC_DEPS_DIR)/TRIPLE with include/, lib/ and libs.mk). The agent's sources
-# are the portable ones and the Windows ones (AGENT_SRC, AGENT_WINDOWS_SRC in
-# mk/sources.mk), each compiled with the agent's include path. XP SP3
+# are the portable ones and the Windows ones (COMMON_SRC, COMMON_WINDOWS_SRC,
+# AGENT_SRC, AGENT_WINDOWS_SRC in mk/sources.mk), each compiled with the agent's include path. XP SP3
 # compatibility is checked on the built exe by tests/e2e/t610-xp-imports.sh.
 
 FC_DEPS_DIR ?= packaging/deps
@@ -20,7 +20,7 @@ WIN_DIR_x86_64-w64-mingw32 := $(BUILD)/windows-x64
 WIN_SUBSYS_i686-w64-mingw32 := 5,--minor-subsystem-version,1
 WIN_SUBSYS_x86_64-w64-mingw32 := 5,--minor-subsystem-version,2
 
-WIN_SRC := $(COMMON_SRC) $(AGENT_SRC) $(AGENT_WINDOWS_SRC) $(AGENT_MAIN_SRC)
+WIN_SRC := $(COMMON_SRC) $(COMMON_WINDOWS_SRC) $(AGENT_SRC) $(AGENT_WINDOWS_SRC) $(AGENT_MAIN_SRC)
 # -D__USE_MINGW_ANSI_STDIO=1: mingw's own C99 printf (%zu, %lld), linked in
 # statically, instead of msvcrt's. _WIN32_WINNT=0x0501 hides Vista-only
 # declarations, so a newer API can only be reached through GetProcAddress.

@@ -3,13 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "rootfs.h"
 #include "xalloc.h"
 
 int plat_open(const char *path, int flags, int mode)
@@ -142,9 +142,24 @@ int plat_sync_dir(const char *dir)
 	return rc;
 }
 
-int plat_make_public(int fd)
+int plat_set_mode(int fd, int mode)
 {
-	return fchmod(fd, 0644);
+	return fchmod(fd, (mode_t)mode);
+}
+
+int plat_umask(void)
+{
+	mode_t m = umask(077);
+
+	(void)umask(m); /* puts it back; umask(2) cannot fail */
+	return (int)m;
+}
+
+int plat_set_blocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 }
 
 int plat_lock(int fd)
@@ -152,33 +167,62 @@ int plat_lock(int fd)
 	return flock(fd, LOCK_EX | LOCK_NB);
 }
 
-void plat_utf8_args(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-}
-
 void plat_gmtime(time_t t, struct tm *out)
 {
 	gmtime_r(&t, out);
 }
 
+enum fc_rc plat_read_fd(int fd, const char *name, size_t max, struct buf *out, char *err)
+{
+	char chunk[16384];
+	ssize_t n;
+	int saved;
+
+	buf_reset(out);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			saved = errno;
+			snprintf(err, FC_ERRLEN, "cannot read '%s': %s", name, strerror(errno));
+			errno = saved;
+			return FC_EIO;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max - out->len || buf_add(out, chunk, (size_t)n)) {
+			snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", name, max);
+			return FC_ELIMIT;
+		}
+	}
+	return out->ptr ? FC_OK : buf_add(out, "", 0);
+}
+
 enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *err)
 {
-	return rootfs_read(NULL, path, max, out, err);
-}
+	struct stat st;
+	enum fc_rc rc;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
-char *plat_default_config(void)
-{
-	return xstrdup(CONFIG_DEFAULT_PATH);
-}
-
-char *plat_default_state_dir(void)
-{
-	return xstrdup(CONFIG_DEFAULT_STATE_DIR);
-}
-
-char *plat_default_config_help(void)
-{
-	return xstrdup(CONFIG_DEFAULT_PATH);
+	if (fd < 0) {
+		snprintf(err, FC_ERRLEN, "cannot %s '%s': %s",
+		         errno == ENOENT || errno == ENOTDIR ? "read" : "open", path,
+		         strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR ? FC_ENOENT : FC_EIO;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, FC_ERRLEN, "'%s' is not a regular file", path);
+		rc = FC_EIO;
+	} else if ((unsigned long long)st.st_size > max) {
+		snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", path, max);
+		rc = FC_ELIMIT;
+	} else if (plat_set_blocking(fd) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
+		rc = FC_EIO;
+	} else {
+		rc = plat_read_fd(fd, path, max, out, err);
+	}
+	(void)close(fd); /* read-only descriptor: nothing to lose */
+	return rc;
 }

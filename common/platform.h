@@ -1,12 +1,13 @@
 /* platform.h - the few file-system and process operations that differ
- * between POSIX systems and Windows. platform_posix.c and platform_windows.c
- * implement them; the Makefile picks one, as it picks os_<platform>.c.
+ * between POSIX systems and Windows, for both programs (the collector is
+ * built for POSIX only). platform_posix.c and platform_windows.c implement
+ * them; the Makefile picks one, as it picks agent/os_<platform>.c.
  *
  * Paths are UTF-8 everywhere; the Windows side converts them to UTF-16 for
  * the wide Win32 and CRT calls. Functions returning int return 0 on success
  * and -1 with errno set on failure, as the POSIX calls they replace. */
-#ifndef FC_AGENT_PLATFORM_H
-#define FC_AGENT_PLATFORM_H
+#ifndef FC_COMMON_PLATFORM_H
+#define FC_COMMON_PLATFORM_H
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -24,6 +25,16 @@
 #endif
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
+#endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+/* No symbolic links for plat_lstat to find on Windows. */
+#ifndef S_ISLNK
+#define S_ISLNK(m) 0
 #endif
 
 /* open(2) with a UTF-8 path; always binary (no newline translation). */
@@ -94,37 +105,36 @@ void plat_closedir(struct plat_dir *d);
  * Windows, where MOVEFILE_WRITE_THROUGH did it). */
 int plat_sync_dir(const char *dir);
 
-/* Makes the file readable by everyone (fchmod 0644; nothing on Windows). */
-int plat_make_public(int fd);
+/* Gives the open file the permission bits mode (fchmod; nothing on
+ * Windows, where the file inherits its directory's ACL). */
+int plat_set_mode(int fd, int mode);
+
+/* The process's file mode creation mask (0 on Windows). Reads it by setting
+ * it twice (umask(2)): call it before starting threads that create files. */
+int plat_umask(void);
+
+/* Clears O_NONBLOCK on the open file fd (nothing on Windows). */
+int plat_set_blocking(int fd);
 
 /* Takes an exclusive, non-blocking lock on the open file fd (flock;
  * LockFileEx). Fails with errno EWOULDBLOCK when another process holds it;
  * closing fd releases it. */
 int plat_lock(int fd);
 
-/* Replaces argv by the command line in UTF-8 (on Windows, from the UTF-16
- * command line, since main's argv is in the ANSI code page; elsewhere
- * nothing changes). The new array lives until the program ends. */
-void plat_utf8_args(int *argc, char ***argv);
-
 /* gmtime_r(3). */
 void plat_gmtime(time_t t, struct tm *out);
 
-/* Reads the whole regular file path into out (initialised by the caller);
- * FC_ENOENT when it does not exist, FC_ELIMIT when it is larger than max,
- * FC_EIO otherwise, with err (FC_ERRLEN) naming the file and the cause. */
+/* Reads the whole regular file path into out (initialised by the caller,
+ * emptied first; its max is not changed), following symbolic links.
+ * Anything but a regular file (a FIFO, a device, a directory) is refused at
+ * once, without waiting for a writer. FC_ENOENT when path does not exist,
+ * FC_ELIMIT when the file is larger than max (found without reading it),
+ * FC_EIO otherwise; err (FC_ERRLEN) names the file and says why. */
 enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *err);
 
-/* The default settings file and state directory, as heap strings the
- * caller frees: /etc/fleetcensus/agent.conf and /var/lib/fleetcensus; on
- * Windows fleetcensus-agent.conf next to the program when it exists, else
- * <common application data>\fleetcensus\agent.conf, and
- * <common application data>\fleetcensus\state. */
-char *plat_default_config(void);
-char *plat_default_state_dir(void);
-
-/* The default settings file in words, for --help (heap): the path, or on
- * Windows both places it is looked for. */
-char *plat_default_config_help(void);
+/* Reads the open file fd to its end into out (emptied first), at most max
+ * bytes; name is the file's name in err. FC_ELIMIT when there is more,
+ * FC_EIO (errno kept) when a read fails. fd stays open. */
+enum fc_rc plat_read_fd(int fd, const char *name, size_t max, struct buf *out, char *err);
 
 #endif

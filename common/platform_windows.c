@@ -15,15 +15,12 @@
 #include <wchar.h>
 #include <windows.h>
 
-#include <shlobj.h>
-
-#include "os.h"
+#include "platform_win.h"
 #include "xalloc.h"
 
 #define PLAT_WPATH_MAX 32768
 
-/* UTF-8 to a heap UTF-16 string; NULL with errno EINVAL for invalid UTF-8. */
-static wchar_t *widen(const char *s)
+wchar_t *plat_widen(const char *s)
 {
 	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
 	wchar_t *w;
@@ -41,8 +38,7 @@ static wchar_t *widen(const char *s)
 	return w;
 }
 
-/* UTF-16 to a heap UTF-8 string (unpaired surrogates become U+FFFD). */
-static char *narrow(const wchar_t *w)
+char *plat_narrow(const wchar_t *w)
 {
 	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
 	char *s;
@@ -71,7 +67,7 @@ static void set_errno_from_win32(DWORD e)
 
 int plat_open(const char *path, int flags, int mode)
 {
-	wchar_t *w = widen(path);
+	wchar_t *w = plat_widen(path);
 	int fd;
 
 	(void)mode; /* the file inherits its directory's ACL */
@@ -84,12 +80,27 @@ int plat_open(const char *path, int flags, int mode)
 
 FILE *plat_fopen(const char *path, const char *mode)
 {
-	wchar_t *w = widen(path), *wm = widen(mode);
+	wchar_t *w = plat_widen(path), *wm = plat_widen(mode);
 	FILE *f = w && wm ? _wfopen(w, wm) : NULL;
 
 	free(w);
 	free(wm);
 	return f;
+}
+
+/* n random bytes from the system's generator (what os_random does on
+ * Windows; common/ cannot call the agent's). 0 or -1. */
+static int random_bytes(unsigned char *buf, DWORD n)
+{
+	HCRYPTPROV prov;
+	BOOL ok;
+
+	if (!CryptAcquireContextW(&prov, NULL, NULL, PROV_RSA_FULL,
+	                          CRYPT_VERIFYCONTEXT | CRYPT_SILENT))
+		return -1;
+	ok = CryptGenRandom(prov, n, buf);
+	CryptReleaseContext(prov, 0);
+	return ok ? 0 : -1;
 }
 
 int plat_mkstemps(char *tmpl, int suffixlen)
@@ -107,7 +118,7 @@ int plat_mkstemps(char *tmpl, int suffixlen)
 	}
 	x = tmpl + n - (size_t)suffixlen - 6;
 	for (tries = 0; tries < 100; tries++) {
-		if (os_random(r, sizeof(r)) != FC_OK) {
+		if (random_bytes(r, sizeof(r)) != 0) {
 			errno = EIO;
 			return -1;
 		}
@@ -149,7 +160,7 @@ static int mkdir_parents(wchar_t *w)
 
 int plat_mkdir(const char *path, int mode)
 {
-	wchar_t *w = widen(path);
+	wchar_t *w = plat_widen(path);
 	int rc;
 
 	(void)mode; /* the directory inherits its parent's ACL */
@@ -168,7 +179,7 @@ int plat_stat(const char *path, struct stat *st)
 {
 	WIN32_FILE_ATTRIBUTE_DATA a;
 	unsigned long long t;
-	wchar_t *w = widen(path);
+	wchar_t *w = plat_widen(path);
 	BOOL ok = w && GetFileAttributesExW(w, GetFileExInfoStandard, &a);
 
 	free(w);
@@ -193,7 +204,7 @@ int plat_lstat(const char *path, struct stat *st)
 
 int plat_unlink(const char *path)
 {
-	wchar_t *w = widen(path);
+	wchar_t *w = plat_widen(path);
 	int rc;
 
 	if (!w)
@@ -205,7 +216,7 @@ int plat_unlink(const char *path)
 
 int plat_replace(const char *from, const char *to)
 {
-	wchar_t *wf = widen(from), *wt = widen(to);
+	wchar_t *wf = plat_widen(from), *wt = plat_widen(to);
 	int rc = -1;
 
 	if (wf && wt) {
@@ -221,7 +232,7 @@ int plat_replace(const char *from, const char *to)
 
 int plat_rename_new(const char *from, const char *to)
 {
-	wchar_t *wf = widen(from), *wt = widen(to);
+	wchar_t *wf = plat_widen(from), *wt = plat_widen(to);
 	int rc = -1;
 
 	if (wf && wt) {
@@ -282,7 +293,7 @@ struct plat_dir *plat_opendir(const char *dir)
 	if (n && !plat_is_dirsep(dir[n - 1]))
 		pattern[n++] = '\\';
 	memcpy(pattern + n, "*", 2);
-	w = widen(pattern);
+	w = plat_widen(pattern);
 	free(pattern);
 	if (!w)
 		return NULL;
@@ -315,7 +326,7 @@ const char *plat_readdir(struct plat_dir *d)
 	if (!d->first && !FindNextFileW(d->h, &d->fd))
 		return NULL;
 	d->first = false;
-	d->name = narrow(d->fd.cFileName);
+	d->name = plat_narrow(d->fd.cFileName);
 	return d->name;
 }
 
@@ -350,7 +361,19 @@ int plat_sync_dir(const char *dir)
 	return 0;
 }
 
-int plat_make_public(int fd)
+int plat_set_mode(int fd, int mode)
+{
+	(void)fd;
+	(void)mode; /* the file inherits its directory's ACL */
+	return 0;
+}
+
+int plat_umask(void)
+{
+	return 0;
+}
+
+int plat_set_blocking(int fd)
 {
 	(void)fd;
 	return 0;
@@ -374,22 +397,6 @@ int plat_lock(int fd)
 	return 0;
 }
 
-void plat_utf8_args(int *argc, char ***argv)
-{
-	int n = 0, i;
-	wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
-	char **a;
-
-	if (!w || n <= 0)
-		return; /* keep the ANSI arguments */
-	a = xcalloc((size_t)n + 1, sizeof(*a));
-	for (i = 0; i < n; i++)
-		a[i] = narrow(w[i]);
-	LocalFree(w);
-	*argc = n;
-	*argv = a;
-}
-
 void plat_gmtime(time_t t, struct tm *out)
 {
 	struct tm *tm = gmtime(&t); /* msvcrt keeps it per thread */
@@ -403,7 +410,7 @@ void plat_gmtime(time_t t, struct tm *out)
 enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *err)
 {
 	char chunk[16384];
-	wchar_t *w = widen(path);
+	wchar_t *w = plat_widen(path);
 	FILE *f = w ? _wfopen(w, L"rb") : NULL;
 	enum fc_rc rc = FC_OK;
 	size_t n, total = 0;
@@ -430,59 +437,23 @@ enum fc_rc plat_read_file(const char *path, size_t max, struct buf *out, char *e
 	return rc;
 }
 
-/* <common application data>\fleetcensus\<leaf>, or NULL. */
-static char *appdata_path(const wchar_t *leaf)
+enum fc_rc plat_read_fd(int fd, const char *name, size_t max, struct buf *out, char *err)
 {
-	wchar_t dir[MAX_PATH], path[MAX_PATH + 64];
-	int n;
+	char chunk[16384];
+	int n, saved;
 
-	if (SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, 0, dir) != S_OK)
-		return NULL;
-	dir[MAX_PATH - 1] = L'\0';
-	n = _snwprintf(path, sizeof(path) / sizeof(path[0]), L"%ls\\fleetcensus\\%ls", dir, leaf);
-	if (n < 0 || (size_t)n >= sizeof(path) / sizeof(path[0]))
-		return NULL;
-	return narrow(path);
-}
-
-char *plat_default_config(void)
-{
-	static const wchar_t name[] = L"fleetcensus-agent.conf";
-	wchar_t exe[MAX_PATH + sizeof(name) / sizeof(name[0])];
-	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
-	wchar_t *slash;
-	char *s;
-
-	if (n > 0 && n < MAX_PATH) {
-		exe[n] = L'\0';
-		slash = wcsrchr(exe, L'\\');
-		if (slash) {
-			memcpy(slash + 1, name, sizeof(name)); /* room: MAX_PATH + the name */
-			if (GetFileAttributesW(exe) != INVALID_FILE_ATTRIBUTES)
-				return narrow(exe);
+	buf_reset(out);
+	while ((n = _read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			saved = errno;
+			snprintf(err, FC_ERRLEN, "cannot read '%s': %s", name, strerror(errno));
+			errno = saved;
+			return FC_EIO;
+		}
+		if ((size_t)n > max - out->len || buf_add(out, chunk, (size_t)n)) {
+			snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", name, max);
+			return FC_ELIMIT;
 		}
 	}
-	s = appdata_path(L"agent.conf");
-	return s ? s : xstrdup("C:\\fleetcensus\\agent.conf");
-}
-
-char *plat_default_state_dir(void)
-{
-	char *s = appdata_path(L"state");
-
-	return s ? s : xstrdup("C:\\fleetcensus\\state");
-}
-
-char *plat_default_config_help(void)
-{
-	static const char fmt[] = "fleetcensus-agent.conf next to the program when it "
-	                          "exists,\n                        else %s";
-	char *conf = appdata_path(L"agent.conf");
-	const char *c = conf ? conf : "C:\\fleetcensus\\agent.conf";
-	size_t n = sizeof(fmt) + strlen(c);
-	char *s = xmalloc(n);
-
-	snprintf(s, n, fmt, c);
-	free(conf);
-	return s;
+	return out->ptr ? FC_OK : buf_add(out, "", 0);
 }

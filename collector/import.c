@@ -1,0 +1,162 @@
+/* import.c - report files into the store, with the checks of a POST. */
+#include "import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "platform.h"
+#include "textesc.h"
+
+/* What kind of file st is, in words. */
+static const char *kind_name(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO";
+	if (S_ISCHR(st->st_mode))
+		return "a character device";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	if (S_ISDIR(st->st_mode))
+		return "a directory";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	return "an unusual file";
+}
+
+/* Opens path for reading without blocking and checks it is a file import
+ * reads (see import.h). Returns the descriptor, or -1 with err set. */
+static int open_input(const char *path, bool follow_symlinks, char *err)
+{
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	bool link = false;
+	struct stat st;
+	int fd = open(path, flags | O_NOFOLLOW);
+
+	if (fd < 0 && errno == ELOOP) { /* path itself is a symbolic link */
+		link = true;
+		fd = open(path, flags);
+	}
+	if (fd < 0) {
+		snprintf(err, FC_ERRLEN, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot open: %s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, FC_ERRLEN, "%s%s, not a regular file: not read",
+		         link ? "a symbolic link to " : "", kind_name(&st));
+	} else if (link && !follow_symlinks && st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, FC_ERRLEN,
+		         "a symbolic link to a file of another user (uid %lu): not followed "
+		         "without --follow-symlinks",
+		         (unsigned long)st.st_uid);
+	} else if (plat_set_blocking(fd) != 0) {
+		snprintf(err, FC_ERRLEN, "cannot open: %s", strerror(errno));
+	} else {
+		return fd;
+	}
+	(void)close(fd); /* read-only, nothing read */
+	return -1;
+}
+
+enum fc_rc import_read(const char *path, bool follow_symlinks, struct buf *body, char *err)
+{
+	char rerr[FC_ERRLEN];
+	int fd = strcmp(path, "-") ? open_input(path, follow_symlinks, err) : STDIN_FILENO;
+	enum fc_rc rc;
+
+	if (fd < 0)
+		return FC_ENOENT;
+	rc = plat_read_fd(fd, path, body->max, body, rerr);
+	if (rc == FC_ELIMIT)
+		snprintf(err, FC_ERRLEN, "larger than %zu bytes (--max-body)", body->max);
+	else if (rc)
+		snprintf(err, FC_ERRLEN, "cannot read: %s", strerror(errno));
+	if (fd != STDIN_FILENO)
+		(void)close(fd); /* read-only */
+	return rc;
+}
+
+const char *import_outcome(const struct store_put_result *res)
+{
+	if (res->duplicate)
+		return "duplicate";
+	if (res->new_machine)
+		return "new";
+	return res->stale ? "stale" : "updated";
+}
+
+enum fc_rc import_one(struct store *st, int64_t org_id, const char *path,
+                      const struct import_opts *o, struct store_put_result *res, bool *store_failed,
+                      char *err)
+{
+	struct ingest_report rep;
+	struct buf body;
+	int status = 0;
+	enum fc_rc rc;
+
+	*store_failed = false;
+	buf_init(&body, o->limits.max_body);
+	ingest_report_init(&rep);
+	rc = import_read(path, o->follow_symlinks, &body, err);
+	if (rc)
+		goto out_release;
+	rc = ingest_decode(buf_cstr(&body), body.len,
+	                   body.len >= 2 && (unsigned char)body.ptr[0] == 0x1f &&
+	                           (unsigned char)body.ptr[1] == 0x8b
+	                       ? "gzip"
+	                       : NULL,
+	                   &o->limits, &rep, &status, err);
+	if (rc) {
+		rc = rc == FC_ELIMIT ? FC_ELIMIT : FC_EPARSE;
+		goto out_release;
+	}
+	if (rep.software_unchanged) {
+		snprintf(err, FC_ERRLEN,
+		         "a short report (content.fleetcensus.software_unchanged is true) has no "
+		         "software list: import the agent's full report (--output files are "
+		         "always full)");
+		rc = FC_EPARSE;
+		goto out_release;
+	}
+	rc = store_put_report(st, org_id, &rep, (int64_t)time(NULL), res, err);
+	if (rc)
+		*store_failed = true;
+out_release:
+	ingest_report_release(&rep);
+	buf_release(&body);
+	return rc;
+}
+
+void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
+                  const struct import_opts *o, FILE *out, struct import_result *res)
+{
+	struct store_put_result put;
+	char err[FC_ERRLEN];
+	bool store_failed = false;
+	enum fc_rc rc;
+	int i;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < n && !store_failed; i++) {
+		err[0] = '\0';
+		rc = import_one(st, org_id, paths[i], o, &put, &store_failed, err);
+		if (rc == FC_OK) {
+			textesc_printf(out, "%s: machine %s (%s)", paths[i], put.machine,
+			               import_outcome(&put));
+			res->stored++;
+			continue;
+		}
+		LOG_ERR("%s: %s", paths[i], err);
+		res->failed++;
+		if (res->rc == FC_OK) {
+			res->rc = rc;
+			res->store_failed = store_failed;
+		}
+	}
+}
