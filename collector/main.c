@@ -39,7 +39,7 @@ enum exit_code {
 	EXIT_IOERR = 74, /* a database or file error */
 	EXIT_TEMPFAIL = 75, /* the database is busy: try again */
 	EXIT_NOPERM = 77, /* serve --user: the privileges could not be dropped */
-	EXIT_CONFIG = 78, /* bad TLS certificate or key */
+	EXIT_CONFIG = 78, /* bad TLS certificate, key or priorities; --user cannot write the db */
 };
 
 /* Option bits: which options a command takes. */
@@ -208,8 +208,12 @@ static int cmd_serve(struct opts *o)
 		return code;
 	o->http.lifecycle = lc;
 	code = serve_drop(o);
-	if (code == EXIT_DONE)
+	if (code == EXIT_DONE) {
 		code = open_store(o, true, &st);
+		/* as the user: a database it cannot write is a configuration problem */
+		if (code && o->user && !privs_can_write(o->db))
+			code = EXIT_CONFIG;
+	}
 	if (code) {
 		if (o->user && code != EXIT_NOPERM && code != EXIT_USAGE)
 			LOG_ERR("serve: user '%s' must be able to write the database and its "
@@ -847,7 +851,9 @@ static void print_option_help(unsigned opts)
 		       d.listen);
 	if (opts & O_TLS)
 		printf("      --tls-cert FILE         PEM certificate (chain): serve HTTPS only\n"
-		       "      --tls-key FILE          PEM private key of --tls-cert\n");
+		       "      --tls-key FILE          PEM private key of --tls-cert\n"
+		       "      --tls-priorities STR    GnuTLS priority string (default: TLS 1.2\n"
+		       "                              and 1.3, ECDHE and AEAD ciphers only)\n");
 	if (opts & O_THREADS)
 		printf("      --threads N             worker threads (default %u)\n", d.threads);
 	if (opts & O_CONN)
@@ -937,8 +943,9 @@ static void usage_top(FILE *f)
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
 	           "create the database or port file, 74 I/O or database error, 75 database\n"
-	           "busy, 77 serve --user cannot drop privileges, 78 bad TLS certificate or\n"
-	           "key. See fleetcensus-collector(8).\n");
+	           "busy, 77 serve --user cannot drop privileges, 78 configuration problem (TLS\n"
+	           "certificate, key or priorities; serve --user cannot write the database).\n"
+	           "See fleetcensus-collector(8).\n");
 }
 
 /* Parses a number in [min, max] for option name. */
@@ -993,6 +1000,7 @@ enum {
 	OPT_TO,
 	OPT_LIFECYCLE,
 	OPT_USER,
+	OPT_PRIORITIES,
 };
 
 static const struct option longopts[] = {
@@ -1030,6 +1038,7 @@ static const struct option longopts[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
     {"user", required_argument, NULL, OPT_USER},
+    {"tls-priorities", required_argument, NULL, OPT_PRIORITIES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -1197,6 +1206,10 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_KEY:
 			o->http.tls_key = optarg;
+			saw(o, O_TLS, idx);
+			break;
+		case OPT_PRIORITIES:
+			o->http.tls_priorities = optarg;
 			saw(o, O_TLS, idx);
 			break;
 		case OPT_PORTFILE:

@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include "xalloc.h"
 
 #define PRIVS_PWBUF 16384
 
@@ -75,4 +79,15 @@ enum fc_rc privs_drop(const struct privs_user *u, char *err)
 out_fail:
 	snprintf(err, FC_ERRLEN, "--user %s: %s failed: %s", u->name, step, strerror(errno));
 	return FC_ECONFIG;
+}
+
+bool privs_can_write(const char *path)
+{
+	char *copy = xstrdup(path);
+	bool ok;
+
+	ok =
+	    (access(path, W_OK) == 0 || errno == ENOENT) && access(dirname(copy), W_OK | X_OK) == 0;
+	free(copy);
+	return ok;
 }
