@@ -83,11 +83,17 @@ out_fail:
 
 bool privs_can_write(const char *path)
 {
-	char *copy = xstrdup(path);
-	bool ok;
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	size_t len = strlen(path) + sizeof("-journal");
+	char *name = xmalloc(len), *dir = xstrdup(path);
+	bool ok = access(dirname(dir), W_OK | X_OK) == 0;
+	size_t i;
 
-	ok =
-	    (access(path, W_OK) == 0 || errno == ENOENT) && access(dirname(copy), W_OK | X_OK) == 0;
-	free(copy);
+	for (i = 0; ok && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, len, "%s%s", path, suffixes[i]);
+		ok = access(name, W_OK) == 0 || errno == ENOENT;
+	}
+	free(name);
+	free(dir);
 	return ok;
 }

@@ -29,9 +29,8 @@ enum fc_rc privs_lookup(const char *name, struct privs_user *u, char *err);
 enum fc_rc privs_drop(const struct privs_user *u, char *err);
 
 /* Whether this process (its real user: call it after privs_drop) may
- * write path, or create it when it does not exist: path itself if it
- * exists, and its directory, which SQLite needs for its -wal, -shm and
- * journal files. */
+ * write the SQLite database path: its directory (for new -wal, -shm and
+ * journal files), and path and those files where they exist already. */
 bool privs_can_write(const char *path);
 
 #endif
