@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +40,16 @@
 /* Retry-After of a 503 for a full queue: the writer empties a full queue in
  * well under a second at the measured rates (bench/profiles/). */
 #define QUEUE_RETRY_AFTER "2"
+/* libmicrohttpd's memory for one connection: the request line, the headers
+ * and the query arguments (MHD_OPTION_CONNECTION_MEMORY_LIMIT). Half of it
+ * is the first read buffer, so a request line shorter than that leaves the
+ * other half for the arguments' records (some 56 bytes each). */
+#define HTTP_POOL_SIZE ((size_t)64 << 10)
+/* A request line with a query string: the longest URI (else 414) and the
+ * most query arguments (else 431). Together they keep the arguments within
+ * HTTP_POOL_SIZE (see on_uri). */
+#define HTTP_MAX_URI ((size_t)16 << 10)
+#define HTTP_MAX_QUERY_ARGS 128
 
 void http_config_default(struct http_config *cfg)
 {
@@ -597,19 +608,115 @@ static enum http_route route_of(const char *url)
 	return ROUTE_NONE;
 }
 
-static struct http_req *req_new(struct http_server *srv, const char *url, const char *method)
+static struct http_req *req_new(struct http_server *srv)
 {
 	struct http_req *r = xcalloc(1, sizeof(*r));
 
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	snprintf(r->method, sizeof(r->method), "-");
+	snprintf(r->path, sizeof(r->path), "-");
+	buf_init(&r->body, srv->cfg->limits.max_body);
+	atomic_fetch_add(&srv->inflight, 1);
+	return r;
+}
+
+/* The access handler's first call: the method and the path as MHD parsed
+ * them (the query string apart, percent-decoded). */
+static void req_begin(struct http_req *r, const char *url, const char *method)
+{
+	r->begun = true;
 	r->route = route_of(url);
 	if (r->route == ROUTE_REPORTS)
 		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
 	copy_printable(r->method, sizeof(r->method), method, false);
 	copy_printable(r->path, sizeof(r->path), url, false);
-	buf_init(&r->body, srv->cfg->limits.max_body);
-	atomic_fetch_add(&srv->inflight, 1);
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: MHD has read a request line and is about to
+ * parse its query string. The request's state begins here, so that every
+ * request, even one MHD refuses itself (a malformed Content-Length, too
+ * many headers), gets its log line. libmicrohttpd 0.9.75 keeps the query's
+ * arguments in the connection's pool (HTTP_POOL_SIZE) and, when that runs
+ * out, neither answers nor calls the handler until the connection times
+ * out; so a query string that could come near that is cut here, before MHD
+ * parses it (uri lies in the connection's read buffer, which MHD itself
+ * rewrites in place), and the first call answers r->refused. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct http_req *r = req_new(cls);
+	const char *q = uri ? strchr(uri, '?') : NULL;
+	size_t args = 1;
+
+	(void)c;
+	if (uri)
+		copy_printable(r->path,
+		               q && (size_t)(q - uri) < sizeof(r->path) ? (size_t)(q - uri) + 1
+		                                                        : sizeof(r->path),
+		               uri, false);
+	if (!q)
+		return r;
+	for (const char *p = q; *p; p++)
+		args += *p == '&';
+	if (strlen(uri) > HTTP_MAX_URI)
+		r->refused = MHD_HTTP_URI_TOO_LONG;
+	else if (args > HTTP_MAX_QUERY_ARGS)
+		r->refused = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+	if (r->refused)
+		((char *)q)[1] = '\0';
 	return r;
+}
+
+/* The headers that frame a request's body, counted (RFC 9112, 6). */
+struct framing {
+	unsigned lengths, codings;
+	const char *coding; /* the last Transfer-Encoding value */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		f->lengths++;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		f->codings++;
+		f->coding = value ? value : "";
+	}
+	return MHD_YES;
+}
+
+/* Checks, before any of the body is read, that the request says in one way
+ * only where its body ends: at most one Content-Length, at most one
+ * Transfer-Encoding, not both, and no transfer coding but chunked (what a
+ * proxy in front may read differently is refused, as nginx does). Returns
+ * 0, or 400 or 501 with msg (FC_ERRLEN) saying why. */
+static unsigned check_framing(struct MHD_Connection *c, char *msg)
+{
+	struct framing f = {0, 0, NULL};
+	char coding[41];
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.lengths > 1) {
+		snprintf(msg, FC_ERRLEN, "more than one Content-Length header");
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	if (f.codings > 1) {
+		snprintf(msg, FC_ERRLEN, "more than one Transfer-Encoding header");
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	if (f.codings && f.lengths) {
+		snprintf(msg, FC_ERRLEN, "both Content-Length and Transfer-Encoding");
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	if (f.codings && strcasecmp(f.coding, "chunked")) {
+		copy_printable(coding, sizeof(coding), f.coding, true);
+		snprintf(msg, FC_ERRLEN, "transfer coding '%s' is not supported (only chunked)",
+		         coding);
+		return MHD_HTTP_NOT_IMPLEMENTED;
+	}
+	return 0;
 }
 
 /* The first call for a request: route and method, then the route's own
@@ -620,7 +727,21 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 {
 	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
 	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	char msg[FC_ERRLEN];
+	unsigned status = check_framing(c, msg);
 
+	if (status)
+		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (r->refused == MHD_HTTP_URI_TOO_LONG) {
+		snprintf(msg, FC_ERRLEN, "a URI with a query string may have at most %zu bytes",
+		         HTTP_MAX_URI);
+		return http_reply_error(c, r, r->refused, msg);
+	}
+	if (r->refused) {
+		snprintf(msg, FC_ERRLEN, "a query string may have at most %d arguments",
+		         HTTP_MAX_QUERY_ARGS);
+		return http_reply_error(c, r, r->refused, msg);
+	}
 	if (r->route == ROUTE_NONE)
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
 	if (r->route == ROUTE_INVENTORY && !post)
@@ -644,8 +765,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (!r) {
-		r = req_new(srv, url, method);
+		r = req_new(srv); /* on_uri made it, unless MHD skipped it */
 		*req_cls = r;
+	}
+	if (!r->begun) {
+		req_begin(r, url, method);
 		return first_call(srv, c, r, method);
 	}
 	if (len) {
@@ -802,10 +926,17 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
                                        bool v6, const struct buf *key, const struct buf *cert)
 {
 	const struct http_config *cfg = srv->cfg;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+	/* poll(), not epoll: libmicrohttpd 0.9.75's edge-triggered epoll loses
+	 * the end of a connection whose request bytes and FIN came together
+	 * (clients that gave up while it was at --max-connections), which then
+	 * held its slot until --conn-timeout */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-	struct MHD_OptionItem extra[6];
+	struct MHD_OptionItem extra[8];
 	size_t n = 0;
+
+	extra[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                                     (intptr_t)HTTP_POOL_SIZE, NULL};
 
 	if (cfg->listen_fd >= 0)
 		extra[n++] =
@@ -818,6 +949,9 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
 		flags |= MHD_USE_TLS;
 		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key->ptr};
 		extra[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert->ptr};
+		extra[n++] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    (void *)(cfg->tls_priorities ? cfg->tls_priorities : HTTP_TLS_PRIORITIES)};
 	}
 	extra[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	/* the logger comes first, so that MHD reports option errors through it */
@@ -826,7 +960,7 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_ARRAY,
-	                        extra, MHD_OPTION_END);
+	                        extra, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
 }
 
 /* Writes the port and a newline to path through a temporary file and a
@@ -978,8 +1112,15 @@ static enum fc_rc start_failed(const struct http_config *cfg, const struct socka
 		         bind_errno ? strerror(bind_errno) : "see the message above");
 		return FC_ENET;
 	}
-	snprintf(err, FC_ERRLEN, "cannot serve HTTPS with '%s' and '%s' (see the message above)",
-	         cfg->tls_cert, cfg->tls_key);
+	if (cfg->tls_priorities)
+		snprintf(err, FC_ERRLEN,
+		         "cannot serve HTTPS with '%s', '%s' and --tls-priorities '%s' (see the "
+		         "message above)",
+		         cfg->tls_cert, cfg->tls_key, cfg->tls_priorities);
+	else
+		snprintf(err, FC_ERRLEN,
+		         "cannot serve HTTPS with '%s' and '%s' (see the message above)",
+		         cfg->tls_cert, cfg->tls_key);
 	return FC_ECONFIG;
 }
 
@@ -991,6 +1132,10 @@ static enum fc_rc load_tls(const struct http_config *cfg, struct buf *key, struc
 	if (!cfg->tls_cert != !cfg->tls_key) {
 		snprintf(err, FC_ERRLEN,
 		         "a TLS certificate needs its key and a key its certificate");
+		return FC_EUSAGE;
+	}
+	if (!cfg->tls_cert && cfg->tls_priorities) {
+		snprintf(err, FC_ERRLEN, "--tls-priorities needs --tls-cert and --tls-key");
 		return FC_EUSAGE;
 	}
 	if (!cfg->tls_cert)

@@ -15,10 +15,20 @@
 #include "lifecycle.h"
 #include "store.h"
 
+/* The TLS offered by default: TLS 1.2 and 1.3 only; in 1.2 only ECDHE key
+ * exchange (forward secrecy) with AEAD ciphers (AES-GCM, ChaCha20-Poly1305);
+ * the server's order of preference. A GnuTLS priority string
+ * (gnutls_priority_init(3)); serve --tls-priorities replaces it. */
+#define HTTP_TLS_PRIORITIES                                                                        \
+	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"                                           \
+	"-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:"                                \
+	"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
+
 struct http_config {
 	const char *listen; /* "ADDR:PORT" or "[ADDR6]:PORT"; port 0 picks a free one */
 	const char *tls_cert; /* PEM files: both set = HTTPS only; both NULL = HTTP */
 	const char *tls_key;
+	const char *tls_priorities; /* GnuTLS priority string; NULL: HTTP_TLS_PRIORITIES */
 	unsigned threads; /* worker threads (MHD thread pool); default 4 */
 	unsigned max_connections; /* default 256 */
 	unsigned conn_timeout; /* seconds a connection may be idle; default 30 */

@@ -62,9 +62,12 @@ enum http_route {
 /* GET /api/v1/reports/KIND */
 #define HTTP_REPORTS_PREFIX "/api/v1/reports/"
 
-/* One request, allocated on MHD's first call and freed when MHD says the
- * request is complete (MHD_OPTION_NOTIFY_COMPLETED). */
+/* One request, allocated once MHD has read its request line
+ * (MHD_OPTION_URI_LOG_CALLBACK) and freed when MHD says the request is
+ * complete (MHD_OPTION_NOTIFY_COMPLETED). */
 struct http_req {
+	bool begun; /* the access handler has been called */
+	unsigned refused; /* 414 or 431: the query string was cut (on_uri in http.c) */
 	enum http_route route;
 	struct timespec start; /* CLOCK_MONOTONIC */
 	unsigned status; /* the status answered; 0 until then */

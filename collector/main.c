@@ -42,7 +42,7 @@ enum exit_code {
 	EXIT_IOERR = 74, /* a database or file error */
 	EXIT_TEMPFAIL = 75, /* the database is busy: try again */
 	EXIT_NOPERM = 77, /* serve --user: the privileges could not be dropped */
-	EXIT_CONFIG = 78, /* bad TLS certificate or key */
+	EXIT_CONFIG = 78, /* bad TLS certificate, key or priorities; --user cannot write the db */
 };
 
 /* Option bits: which options a command takes. */
@@ -210,8 +210,12 @@ static int cmd_serve(struct opts *o)
 		return code;
 	o->http.lifecycle = lc;
 	code = serve_drop(o);
-	if (code == EXIT_DONE)
+	if (code == EXIT_DONE) {
 		code = open_store(o, true, &st);
+		/* as the user: a database it cannot write is a configuration problem */
+		if (code && o->user && !privs_can_write(o->db))
+			code = EXIT_CONFIG;
+	}
 	if (code) {
 		if (o->user && code != EXIT_NOPERM && code != EXIT_USAGE)
 			LOG_ERR("serve: user '%s' must be able to write the database and its "
@@ -713,7 +717,9 @@ static void print_option_help(unsigned opts)
 		       d.listen);
 	if (opts & O_TLS)
 		printf("      --tls-cert FILE         PEM certificate (chain): serve HTTPS only\n"
-		       "      --tls-key FILE          PEM private key of --tls-cert\n");
+		       "      --tls-key FILE          PEM private key of --tls-cert\n"
+		       "      --tls-priorities STR    GnuTLS priority string (default: TLS 1.2\n"
+		       "                              and 1.3, ECDHE and AEAD ciphers only)\n");
 	if (opts & O_THREADS)
 		printf("      --threads N             worker threads (default %u)\n", d.threads);
 	if (opts & O_CONN)
@@ -806,8 +812,9 @@ static void usage_top(FILE *f)
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
 	           "write the database, port file or output file, 74 I/O or database error,\n"
-	           "75 database busy, 77 serve --user cannot drop privileges, 78 bad TLS\n"
-	           "certificate or key. See fleetcensus-collector(8).\n");
+	           "75 database busy, 77 serve --user cannot drop privileges, 78 configuration\n"
+	           "problem (TLS certificate, key or priorities; serve --user cannot write the\n"
+	           "database). See fleetcensus-collector(8).\n");
 }
 
 /* Parses a number in [min, max] for option name. */
@@ -863,6 +870,7 @@ enum {
 	OPT_LIFECYCLE,
 	OPT_USER,
 	OPT_FOLLOW,
+	OPT_PRIORITIES,
 };
 
 static const struct option longopts[] = {
@@ -901,6 +909,7 @@ static const struct option longopts[] = {
     {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
     {"user", required_argument, NULL, OPT_USER},
     {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+    {"tls-priorities", required_argument, NULL, OPT_PRIORITIES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -1068,6 +1077,10 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_KEY:
 			o->http.tls_key = optarg;
+			saw(o, O_TLS, idx);
+			break;
+		case OPT_PRIORITIES:
+			o->http.tls_priorities = optarg;
 			saw(o, O_TLS, idx);
 			break;
 		case OPT_PORTFILE:

@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include "xalloc.h"
 
 #define PRIVS_PWBUF 16384
 
@@ -75,4 +79,21 @@ enum fc_rc privs_drop(const struct privs_user *u, char *err)
 out_fail:
 	snprintf(err, FC_ERRLEN, "--user %s: %s failed: %s", u->name, step, strerror(errno));
 	return FC_ECONFIG;
+}
+
+bool privs_can_write(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	size_t len = strlen(path) + sizeof("-journal");
+	char *name = xmalloc(len), *dir = xstrdup(path);
+	bool ok = access(dirname(dir), W_OK | X_OK) == 0;
+	size_t i;
+
+	for (i = 0; ok && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, len, "%s%s", path, suffixes[i]);
+		ok = access(name, W_OK) == 0 || errno == ENOENT;
+	}
+	free(name);
+	free(dir);
+	return ok;
 }

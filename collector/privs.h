@@ -3,6 +3,7 @@
 #ifndef FC_COLLECTOR_PRIVS_H
 #define FC_COLLECTOR_PRIVS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "fc_rc.h"
@@ -26,5 +27,10 @@ enum fc_rc privs_lookup(const char *name, struct privs_user *u, char *err);
  * no_new_privs. Needs root; a process already running as u has nothing to
  * drop and gets FC_OK. Returns FC_OK or FC_ECONFIG (err set). */
 enum fc_rc privs_drop(const struct privs_user *u, char *err);
+
+/* Whether this process (its real user: call it after privs_drop) may
+ * write the SQLite database path: its directory (for new -wal, -shm and
+ * journal files), and path and those files where they exist already. */
+bool privs_can_write(const char *path);
 
 #endif

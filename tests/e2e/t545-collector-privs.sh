@@ -74,13 +74,24 @@ test_expect_success 'root, --user nobody, port < 1024, root-only key: runs as no
 	! grep -q "running as root" srv/log
 '
 
-test_expect_success 'a database nobody cannot write: refused at start, says so' '
+test_expect_success 'a database nobody cannot write: refused at start (78), says so' '
 	mkdir -p rootdb &&
 	collector org add Root --db rootdb/r.db >/dev/null &&
-	! collector serve --user nobody --db rootdb/r.db --listen 127.0.0.1:0 2>err &&
+	expect_status 78 collector serve --user nobody --db rootdb/r.db --listen 127.0.0.1:0 \
+		2>err &&
 	cat err &&
 	grep -q "readonly database\|unable to open" err &&
 	grep -q "user .nobody. must be able to write the database" err
+'
+
+test_expect_success 'a database nobody can write in a directory it cannot: 78' '
+	mkdir -p rootdir &&
+	collector org add Root --db rootdir/r.db >/dev/null &&
+	chown nobody rootdir/r.db &&
+	expect_status 78 collector serve --user nobody --db rootdir/r.db --listen 127.0.0.1:0 \
+		2>err &&
+	cat err &&
+	grep -q "user .nobody. must be able to write the database and its directory" err
 '
 
 test_expect_success 'no such user, or root: usage errors (64)' '

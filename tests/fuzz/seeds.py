@@ -381,6 +381,14 @@ def http_seeds(s, reports):
     s.add("http", b"\x80GET /metrics HTTP/1.0\r\n\r\n")
     s.add("http", b"\x80HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"
           b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    # body framing, query limits (docs/security.md "HTTP edge cases")
+    post = b"\x80POST /api/v1/inventory HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + b"a" * 64
+    s.add("http", post + b"\r\nContent-Length: 2\r\nContent-Length: 9\r\n\r\n{}GET /healthz "
+          b"HTTP/1.1\r\n\r\n")
+    s.add("http", post + b"\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n"
+          b"2\r\n{}\r\n0\r\n\r\n")
+    s.add("http", post + b"\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+    s.add("http", b"\x80GET /healthz?" + b"a=b&" * 200 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
 
 
 def u16(text, nul=True):
