@@ -1,7 +1,8 @@
 /* http.c - the collector's HTTP(S) server (libmicrohttpd): starting and
- * stopping, routing, the per-request lifecycle, POST /api/v1/inventory,
- * GET /healthz and GET /metrics. GET /api/v1/machines is in
- * http_machines.c.
+ * stopping, routing, the per-request lifecycle, the answers, GET /healthz
+ * and GET /metrics. POST /api/v1/inventory and the writer thread are in
+ * http_inventory.c, GET /api/v1/machines in http_machines.c, GET
+ * /api/v1/reports/KIND in http_reports.c.
  *
  * Threads: MHD's internal polling thread with a pool of workers; the store
  * is used under srv->store_lock. Signals: SIGTERM and SIGINT are blocked in
@@ -31,15 +32,14 @@
 #include "json.h"
 #include "sha256.h"
 #include "log.h"
+#include "outfile.h"
+#include "platform.h"
 #include "textesc.h"
 #include "xalloc.h"
 
 #define TLS_MAX_PEM ((size_t)1 << 20)
 #define JSON_TYPE "application/json"
 #define RETRY_AFTER "60"
-/* Retry-After of a 503 for a full queue: the writer empties a full queue in
- * well under a second at the measured rates (bench/profiles/). */
-#define QUEUE_RETRY_AFTER "2"
 /* libmicrohttpd's memory for one connection: the request line, the headers
  * and the query arguments (MHD_OPTION_CONNECTION_MEMORY_LIMIT). Half of it
  * is the first read buffer, so a request line shorter than that leaves the
@@ -165,8 +165,8 @@ out_destroy:
 }
 
 /* Queues doc, printed compactly, with status; doc stays the caller's. */
-static enum MHD_Result reply_json(struct MHD_Connection *c, struct http_req *r, unsigned status,
-                                  const cJSON *doc, const char *hdr, const char *val)
+enum MHD_Result http_reply_json(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const cJSON *doc, const char *hdr, const char *val)
 {
 	enum MHD_Result ret;
 	char *text = cJSON_PrintUnformatted(doc);
@@ -182,9 +182,9 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, struct http_req *r, 
 
 /* Queues {"status":"error","error":msg} with status, plus "resend":resend
  * when resend is not NULL and, when hdr is not NULL, the header hdr: val. */
-static enum MHD_Result reply_error_doc(struct MHD_Connection *c, struct http_req *r,
-                                       unsigned status, const char *msg, const char *resend,
-                                       const char *hdr, const char *val)
+enum MHD_Result http_reply_error_doc(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                     const char *msg, const char *resend, const char *hdr,
+                                     const char *val)
 {
 	enum MHD_Result ret;
 	cJSON *doc = cJSON_CreateObject();
@@ -197,36 +197,29 @@ static enum MHD_Result reply_error_doc(struct MHD_Connection *c, struct http_req
 	json_add_str(doc, "error", msg);
 	if (resend)
 		json_add_str(doc, "resend", resend);
-	ret = reply_json(c, r, status, doc, hdr, val);
+	ret = http_reply_json(c, r, status, doc, hdr, val);
 	cJSON_Delete(doc);
 	return ret;
 }
 
 /* Queues {"status":"error","error":msg} with status and, when hdr is not
  * NULL, the header hdr: val. */
-static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req *r,
-                                       unsigned status, const char *msg, const char *hdr,
-                                       const char *val)
+enum MHD_Result http_reply_error_hdr(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                     const char *msg, const char *hdr, const char *val)
 {
-	return reply_error_doc(c, r, status, msg, NULL, hdr, val);
+	return http_reply_error_doc(c, r, status, msg, NULL, hdr, val);
 }
 
 enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
                                  const char *msg)
 {
 	if (status == MHD_HTTP_UNAUTHORIZED)
-		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		                       "Bearer");
+		return http_reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		                            "Bearer");
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS)
-		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER);
-	return reply_error_hdr(c, r, status, msg, NULL, NULL);
-}
-
-/* 409 {"status":"error","error":msg,"resend":"full"}: docs/protocol.md
- * "Unchanged software lists". */
-static enum MHD_Result reply_resend(struct MHD_Connection *c, struct http_req *r, const char *msg)
-{
-	return reply_error_doc(c, r, MHD_HTTP_CONFLICT, msg, "full", NULL, NULL);
+		return http_reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_RETRY_AFTER,
+		                            RETRY_AFTER);
+	return http_reply_error_hdr(c, r, status, msg, NULL, NULL);
 }
 
 /* ---- authentication ---- */
@@ -288,40 +281,7 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 	return 0;
 }
 
-/* ---- POST /api/v1/inventory ---- */
-
-/* First call: the token must be a live agent token and a declared
- * Content-Length must fit limits.max_body; then the body is collected. */
-static enum MHD_Result inventory_begin(struct http_server *srv, struct MHD_Connection *c,
-                                       struct http_req *r)
-{
-	char msg[FC_ERRLEN];
-	unsigned status;
-	const char *cl;
-	unsigned long long n;
-	char *end;
-
-	status = http_authenticate(srv, c, r, msg);
-	if (status)
-		return http_reply_error(c, r, status, msg);
-	if (r->role != ROLE_AGENT) {
-		snprintf(msg, FC_ERRLEN, "a %s token cannot send reports (use an agent token)",
-		         auth_role_name(r->role));
-		return http_reply_error(c, r, MHD_HTTP_FORBIDDEN, msg);
-	}
-	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl) {
-		errno = 0;
-		n = strtoull(cl, &end, 10);
-		if (!errno && end != cl && n > srv->cfg->limits.max_body) {
-			snprintf(msg, FC_ERRLEN,
-			         "body of %llu bytes exceeds the limit of %zu bytes", n,
-			         srv->cfg->limits.max_body);
-			return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, msg);
-		}
-	}
-	return MHD_YES;
-}
+/* ---- request bodies ---- */
 
 /* Takes a piece of the body. Past limits.max_body the rest is counted and
  * discarded, and the 413 goes out when the body is complete (MHD cannot
@@ -343,202 +303,12 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
 	return MHD_YES;
 }
 
-static enum MHD_Result inventory_stored(struct http_server *srv, struct MHD_Connection *c,
-                                        struct http_req *r, const struct store_put_result *res)
-{
-	enum MHD_Result ret;
-	cJSON *doc = cJSON_CreateObject();
-
-	if (!doc) {
-		LOG_ERR("out of memory building a JSON answer");
-		return MHD_NO;
-	}
-	json_add_str(doc, "status", "ok");
-	json_add_str(doc, "machine", res->machine);
-	json_add_num(doc, "next_report_seconds", (double)srv->cfg->next_report_seconds);
-	ret = reply_json(c, r, MHD_HTTP_OK, doc, NULL, NULL);
-	cJSON_Delete(doc);
-	return ret;
-}
-
-static double seconds_since(const struct timespec *t0)
+double http_seconds_since(const struct timespec *t0)
 {
 	struct timespec t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* One decoded report waiting for the writer, and its outcome. */
-struct http_job {
-	struct store_put_job put;
-	struct ingest_report rep;
-	struct MHD_Connection *c;
-	struct timespec t0; /* decoding began */
-	struct http_job *next;
-};
-
-static void job_free(struct http_job *j)
-{
-	if (!j)
-		return;
-	ingest_report_release(&j->rep);
-	free(j);
-}
-
-/* Commits batches of queued reports until q_stop and the queue is empty;
- * resumes each report's connection after its batch committed (or failed). */
-static void *writer_main(void *arg)
-{
-	struct http_server *srv = arg;
-	unsigned max = srv->cfg->batch_max ? srv->cfg->batch_max : 64;
-	struct store_put_job *puts = xcalloc(max, sizeof(*puts));
-	struct http_job **batch = xcalloc(max, sizeof(*batch));
-	char err[FC_ERRLEN];
-	int64_t now;
-	unsigned n, i;
-
-	for (;;) {
-		pthread_mutex_lock(&srv->q_lock);
-		while (!srv->q_head && !srv->q_stop)
-			pthread_cond_wait(&srv->q_cond, &srv->q_lock);
-		for (n = 0; n < max && srv->q_head; n++) {
-			batch[n] = srv->q_head;
-			srv->q_head = batch[n]->next;
-			srv->q_len--;
-		}
-		if (!srv->q_head)
-			srv->q_tail = NULL;
-		pthread_mutex_unlock(&srv->q_lock);
-		if (!n)
-			break;
-		now = (int64_t)time(NULL);
-		for (i = 0; i < n; i++) {
-			puts[i] = batch[i]->put;
-			puts[i].received_at = now;
-		}
-		if (srv->wst == srv->st)
-			pthread_mutex_lock(&srv->store_lock);
-		if (store_put_batch(srv->wst, puts, n, err))
-			LOG_WARN("a batch of %u reports was not stored: %s", n, err);
-		if (srv->wst == srv->st)
-			pthread_mutex_unlock(&srv->store_lock);
-		for (i = 0; i < n; i++) {
-			batch[i]->put = puts[i];
-			MHD_resume_connection(batch[i]->c);
-		}
-	}
-	free(puts);
-	free(batch);
-	return NULL;
-}
-
-/* Queues the decoded report for the writer and suspends the connection;
- * the answer goes out when inventory_finish is called again. False when
- * the queue is full (answer 503). */
-static bool job_queue(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
-                      struct http_job *j)
-{
-	unsigned max = srv->cfg->queue_max ? srv->cfg->queue_max : 128;
-
-	pthread_mutex_lock(&srv->q_lock);
-	if (srv->q_len >= max) {
-		pthread_mutex_unlock(&srv->q_lock);
-		return false;
-	}
-	/* suspended before the writer can see the job, so its resume follows */
-	MHD_suspend_connection(c);
-	r->job = j;
-	if (srv->q_tail)
-		srv->q_tail->next = j;
-	else
-		srv->q_head = j;
-	srv->q_tail = j;
-	srv->q_len++;
-	pthread_cond_signal(&srv->q_cond);
-	pthread_mutex_unlock(&srv->q_lock);
-	return true;
-}
-
-/* The writer is done with r's report: the answer. */
-static enum MHD_Result inventory_answer(struct http_server *srv, struct MHD_Connection *c,
-                                        struct http_req *r)
-{
-	struct http_job *j = r->job;
-	const struct store_put_result *res = &j->put.res;
-	enum MHD_Result ret;
-	char msg[FC_ERRLEN + 128];
-	char hex[2 * SHA256_LEN + 1];
-	size_t i;
-
-	if (j->put.rc == FC_EBUSY) {
-		LOG_WARN("report from '%s' not stored: %s", r->org, j->put.err);
-		ret = http_reply_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                       "database busy, try again later");
-	} else if (j->put.rc) {
-		LOG_ERR("report from '%s' not stored: %s", r->org, j->put.err);
-		ret = http_reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		                       "internal error storing the report");
-	} else if (res->resend_full) {
-		for (i = 0; i < SHA256_LEN; i++)
-			snprintf(hex + 2 * i, 3, "%02x", j->rep.sw_digest[i]);
-		snprintf(msg, sizeof(msg),
-		         "software list %s is not the one stored for this machine: send the full "
-		         "report",
-		         hex);
-		ret = reply_resend(c, r, msg);
-	} else {
-		metrics_count_report(&srv->metrics, res->duplicate, seconds_since(&j->t0));
-		ret = inventory_stored(srv, c, r, res);
-	}
-	r->job = NULL;
-	job_free(j);
-	return ret;
-}
-
-/* Last call: decode the body (in this MHD thread) and queue the report for
- * the writer; called again after the writer committed it, to answer. */
-static enum MHD_Result inventory_finish(struct http_server *srv, struct MHD_Connection *c,
-                                        struct http_req *r)
-{
-	struct http_job *j;
-	char err[FC_ERRLEN];
-	int status = 0;
-	enum fc_rc rc;
-
-	if (r->job)
-		return inventory_answer(srv, c, r);
-	if (r->too_big) {
-		snprintf(err, FC_ERRLEN, "body exceeds the limit of %zu bytes",
-		         srv->cfg->limits.max_body);
-		return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, err);
-	}
-	j = xcalloc(1, sizeof(*j));
-	clock_gettime(CLOCK_MONOTONIC, &j->t0);
-	ingest_report_init(&j->rep);
-	rc = ingest_decode(
-	    buf_cstr(&r->body), r->body.len,
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING),
-	    &srv->cfg->limits, &j->rep, &status, err);
-	buf_release(&r->body);
-	if (rc) {
-		if (status < 400 || status > 499) {
-			LOG_ERR("ingest_decode gave status %d for: %s", status, err);
-			status = MHD_HTTP_BAD_REQUEST;
-		}
-		job_free(j);
-		return http_reply_error(c, r, (unsigned)status, err);
-	}
-	j->c = c;
-	j->put.org_id = r->org_id;
-	j->put.r = &j->rep;
-	if (job_queue(srv, c, r, j))
-		return MHD_YES;
-	job_free(j);
-	return reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-	                       "the collector is busy (its queue of reports is full), try again "
-	                       "later",
-	                       MHD_HTTP_HEADER_RETRY_AFTER, QUEUE_RETRY_AFTER);
 }
 
 /* ---- GET /healthz, GET /metrics ---- */
@@ -553,8 +323,8 @@ static enum MHD_Result healthz(struct http_server *srv, struct MHD_Connection *c
 	writable = store_writable(srv->st);
 	pthread_mutex_unlock(&srv->store_lock);
 	if (!writable)
-		return reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                       "the database is not writable", NULL, NULL);
+		return http_reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                            "the database is not writable", NULL, NULL);
 	return http_reply(c, r, MHD_HTTP_OK, JSON_TYPE, ok, sizeof(ok) - 1, NULL, NULL);
 }
 
@@ -731,7 +501,7 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	unsigned status = check_framing(c, msg);
 
 	if (status)
-		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_CONNECTION, "close");
+		return http_reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->refused == MHD_HTTP_URI_TOO_LONG) {
 		snprintf(msg, FC_ERRLEN, "a URI with a query string may have at most %zu bytes",
 		         HTTP_MAX_URI);
@@ -745,13 +515,13 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	if (r->route == ROUTE_NONE)
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
 	if (r->route == ROUTE_INVENTORY && !post)
-		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-		                       MHD_HTTP_HEADER_ALLOW, "POST");
+		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                            MHD_HTTP_HEADER_ALLOW, "POST");
 	if (r->route != ROUTE_INVENTORY && !get)
-		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-		                       MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                            MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (r->route == ROUTE_INVENTORY)
-		return inventory_begin(srv, c, r);
+		return http_inventory_begin(srv, c, r);
 	return MHD_YES;
 }
 
@@ -777,7 +547,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return take_body(srv, r, upload_data, len);
 	}
 	switch (r->route) {
-	case ROUTE_INVENTORY: return inventory_finish(srv, c, r);
+	case ROUTE_INVENTORY: return http_inventory_finish(srv, c, r);
 	case ROUTE_MACHINES: return http_machines(srv, c, r);
 	case ROUTE_HEALTHZ: return healthz(srv, c, r);
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
@@ -813,13 +583,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)c;
 	if (!r)
 		return;
-	ms = seconds_since(&r->start) * 1000.0;
+	ms = http_seconds_since(&r->start) * 1000.0;
 	http_rfc3339((int64_t)time(NULL), when);
 	textesc_printf(stderr, "%s %s %s %u org=%s%s%s in=%zu out=%zu ms=%.1f%s", when, r->method,
 	               r->path, r->status, r->org[0] ? "\"" : "-", r->org, r->org[0] ? "\"" : "",
 	               r->bytes_in, r->bytes_out, ms, termination_name(toe));
 	metrics_count_request(&srv->metrics, r->status, r->bytes_in);
-	job_free(r->job); /* only when the connection ended before the answer */
+	http_job_free(r->job); /* only when the connection ended before the answer */
 	buf_release(&r->body);
 	free(r);
 	*req_cls = NULL;
@@ -887,39 +657,17 @@ out_bad:
 	return FC_EUSAGE;
 }
 
-/* Reads a PEM file of at most TLS_MAX_PEM bytes into out (NUL-terminated). */
+/* Reads a PEM file of at most TLS_MAX_PEM bytes into out (NUL-terminated),
+ * a regular file only (common/platform.h). FC_ECONFIG with err set. */
 static enum fc_rc read_pem(const char *path, struct buf *out, char *err)
 {
-	char chunk[4096];
-	enum fc_rc rc = FC_OK;
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f) {
-		snprintf(err, FC_ERRLEN, "cannot open '%s': %s", path, strerror(errno));
+	if (plat_read_file(path, TLS_MAX_PEM, out, err) != FC_OK)
+		return FC_ECONFIG;
+	if (!strstr(buf_cstr(out), "-----BEGIN ")) {
+		snprintf(err, FC_ERRLEN, "'%s' is not a PEM file", path);
 		return FC_ECONFIG;
 	}
-	for (;;) {
-		n = fread(chunk, 1, sizeof(chunk), f);
-		if (n == 0)
-			break;
-		if (buf_add(out, chunk, n) != FC_OK) {
-			snprintf(err, FC_ERRLEN, "'%s' is larger than %zu bytes", path,
-			         TLS_MAX_PEM);
-			rc = FC_ECONFIG;
-			goto out_close;
-		}
-	}
-	if (ferror(f)) {
-		snprintf(err, FC_ERRLEN, "cannot read '%s': %s", path, strerror(errno));
-		rc = FC_ECONFIG;
-	} else if (!strstr(buf_cstr(out), "-----BEGIN ")) {
-		snprintf(err, FC_ERRLEN, "'%s' is not a PEM file", path);
-		rc = FC_ECONFIG;
-	}
-out_close:
-	fclose(f);
-	return rc;
+	return FC_OK;
 }
 
 static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct sockaddr_storage *sa,
@@ -963,80 +711,17 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, const struct soc
 	                        extra, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
 }
 
-/* Writes the port and a newline to path through a temporary file and a
- * rename, so that a reader never sees a partial file. */
+/* Writes the port and a newline to path (common/outfile.c: a regular file
+ * replaced atomically, so that a reader never sees a partial file). */
 static enum fc_rc write_port_file(const char *path, unsigned port, char *err)
 {
-	struct buf tmp;
-	char line[16];
-	enum fc_rc rc = FC_EIO;
-	int fd, n;
+	char line[16], why[FC_ERRLEN];
+	int n = snprintf(line, sizeof(line), "%u\n", port);
 
-	buf_init(&tmp, 8192);
-	if (buf_printf(&tmp, "%s.%ld.tmp", path, (long)getpid()) != FC_OK) {
-		snprintf(err, FC_ERRLEN, "port file name too long");
-		return FC_EIO;
-	}
-	n = snprintf(line, sizeof(line), "%u\n", port);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, FC_ERRLEN, "cannot create '%s': %s", tmp.ptr, strerror(errno));
-		goto out_release;
-	}
-	if (write(fd, line, (size_t)n) != n || fsync(fd) != 0) {
-		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", tmp.ptr, strerror(errno));
-		close(fd);
-		goto out_unlink;
-	}
-	if (close(fd) != 0 || rename(tmp.ptr, path) != 0) {
-		snprintf(err, FC_ERRLEN, "cannot write '%s': %s", path, strerror(errno));
-		goto out_unlink;
-	}
-	rc = FC_OK;
-	goto out_release;
-out_unlink:
-	unlink(tmp.ptr);
-out_release:
-	buf_release(&tmp);
-	return rc;
-}
-
-/* Starts the writer thread, on its own connection to cfg->db_path. */
-static enum fc_rc writer_start(struct http_server *srv, char *err)
-{
-	srv->wst = srv->st;
-	if (srv->cfg->db_path) {
-		enum fc_rc rc = store_open(srv->cfg->db_path, false, &srv->wst, err);
-
-		if (rc)
-			return rc;
-	}
-	store_set_clock_skew(srv->wst, srv->cfg->clock_skew);
-	if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0) {
-		snprintf(err, FC_ERRLEN, "cannot start the writer thread");
-		if (srv->wst != srv->st)
-			store_close(srv->wst);
-		srv->wst = NULL;
-		return FC_ENOMEM;
-	}
-	srv->writer_started = true;
-	return FC_OK;
-}
-
-/* Lets the writer commit what is queued, then ends it. */
-static void writer_stop(struct http_server *srv)
-{
-	if (!srv->writer_started)
-		return;
-	pthread_mutex_lock(&srv->q_lock);
-	srv->q_stop = true;
-	pthread_cond_broadcast(&srv->q_cond);
-	pthread_mutex_unlock(&srv->q_lock);
-	pthread_join(srv->writer, NULL);
-	srv->writer_started = false;
-	if (srv->wst != srv->st)
-		store_close(srv->wst);
-	srv->wst = NULL;
+	if (outfile_save(path, line, (size_t)n, why) == FC_OK)
+		return FC_OK;
+	snprintf(err, FC_ERRLEN, "port file '%s': %s", path, why);
+	return FC_EIO;
 }
 
 /* Stops accepting, waits (at most conn_timeout seconds, or until another
@@ -1056,7 +741,7 @@ static void drain_and_stop(struct http_server *srv, struct MHD_Daemon *d, const 
 		}
 		waited_ms += 50;
 	}
-	writer_stop(srv); /* resumes every suspended connection first */
+	http_writer_stop(srv); /* resumes every suspended connection first */
 	MHD_stop_daemon(d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
@@ -1183,7 +868,7 @@ static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
 	blocked = stop;
 	sigaddset(&blocked, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &blocked, &old);
-	rc = writer_start(&srv, err);
+	rc = http_writer_start(&srv, err);
 	d = rc ? NULL : start_daemon(&srv, sa, v6, key, cert);
 	if (d)
 		rc = run(&srv, d, &stop, err);
@@ -1191,7 +876,7 @@ static enum fc_rc serve_on(const struct http_config *cfg, struct store *st,
 		rc = start_failed(cfg, sa, err);
 	if (!d && cfg->listen_fd >= 0)
 		close(cfg->listen_fd);
-	writer_stop(&srv);
+	http_writer_stop(&srv);
 	while (sigtimedwait(&stop, NULL, &(struct timespec){0, 0}) > 0)
 		; /* a stop signal that came while stopping is not delivered again */
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -1,5 +1,5 @@
-/* http_priv.h - what the files of the HTTP server (http.c, http_machines.c)
- * share: the server's state, the per-request state and the answer helpers.
+/* http_priv.h - what the files of the HTTP server (http*.c) share: the
+ * server's state, the per-request state and the answer helpers.
  * Not for other modules: they use http.h. */
 #ifndef FC_COLLECTOR_HTTP_PRIV_H
 #define FC_COLLECTOR_HTTP_PRIV_H
@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <cJSON.h>
 #include <microhttpd.h>
 
 #include "auth.h"
@@ -101,6 +102,24 @@ enum MHD_Result http_reply_take(struct MHD_Connection *c, struct http_req *r, un
 enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
                                  const char *msg);
 
+/* Queues doc, printed compactly, with status and, when hdr is not NULL, the
+ * header hdr: val; doc stays the caller's. */
+enum MHD_Result http_reply_json(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const cJSON *doc, const char *hdr, const char *val);
+
+/* Queues {"status":"error","error":msg} with status, plus "resend":resend
+ * when resend is not NULL and, when hdr is not NULL, the header hdr: val. */
+enum MHD_Result http_reply_error_doc(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                     const char *msg, const char *resend, const char *hdr,
+                                     const char *val);
+
+/* http_reply_error_doc without "resend". */
+enum MHD_Result http_reply_error_hdr(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                     const char *msg, const char *hdr, const char *val);
+
+/* Seconds on CLOCK_MONOTONIC since t0. */
+double http_seconds_since(const struct timespec *t0);
+
 /* Checks the request's bearer token. Returns 0 for a live token, with
  * r->role, r->org_id and r->org set; otherwise the status to answer (401
  * when missing, malformed, unknown or revoked, 503 when the database is
@@ -110,6 +129,28 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 
 /* Writes t (Unix time) as RFC 3339 UTC, "" when it cannot be shown. */
 void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN]);
+
+/* POST /api/v1/inventory (http_inventory.c). First call: an agent token
+ * and a declared size within limits.max_body, else the error is answered. */
+enum MHD_Result http_inventory_begin(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r);
+
+/* Last call: decodes the body and queues the report for the writer,
+ * suspending the connection (or answers the error, or 503 when the queue
+ * is full); called again once the writer is done with it, to answer. */
+enum MHD_Result http_inventory_finish(struct http_server *srv, struct MHD_Connection *c,
+                                      struct http_req *r);
+
+/* Frees a job (NULL allowed): a report the writer never answered. */
+void http_job_free(struct http_job *j);
+
+/* Starts the writer thread on its own connection to cfg->db_path (srv->st
+ * when NULL). FC_OK, or the store's error / FC_ENOMEM with err set. */
+enum fc_rc http_writer_start(struct http_server *srv, char *err);
+
+/* Lets the writer commit what is queued (resuming each connection), then
+ * ends it. Nothing when it was not started. */
+void http_writer_stop(struct http_server *srv);
 
 /* Answers GET /api/v1/machines (reader and admin tokens). */
 enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,

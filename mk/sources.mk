@@ -87,6 +87,7 @@ COLLECTOR_SRC := \
 	collector/auth.c \
 	collector/classify.c \
 	collector/http.c \
+	collector/http_inventory.c \
 	collector/http_machines.c \
 	collector/http_reports.c \
 	collector/import.c \
