@@ -86,6 +86,8 @@ COLLECTOR_SRC := \
 	collector/arena.c \
 	collector/auth.c \
 	collector/classify.c \
+	collector/classify_linux.c \
+	collector/classify_windows.c \
 	collector/http.c \
 	collector/http_inventory.c \
 	collector/http_machines.c \
