@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "campaign_cli.h"
 #include "fctime.h"
 #include "http.h"
 #include "ingest.h"
@@ -924,6 +925,7 @@ static void usage_top(FILE *f)
 	           "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].synopsis);
+	campaign_cli_usage(f);
 	fprintf(f, "\nEvery command takes --db FILE (default $" DB_ENV ", else\n" DB_DEFAULT
 	           ") and --help ('fleetcensus-collector COMMAND --help').\n"
 	           "\n"
@@ -1294,6 +1296,9 @@ int main(int argc, char **argv)
 		printf("fleetcensus-collector %s\n", FC_VERSION);
 		return flush_stdout(EXIT_DONE);
 	}
+	if (!strcmp(argv[1], "campaign") || (argc > 2 && !strcmp(argv[1], "org") &&
+	                                     !strcmp(argv[2], "set")))
+		return campaign_cli(argc - 1, argv + 1, o.db, write_atomic);
 	code = parse_options(argc - 1, argv + 1, &o);
 	if (code)
 		return code;

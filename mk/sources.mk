@@ -74,6 +74,9 @@ COLLECTOR_MAIN_SRC := collector/main.c
 COLLECTOR_SRC := \
 	collector/arena.c \
 	collector/auth.c \
+	collector/campaign.c \
+	collector/campaign_cli.c \
+	collector/campaign_cost.c \
 	collector/classify.c \
 	collector/http.c \
 	collector/http_machines.c \
@@ -86,10 +89,12 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/report.c \
 	collector/store.c \
+	collector/store_campaign.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
+	collector/xlsx.c \
 	# end
 
 # ---- unit tests (tests/unit), by the program whose module each tests ----
@@ -129,6 +134,7 @@ UNIT_AGENT_TESTS := \
 UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_arena.c \
 	tests/unit/test_auth.c \
+	tests/unit/test_campaign.c \
 	tests/unit/test_classify.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
