@@ -79,6 +79,7 @@ COLLECTOR_SRC := \
 	collector/campaign_cost.c \
 	collector/classify.c \
 	collector/http.c \
+	collector/http_campaigns.c \
 	collector/http_machines.c \
 	collector/http_reports.c \
 	collector/ingest.c \
