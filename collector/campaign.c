@@ -605,8 +605,10 @@ static enum fc_rc apply(struct store *st, const struct lifecycle *lc, const stru
 		         action == CAMPAIGN_JOIN ? "joined" : "withdrawn");
 		m->signed_at = 0;
 		m->signed_by[0] = '\0';
-		if (action == CAMPAIGN_JOIN)
+		if (action == CAMPAIGN_JOIN) {
 			m->joined_at = now;
+			rc = live_rows(st, lc, &k, err); /* for the log */
+		}
 	}
 	if (rc == FC_OK)
 		rc = store_member_put(st, c->id, m, err);
