@@ -426,8 +426,9 @@ static bool spec_ok(const struct campaign_spec *s, char *err)
 		return false;
 	}
 	if (s->split && s->split[0]) {
-		camp_seterr(err, "--split %s: not available yet (it needs the Windows 11 readiness "
-		                 "columns, issue 15)",
+		camp_seterr(err,
+		            "--split %s: not available yet (it needs the Windows 11 readiness "
+		            "columns, issue 15)",
 		            s->split);
 		return false;
 	}
@@ -692,9 +693,9 @@ enum fc_rc campaign_close(struct store *st, const char *name, const struct campa
 
 /* ---- show ---- */
 
-static const char *const show_cols[] = {"org",        "state", "signed_at",      "os_product",
-                                        "os_edition", "os_release", "arch", "support_status",
-                                        "machines"};
+static const char *const show_cols[] = {"org",        "state",          "signed_at",
+                                        "os_product", "os_edition",     "os_release",
+                                        "arch",       "support_status", "machines"};
 #define SHOW_NCOLS 9
 
 /* The text of a count under --min-cell k, as the tender report has it. */
@@ -781,8 +782,8 @@ static enum fc_rc scope_of(const struct campaign_actor *a, int64_t *org_id, char
 }
 
 enum fc_rc campaign_show(struct store *st, const struct lifecycle *lc, const char *name,
-                         const struct campaign_actor *a, enum campaign_format fmt,
-                         struct buf *out, char *err)
+                         const struct campaign_actor *a, enum campaign_format fmt, struct buf *out,
+                         char *err)
 {
 	struct crows rs = {NULL, 0, 0};
 	struct ctable t;
@@ -813,8 +814,8 @@ enum fc_rc campaign_show(struct store *st, const struct lifecycle *lc, const cha
 
 /* ---- list ---- */
 
-static const char *const list_cols[] = {"campaign", "state",    "as_of",  "deadline",
-                                        "products", "joined",   "signed", "closed_at"};
+static const char *const list_cols[] = {"campaign", "state",  "as_of",  "deadline",
+                                        "products", "joined", "signed", "closed_at"};
 #define LIST_NCOLS 8
 
 struct listing {
@@ -852,10 +853,9 @@ static enum fc_rc list_one(const struct store_campaign *sc, void *ctx)
 	if (sc->closed)
 		(void)fctime_format_rfc3339(sc->closed, closed);
 	v[0] = sc->name;
-	v[1] = sc->closed ? "closed"
-	       : fctime_parse_date(sc->deadline, &day) && l->now >= day + SECONDS_PER_DAY
-	           ? "final"
-	           : "open";
+	v[1] = sc->closed                                                                 ? "closed"
+	       : fctime_parse_date(sc->deadline, &day) && l->now >= day + SECONDS_PER_DAY ? "final"
+	                                                                                  : "open";
 	v[2] = sc->as_of;
 	v[3] = sc->deadline;
 	v[4] = sc->products;
@@ -866,8 +866,8 @@ static enum fc_rc list_one(const struct store_campaign *sc, void *ctx)
 	return FC_OK;
 }
 
-enum fc_rc campaign_list(struct store *st, const struct campaign_actor *a,
-                         enum campaign_format fmt, struct buf *out, char *err)
+enum fc_rc campaign_list(struct store *st, const struct campaign_actor *a, enum campaign_format fmt,
+                         struct buf *out, char *err)
 {
 	struct ctable t;
 	struct listing l = {st, &t, campaign_now(), err};

@@ -81,16 +81,16 @@ enum fc_rc campaign_close(struct store *st, const char *name, const struct campa
  * every joined organisation and the ALL lines, a manager or reader its own
  * organisation's rows. */
 enum fc_rc campaign_show(struct store *st, const struct lifecycle *lc, const char *name,
-                         const struct campaign_actor *a, enum campaign_format fmt,
-                         struct buf *out, char *err);
+                         const struct campaign_actor *a, enum campaign_format fmt, struct buf *out,
+                         char *err);
 /* Appends campaign name's cost forecast (admin, or a manager or reader for
  * its own organisation): per organisation and ESU year, then ALL per year. */
 enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const char *name,
-                         const struct campaign_actor *a, enum campaign_format fmt,
-                         struct buf *out, char *err);
+                         const struct campaign_actor *a, enum campaign_format fmt, struct buf *out,
+                         char *err);
 /* Appends the list of campaigns (not to an agent token). */
-enum fc_rc campaign_list(struct store *st, const struct campaign_actor *a,
-                         enum campaign_format fmt, struct buf *out, char *err);
+enum fc_rc campaign_list(struct store *st, const struct campaign_actor *a, enum campaign_format fmt,
+                         struct buf *out, char *err);
 /* Appends campaign name's audit log (admin). */
 enum fc_rc campaign_log(struct store *st, const char *name, const struct campaign_actor *a,
                         enum campaign_format fmt, struct buf *out, char *err);

@@ -279,8 +279,8 @@ enum fc_rc camp_schedules_check(const struct campaign_spec *spec, char *err)
 		rc = sched_read(spec->prices, spec->prices_len,
 		                spec->prices_name ? spec->prices_name : "prices", false, &s, err);
 	if (rc == FC_OK && spec->fees)
-		rc = sched_read(spec->fees, spec->fees_len, spec->fees_name ? spec->fees_name : "fees",
-		                true, &s, err);
+		rc = sched_read(spec->fees, spec->fees_len,
+		                spec->fees_name ? spec->fees_name : "fees", true, &s, err);
 	sched_release(&s);
 	return rc;
 }
@@ -422,7 +422,8 @@ static enum fc_rc cost_fee(struct store *st, struct clines *cl, const struct sch
 			cline_get(cl, r->org, jy, s->fees[i].currency)->fee += s->fees[i].cents;
 			return FC_OK;
 		}
-	camp_seterr(err, "organisation '%s' (population %lld) is in no size band of the fee schedule",
+	camp_seterr(err,
+	            "organisation '%s' (population %lld) is in no size band of the fee schedule",
 	            r->org, (long long)n);
 	return FC_EREFUSED;
 }
@@ -522,8 +523,8 @@ static int crow_org_cmp(const void *pa, const void *pb)
 }
 
 enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const char *name,
-                         const struct campaign_actor *a, enum campaign_format fmt,
-                         struct buf *out, char *err)
+                         const struct campaign_actor *a, enum campaign_format fmt, struct buf *out,
+                         char *err)
 {
 	struct crows rs = {NULL, 0, 0};
 	struct ctable t;

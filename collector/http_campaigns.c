@@ -133,7 +133,8 @@ static enum MHD_Result answer_post(struct http_server *srv, struct MHD_Connectio
 	return ret;
 }
 
-enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c, struct http_req *r)
+enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c,
+                               struct http_req *r)
 {
 	char msg[FC_ERRLEN] = "", name[256];
 	const char *slash, *tail = "";
@@ -166,6 +167,7 @@ enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c
 	if (tail[0] && strcmp(tail, "cost"))
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
 	if (post)
-		return http_reply_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed (GET)");
+		return http_reply_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                        "method not allowed (GET)");
 	return answer_get(srv, c, r, name, tail[0] != '\0');
 }

@@ -1296,8 +1296,8 @@ int main(int argc, char **argv)
 		printf("fleetcensus-collector %s\n", FC_VERSION);
 		return flush_stdout(EXIT_DONE);
 	}
-	if (!strcmp(argv[1], "campaign") || (argc > 2 && !strcmp(argv[1], "org") &&
-	                                     !strcmp(argv[2], "set")))
+	if (!strcmp(argv[1], "campaign") ||
+	    (argc > 2 && !strcmp(argv[1], "org") && !strcmp(argv[2], "set")))
 		return campaign_cli(argc - 1, argv + 1, o.db, write_atomic);
 	code = parse_options(argc - 1, argv + 1, &o);
 	if (code)

@@ -29,7 +29,8 @@ enum fc_rc store_org_attr_set(struct store *s, int64_t org_id, const char *key, 
                               char *err)
 {
 	if (!value)
-		return store_exec(s, STORE_ONCE, "DELETE FROM org_attrs WHERE org_id = ?1 AND key = ?2",
+		return store_exec(s, STORE_ONCE,
+		                  "DELETE FROM org_attrs WHERE org_id = ?1 AND key = ?2",
 		                  STORE_ARGS(STORE_INT(org_id), STORE_TEXT(key)), NULL, NULL,
 		                  "removing an organisation attribute", err);
 	return store_exec(s, STORE_ONCE,
@@ -334,6 +335,6 @@ enum fc_rc store_campaign_log_each(struct store *s, const char *campaign, store_
 	return store_exec(s, STORE_ONCE,
 	                  "SELECT id, campaign, at, who, action, org, old, new FROM campaign_log"
 	                  " WHERE campaign = ?1 ORDER BY id",
-	                  STORE_ARGS(STORE_TEXT(campaign)), log_row, &e,
-	                  "reading the campaign log", err);
+	                  STORE_ARGS(STORE_TEXT(campaign)), log_row, &e, "reading the campaign log",
+	                  err);
 }

@@ -291,7 +291,7 @@ static const char schema_campaigns[] =
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
-                                                               schema_campaigns};
+                                                             schema_campaigns};
 
 /* ---- opening and the schema ---- */
 

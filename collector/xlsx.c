@@ -79,7 +79,8 @@ static enum fc_rc write_sheet(lxw_workbook *wb, lxw_format *bold, const struct x
 		}
 	for (i = 0; i < sh->ncols && !e; i++)
 		e = worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i,
-		                         width[i] > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : width[i], NULL);
+		                         width[i] > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : width[i],
+		                         NULL);
 	worksheet_freeze_panes(ws, 1, 0);
 	buf_release(&t);
 	if (rc == FC_OK && e) {
@@ -113,7 +114,8 @@ static enum fc_rc read_back(const char *path, struct buf *out, char *err)
 		} else {
 			rc = buf_add(out, chunk, (size_t)n);
 			if (rc)
-				snprintf(err, FC_ERRLEN, "xlsx: the workbook exceeds the output limit");
+				snprintf(err, FC_ERRLEN,
+				         "xlsx: the workbook exceeds the output limit");
 		}
 	}
 	close(fd);

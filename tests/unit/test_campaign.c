@@ -55,8 +55,7 @@ static int setup(void **state)
 	char err[FC_ERRLEN] = "";
 	size_t i;
 
-	if (!store_tmp_open("campaign", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s,
-	                    err)) {
+	if (!store_tmp_open("campaign", f->dir, sizeof(f->dir), f->db, sizeof(f->db), &f->s, err)) {
 		fprintf(stderr, "setup: %s\n", err);
 		free(f);
 		return -1;
@@ -396,9 +395,8 @@ static void test_cost_needs_population(void **state)
 	assert_int_equal(campaign_org_set(f->s, "north", "population", NULL, &f->admin, err),
 	                 FC_OK);
 	buf_init(&out, 1 << 20);
-	assert_int_equal(
-	    campaign_cost(f->s, f->lc, "esu10", &f->admin, CAMPAIGN_CSV, &out, err),
-	    FC_EREFUSED);
+	assert_int_equal(campaign_cost(f->s, f->lc, "esu10", &f->admin, CAMPAIGN_CSV, &out, err),
+	                 FC_EREFUSED);
 	assert_non_null(strstr(err, "'north' has no population"));
 	buf_release(&out);
 	assert_int_equal(campaign_org_set(f->s, "north", "population", "-5", &f->admin, err),
@@ -428,14 +426,13 @@ static void test_log_complete(void **state)
 	assert_int_equal(campaign_log(f->s, "esu10", &f->admin, CAMPAIGN_JSON, &out, err), FC_OK);
 	assert_int_equal(buf_addc(&out, '\0'), FC_OK);
 	text = buf_take(&out, NULL);
-	assert_int_equal(count(f, "SELECT count(*) FROM campaign_log WHERE campaign = 'esu10'"),
-	                 5);
+	assert_int_equal(count(f, "SELECT count(*) FROM campaign_log WHERE campaign = 'esu10'"), 5);
 	assert_non_null(strstr(text, "\"action\":\"join\",\"org\":\"north\",\"old\":\"state=none\","
 	                             "\"new\":\"state=joined machines=1\""));
 	assert_non_null(strstr(text, "\"at\":\"2026-01-11T00:00:00Z\""));
-	assert_non_null(
-	    strstr(text, "\"action\":\"withdraw\",\"org\":\"north\",\"old\":\"state=signed "
-	                 "signed_at=2026-01-11T00:00:00Z signed_by="));
+	assert_non_null(strstr(text,
+	                       "\"action\":\"withdraw\",\"org\":\"north\",\"old\":\"state=signed "
+	                       "signed_at=2026-01-11T00:00:00Z signed_by="));
 	assert_non_null(strstr(text, "\"new\":\"state=withdrawn machines=0\""));
 	assert_non_null(strstr(text, "\"action\":\"close\""));
 	free(text);
