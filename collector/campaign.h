@@ -102,4 +102,17 @@ enum fc_rc campaign_log(struct store *st, const char *name, const struct campaig
 enum fc_rc campaign_org_set(struct store *st, const char *org, const char *key, const char *value,
                             const struct campaign_actor *a, char *err);
 
+/* The size bands of a fee schedule (docs/campaigns.md), for report counts
+ * --by size_band. */
+struct campaign_bands;
+/* Reads the fee schedule at path (at most 1 MiB); err names the file, line
+ * and column of an error. Returns FC_OK (*out freed by the caller with
+ * campaign_bands_free), FC_EUSAGE, FC_ENOENT, FC_EIO. */
+enum fc_rc campaign_bands_load(const char *path, struct campaign_bands **out, char *err);
+void campaign_bands_free(struct campaign_bands *b);
+/* Writes organisation org's size band (by its population attribute) to
+ * out: "unknown" when it has no population or no band holds it. */
+enum fc_rc campaign_size_band(struct store *st, const struct campaign_bands *b, const char *org,
+                              char *out, size_t size, char *err);
+
 #endif

@@ -551,3 +551,72 @@ enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const cha
 	camp_release(&c);
 	return rc;
 }
+
+/* ---- size bands for report counts --by size_band ---- */
+
+struct campaign_bands {
+	struct sched s;
+};
+
+enum fc_rc campaign_bands_load(const char *path, struct campaign_bands **out, char *err)
+{
+	struct campaign_bands *b;
+	char *text = NULL;
+	size_t len = 0;
+	enum fc_rc rc;
+	FILE *f;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f) {
+		camp_seterr(err, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	text = xmalloc(SCHED_MAX_BYTES + 2);
+	len = fread(text, 1, SCHED_MAX_BYTES + 1, f);
+	rc = ferror(f) ? FC_EIO : FC_OK;
+	fclose(f);
+	if (rc)
+		camp_seterr(err, "%s: read error", path);
+	b = xcalloc(1, sizeof(*b));
+	if (rc == FC_OK)
+		rc = sched_read(text, len, path, true, &b->s, err);
+	free(text);
+	if (rc) {
+		campaign_bands_free(b);
+		return rc;
+	}
+	*out = b;
+	return FC_OK;
+}
+
+void campaign_bands_free(struct campaign_bands *b)
+{
+	if (!b)
+		return;
+	sched_release(&b->s);
+	free(b);
+}
+
+enum fc_rc campaign_size_band(struct store *st, const struct campaign_bands *b, const char *org,
+                              char *out, size_t size, char *err)
+{
+	char pop[32];
+	int64_t id, n;
+	bool found = false;
+	enum fc_rc rc;
+	size_t i;
+
+	snprintf(out, size, "unknown");
+	rc = store_org_find(st, org, &id, err);
+	if (rc == FC_OK)
+		rc = store_org_attr_get(st, id, "population", pop, sizeof(pop), &found, err);
+	if (rc || !found || !parse_count(pop, &n))
+		return rc;
+	for (i = 0; i < b->s.nfees; i++)
+		if (n >= b->s.fees[i].min && (b->s.fees[i].max < 0 || n <= b->s.fees[i].max)) {
+			snprintf(out, size, "%s", b->s.fees[i].band);
+			break;
+		}
+	return FC_OK;
+}

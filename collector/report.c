@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "campaign.h"
 #include "fctime.h"
 #include "log.h"
 #include "textesc.h"
@@ -494,8 +495,9 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 
 /* ---- counts ---- */
 
-static const char *const count_fields[] = {"org",        "os_family", "os_product",    "os_edition",
-                                           "os_release", "arch",      "support_status"};
+static const char *const count_fields[] = {
+    "org",        "os_family", "os_product",     "os_edition",
+    "os_release", "arch",      "support_status", "size_band"};
 #define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
 
 struct counts {
@@ -521,7 +523,7 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		if (i == N_COUNT_FIELDS) {
 			seterr(err,
 			       "--by: want org, os_family, os_product, os_edition, os_release, "
-			       "arch or support_status, not",
+			       "arch, support_status or size_band, not",
 			       name);
 			return FC_EUSAGE;
 		}
@@ -537,6 +539,11 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		seterr(err, "--by: no field given", NULL);
 		return FC_EUSAGE;
 	}
+	for (k = 0; k < c->nfields; k++)
+		if (c->field[k] == 7 && !c->run->o->bands) {
+			seterr(err, "--by size_band: needs --fees FILE (a fee schedule)", NULL);
+			return FC_EUSAGE;
+		}
 	return FC_OK;
 }
 
@@ -544,7 +551,7 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 {
 	struct counts *c = ctx;
 	const char *all[N_COUNT_FIELDS], *keys[N_COUNT_FIELDS];
-	char end[11];
+	char end[11], band[128];
 	size_t i;
 
 	if (!org_wanted(c->run, g->org))
@@ -557,6 +564,10 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 	all[5] = g->arch;
 	all[6] = support_status_name(
 	    os_status(c->run, g->os_product, g->os_edition, g->os_release, c->run->as_of, end));
+	all[7] = "";
+	if (c->run->o->bands && campaign_size_band(c->run->st, c->run->o->bands, g->org, band,
+	                                           sizeof(band), c->run->err) == FC_OK)
+		all[7] = band;
 	for (i = 0; i < c->nfields; i++)
 		keys[i] = all[c->field[i]];
 	agg_add(&c->run->agg, keys, g->machines);

@@ -14,6 +14,8 @@
 #include "lifecycle.h"
 #include "store.h"
 
+struct campaign_bands;
+
 enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON };
 
 #define REPORT_MAX_ORGS 64
@@ -32,6 +34,7 @@ struct report_opts {
 	const char *version_pattern; /* software: version pattern, NULL = any */
 	const char *product; /* trend: os_product */
 	char from[11], to[11]; /* trend: date range, "" = open */
+	const struct campaign_bands *bands; /* counts --by size_band: a fee schedule's bands */
 };
 
 /* Sets the defaults above. */

@@ -226,6 +226,20 @@ test_expect_success 'xlsx read back with openpyxl equals the CSV cell for cell' 
 	done
 '
 
+test_expect_success 'report counts --by size_band: the bands of a fee schedule' '
+	collector report counts --by size_band,org --fees fees.csv --format csv |
+		tr -d "\r" >got &&
+	cat >want <<-EOF &&
+	size_band,org,machines
+	<30000,north,3
+	<30000,west,3
+	>=30000,south,2
+	EOF
+	diff -u want got &&
+	set +e; collector report counts --by size_band 2>err; st=$?; set -e &&
+	test $st = 64 && grep -q "needs --fees" err
+'
+
 test_expect_success 'xlsx needs --output; --format checked' '
 	set +e; collector campaign show esu10 --format xlsx 2>err; st=$?; set -e &&
 	test $st = 64 && grep -q "needs --output" err &&
