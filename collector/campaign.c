@@ -420,6 +420,10 @@ static bool spec_ok(const struct campaign_spec *s, char *err)
 	if (!name_ok("campaign name", s->name, CAMP_NAME_MAX, err) ||
 	    !name_ok("--products", s->products, CAMP_PRODUCTS_MAX, err))
 		return false;
+	if (strchr(s->name, '/')) {
+		camp_seterr(err, "campaign name: no '/' (it is a part of the HTTP path)");
+		return false;
+	}
 	if (s->products[0] == ',' || s->products[strlen(s->products) - 1] == ',' ||
 	    strstr(s->products, ",,")) {
 		camp_seterr(err, "--products: want P[,P...], no empty product");

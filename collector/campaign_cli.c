@@ -24,6 +24,9 @@
 #define CLI_MAX_LIFECYCLE 16
 #define CLI_MAX_ATTRS 32
 
+/* Which options each action takes (bits of 1 << (option - C_DB)). */
+#define B(o) (1u << ((o)-C_DB))
+
 struct cli {
 	const char *db, *org, *products, *split, *as_of, *deadline, *prices, *fees;
 	const char *output, *token_file, *kind, *population;
@@ -34,6 +37,8 @@ struct cli {
 	long horizon_months, min_cell;
 	enum campaign_format format;
 	bool help;
+	unsigned seen; /* B() of the options given */
+	const char *seen_name[32];
 	char **args;
 	int nargs;
 };
@@ -205,6 +210,8 @@ static int parse(int argc, char **argv, struct cli *c)
 			code = parse_one(c, opt, optarg, longopts[idx].name);
 			if (code)
 				return code;
+			c->seen |= B(opt);
+			c->seen_name[opt - C_DB] = longopts[idx].name;
 		}
 	}
 	c->args = argv + optind;
@@ -431,31 +438,65 @@ static int cmd_act(struct store *st, const struct cli *c, const struct campaign_
 	return exit_for(rc);
 }
 
-/* Checks the arguments: the action and (but for list) the name. */
+/* The options action takes. */
+static unsigned action_opts(const char *action)
+{
+	static const struct {
+		const char *action;
+		unsigned opts;
+	} table[] = {
+	    {"set", B(C_KIND) | B(C_POPULATION) | B(C_ATTR)},
+	    {"create", B(C_PRODUCTS) | B(C_SPLIT) | B(C_ASOF) | B(C_HORIZON) | B(C_DEADLINE) |
+	                   B(C_PRICES) | B(C_FEES) | B(C_MINCELL) | B(C_TOKENFILE)},
+	    {"join", B(C_ORG) | B(C_TOKENFILE) | B(C_LIFECYCLE)},
+	    {"sign", B(C_ORG) | B(C_TOKENFILE) | B(C_LIFECYCLE)},
+	    {"withdraw", B(C_ORG) | B(C_TOKENFILE) | B(C_LIFECYCLE)},
+	    {"close", B(C_TOKENFILE)},
+	    {"show", B(C_FORMAT) | B(C_OUTPUT) | B(C_TOKENFILE) | B(C_LIFECYCLE)},
+	    {"cost", B(C_FORMAT) | B(C_OUTPUT) | B(C_TOKENFILE) | B(C_LIFECYCLE)},
+	    {"list", B(C_FORMAT) | B(C_OUTPUT) | B(C_TOKENFILE)},
+	    {"log", B(C_FORMAT) | B(C_OUTPUT) | B(C_TOKENFILE)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(table[i].action, action))
+			return table[i].opts | B(C_DB);
+	return B(C_DB);
+}
+
+/* Checks the arguments: the action, its options and (but for list) the
+ * name. */
 static int check_args(const struct cli *c, bool org_set)
 {
 	static const char *const actions[] = {"create", "join", "sign", "withdraw", "close",
 	                                      "show",   "cost", "list", "log"};
-	bool list = c->nargs >= 1 && !strcmp(c->args[0], "list");
+	const char *what = org_set ? "org set" : c->nargs ? c->args[0] : "";
+	bool list = !org_set && !strcmp(what, "list");
+	unsigned extra;
 	size_t i;
 
-	if (!org_set) {
-		for (i = 0; c->nargs >= 1 && i < sizeof(actions) / sizeof(actions[0]); i++)
-			if (!strcmp(c->args[0], actions[i]))
-				break;
-		if (c->nargs < 1 || i == sizeof(actions) / sizeof(actions[0])) {
-			LOG_ERR("campaign: %s '%s' (see campaign --help)",
-			        c->nargs ? "unknown action" : "missing action",
-			        c->nargs ? c->args[0] : "");
+	for (i = 0; !org_set && i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (!strcmp(what, actions[i]))
+			break;
+	if (!org_set && i == sizeof(actions) / sizeof(actions[0])) {
+		LOG_ERR("campaign: %s '%s' (see campaign --help)",
+		        c->nargs ? "unknown action" : "missing action", what);
+		return EX_USAGE;
+	}
+	extra = c->seen & ~action_opts(org_set ? "set" : what);
+	for (i = 0; extra && i < 32; i++)
+		if (extra & (1u << i)) {
+			LOG_ERR("%s: option '--%s' does not apply (see --help)", what,
+			        c->seen_name[i]);
 			return EX_USAGE;
 		}
-	}
 	if (c->nargs < (list ? 1 : 2)) {
-		LOG_ERR("%s: missing NAME (see --help)", org_set ? "org set" : c->args[0]);
+		LOG_ERR("%s: missing NAME (see --help)", what);
 		return EX_USAGE;
 	}
 	if (c->nargs > (list ? 1 : 2)) {
-		LOG_ERR("unexpected argument '%s' (see --help)", c->args[list ? 1 : 2]);
+		LOG_ERR("%s: unexpected argument '%s' (see --help)", what, c->args[list ? 1 : 2]);
 		return EX_USAGE;
 	}
 	if (c->format == CAMPAIGN_XLSX && !c->output) {

@@ -63,6 +63,27 @@ static enum MHD_Result fail(struct MHD_Connection *c, struct http_req *r, enum f
 	                        status == MHD_HTTP_INTERNAL_SERVER_ERROR ? "internal error" : err);
 }
 
+/* 405 with the Allow header: allow is the method the path takes. */
+static enum MHD_Result not_allowed(struct MHD_Connection *c, struct http_req *r, const char *allow)
+{
+	enum MHD_Result ret;
+	cJSON *doc = cJSON_CreateObject();
+	char *text;
+
+	if (!doc)
+		return MHD_NO;
+	json_add_str(doc, "status", "error");
+	json_add_str(doc, "error", "method not allowed");
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (!text)
+		return MHD_NO;
+	ret = http_reply(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "application/json", text, strlen(text),
+	                 MHD_HTTP_HEADER_ALLOW, allow);
+	cJSON_free(text);
+	return ret;
+}
+
 /* GET: the list, a table or a cost forecast. */
 static enum MHD_Result answer_get(struct http_server *srv, struct MHD_Connection *c,
                                   struct http_req *r, const char *name, bool cost)
@@ -149,9 +170,7 @@ enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c
 		return http_reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		                        "the server has no lifecycle catalogue");
 	if (!r->campaign[0] || !strcmp(r->campaign, "/"))
-		return post ? http_reply_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
-		                               "method not allowed (GET)")
-		            : answer_get(srv, c, r, NULL, false);
+		return post ? not_allowed(c, r, "GET, HEAD") : answer_get(srv, c, r, NULL, false);
 	slash = strchr(r->campaign + 1, '/');
 	snprintf(name, sizeof(name), "%.*s",
 	         (int)(slash ? (size_t)(slash - r->campaign - 1) : strlen(r->campaign + 1)),
@@ -162,12 +181,10 @@ enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
 	if (campaign_action_parse(tail, &action))
 		return post ? answer_post(srv, c, r, name, action, tail)
-		            : http_reply_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
-		                               "method not allowed (POST)");
+		            : not_allowed(c, r, "POST");
 	if (tail[0] && strcmp(tail, "cost"))
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
 	if (post)
-		return http_reply_error(c, r, MHD_HTTP_METHOD_NOT_ALLOWED,
-		                        "method not allowed (GET)");
+		return not_allowed(c, r, "GET, HEAD");
 	return answer_get(srv, c, r, name, tail[0] != '\0');
 }

@@ -240,6 +240,18 @@ test_expect_success 'report counts --by size_band: the bands of a fee schedule' 
 	test $st = 64 && grep -q "needs --fees" err
 '
 
+test_expect_success 'usage errors (64): unknown action, option that does not apply, names' '
+	for args in "frob esu10" "show esu10 --products x" "list x" "join esu10" \
+		"create a/b --products x --as-of 2026-01-01 --deadline 2026-01-01" \
+		"create x --products x --as-of 2026-01-01 --deadline 2026-13-01" \
+		"create x --products x,,y --as-of 2026-01-01 --deadline 2026-01-01"; do
+		set +e; collector campaign $args 2>err; st=$?; set -e
+		test $st = 64 || { echo "campaign $args: exit $st"; cat err; return 1; }
+	done &&
+	set +e; collector org set north --population -3 2>err; st=$?; set -e &&
+	test $st = 64 && grep -q "want a whole number" err
+'
+
 test_expect_success 'xlsx needs --output; --format checked' '
 	set +e; collector campaign show esu10 --format xlsx 2>err; st=$?; set -e &&
 	test $st = 64 && grep -q "needs --output" err &&

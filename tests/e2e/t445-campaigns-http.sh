@@ -107,7 +107,9 @@ test_expect_success 'a reader or manager sees its own rows only' '
 
 test_expect_success 'wrong methods (405), paths and names (404), formats (400)' '
 	st=$(get "$URL" "$NMGR" "/api/v1/campaigns/esu%2010/sign") && test "$st" = 405 &&
+	grep -qi "^allow: POST" headers &&
 	st=$(postc "$NMGR" "/api/v1/campaigns/esu%2010") && test "$st" = 405 &&
+	st=$(get "$URL" "$NMGR" "/api/v1/campaigns/esu%2010/sign" -X PUT) && test "$st" = 405 &&
 	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/nope") && test "$st" = 404 &&
 	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/esu%2010/x/y") && test "$st" = 404 &&
 	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/esu%2010?format=ods") && test "$st" = 400
