@@ -165,6 +165,7 @@ FUZZ_COLLECTOR_TARGETS := \
 	http \
 	ingest \
 	lifecycle \
+	schedule \
 	textesc \
 	# end
 
