@@ -45,6 +45,11 @@ struct crows {
 enum fc_rc crows_collect(struct store *st, const struct lifecycle *lc, const struct camp *c,
                          int64_t org_id, struct crows *out, char *err);
 void crows_release(struct crows *r);
+/* Appends the live rows of member m (as joined: the tender report's rows of
+ * its organisation, the campaign's products only) to out. */
+struct store_member;
+enum fc_rc crows_live(struct store *st, const struct lifecycle *lc, const struct camp *c,
+                      const struct store_member *m, struct crows *out, char *err);
 
 /* A table: ncols columns, rows of cells (copied), each cell a number the
  * collector computed or text. */

@@ -77,6 +77,7 @@ COLLECTOR_SRC := \
 	collector/campaign.c \
 	collector/campaign_cli.c \
 	collector/campaign_cost.c \
+	collector/campaign_table.c \
 	collector/classify.c \
 	collector/http.c \
 	collector/http_campaigns.c \
