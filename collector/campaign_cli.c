@@ -18,6 +18,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "store.h"
+#include "xalloc.h"
 
 #define CLI_MAX_OUTPUT ((size_t)1 << 31)
 #define CLI_MAX_SCHEDULE ((size_t)1 << 20)
@@ -232,11 +233,7 @@ static int read_file(const char *opt, const char *path, size_t max, char **out, 
 		LOG_ERR("--%s '%s': %s", opt, path, strerror(errno));
 		return EX_NOINPUT;
 	}
-	p = malloc(max + 2);
-	if (!p) {
-		fclose(f);
-		return EX_SOFTWARE;
-	}
+	p = xmalloc(max + 2);
 	n = fread(p, 1, max + 1, f);
 	bad = ferror(f) != 0;
 	if (bad || n > max) {

@@ -397,7 +397,7 @@ static void cost_row(struct clines *cl, const struct sched *s, const struct crow
 
 /* The joining fee of organisation org (population attribute) in year jy. */
 static enum fc_rc cost_fee(struct store *st, struct clines *cl, const struct sched *s,
-                           const struct crow *r, int jy, char *err)
+                           const struct store_member *r, int jy, char *err)
 {
 	char pop[32];
 	int64_t n;
@@ -482,16 +482,35 @@ static void cost_table(struct ctable *t, struct clines *cl, const char *start)
 	}
 }
 
-/* The forecast of rows rs into t. */
-static enum fc_rc cost_compute(struct store *st, const struct lifecycle *lc, const struct camp *c,
-                               const struct crows *rs, struct ctable *t, char *err)
+/* The members whose fees are due: joined or signed (org_id's only when
+ * not 0). */
+struct fee_members {
+	int64_t org_id;
+	struct store_member *v;
+	size_t n;
+};
+
+static enum fc_rc fee_member(const struct store_member *m, void *ctx)
 {
+	struct fee_members *fm = ctx;
+
+	if (!strcmp(m->state, "withdrawn") || (fm->org_id && m->org_id != fm->org_id))
+		return FC_OK;
+	fm->v = xrealloc(fm->v, (fm->n + 1) * sizeof(*fm->v));
+	fm->v[fm->n++] = *m;
+	return FC_OK;
+}
+
+/* The forecast of rows rs (and the fees of the members) into t. */
+static enum fc_rc cost_compute(struct store *st, const struct lifecycle *lc, const struct camp *c,
+                               int64_t org_id, const struct crows *rs, struct ctable *t, char *err)
+{
+	struct fee_members fm = {org_id, NULL, 0};
 	struct sched s = {NULL, 0, NULL, 0};
 	struct clines cl = {NULL, 0, 0};
 	char start[11];
 	enum fc_rc rc = FC_OK;
 	size_t i;
-	int jy;
 
 	if (!esu_start(lc, c->products, start)) {
 		camp_seterr(err, "the lifecycle catalogue has no end of support for '%s'",
@@ -502,24 +521,18 @@ static enum fc_rc cost_compute(struct store *st, const struct lifecycle *lc, con
 		rc = sched_read(c->prices, strlen(c->prices), "prices", false, &s, err);
 	if (rc == FC_OK && c->fees[0])
 		rc = sched_read(c->fees, strlen(c->fees), "fees", true, &s, err);
-	for (i = 0; rc == FC_OK && i < rs->n; i++) {
-		jy = esu_year_of(start, rs->v[i].joined_at);
-		cost_row(&cl, &s, &rs->v[i], jy);
-		if (i == 0 || rs->v[i].org_id != rs->v[i - 1].org_id)
-			rc = cost_fee(st, &cl, &s, &rs->v[i], jy, err);
-	}
+	for (i = 0; rc == FC_OK && i < rs->n; i++)
+		cost_row(&cl, &s, &rs->v[i], esu_year_of(start, rs->v[i].joined_at));
+	if (rc == FC_OK)
+		rc = store_member_each(st, c->id, fee_member, &fm, err);
+	for (i = 0; rc == FC_OK && i < fm.n; i++)
+		rc = cost_fee(st, &cl, &s, &fm.v[i], esu_year_of(start, fm.v[i].joined_at), err);
 	if (rc == FC_OK)
 		cost_table(t, &cl, start);
+	free(fm.v);
 	free(cl.v);
 	sched_release(&s);
 	return rc;
-}
-
-static int crow_org_cmp(const void *pa, const void *pb)
-{
-	const struct crow *a = pa, *b = pb;
-
-	return strcmp(a->org, b->org);
 }
 
 enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const char *name,
@@ -540,10 +553,8 @@ enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const cha
 	rc = camp_get(st, name, &c, err);
 	if (rc == FC_OK)
 		rc = crows_collect(st, lc, &c, org_id, &rs, err);
-	if (rc == FC_OK && rs.n > 1)
-		qsort(rs.v, rs.n, sizeof(*rs.v), crow_org_cmp);
 	if (rc == FC_OK)
-		rc = cost_compute(st, lc, &c, &rs, &t, err);
+		rc = cost_compute(st, lc, &c, org_id, &rs, &t, err);
 	if (rc == FC_OK)
 		rc = ctable_render(&t, 1, fmt, out, err);
 	ctable_release(&t);

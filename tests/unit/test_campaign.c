@@ -383,6 +383,30 @@ static void test_cost_by_hand(void **state)
 	             "ALL,2,2026-10-15,USD,6,916.50,0.00,0.00,916.50\n");
 }
 
+/* A member with nothing in the tender still pays its joining fee; a
+ * withdrawn one does not. */
+static void test_fee_without_machines(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+
+	machine(f, 0, 1);
+	assert_int_equal(create(f, PRICES, FEES, 0, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-10", 0, CAMPAIGN_JOIN, NULL, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-10", 1, CAMPAIGN_JOIN, NULL, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-10", 2, CAMPAIGN_JOIN, NULL, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-11", 2, CAMPAIGN_WITHDRAW, NULL, err), FC_OK);
+	assert_table(f, true, NULL,
+	             "org,year,year_start,currency,machines,esu,replace,fee,total\n"
+	             "north,1,2025-10-15,EUR,0,0.00,0.00,5000.00,5000.00\n"
+	             "north,1,2025-10-15,USD,1,61.50,0.00,0.00,61.50\n"
+	             "north,2,2026-10-15,USD,1,122.00,0.00,0.00,122.00\n"
+	             "south,1,2025-10-15,EUR,0,0.00,0.00,15000.00,15000.00\n"
+	             "ALL,1,2025-10-15,EUR,0,0.00,0.00,20000.00,20000.00\n"
+	             "ALL,1,2025-10-15,USD,1,61.50,0.00,0.00,61.50\n"
+	             "ALL,2,2026-10-15,USD,1,122.00,0.00,0.00,122.00\n");
+}
+
 static void test_cost_needs_population(void **state)
 {
 	struct fixture *f = *state;
@@ -448,6 +472,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_deadline_and_close, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_min_cell, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cost_by_hand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fee_without_machines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cost_needs_population, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_log_complete, setup, teardown),
 	};
