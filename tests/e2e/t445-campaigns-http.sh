@@ -105,6 +105,18 @@ test_expect_success 'a reader or manager sees its own rows only' '
 	st=$(get "$URL" "$AGENT" "/api/v1/campaigns/esu%2010") && test "$st" = 403
 '
 
+test_expect_success 'a manager token reads no machines or reports and sends no inventory' '
+	st=$(get "$URL" "$NMGR" "/api/v1/machines") && test "$st" = 403 &&
+	st=$(get "$URL" "$NMGR" "/api/v1/reports/tender") && test "$st" = 403 &&
+	st=$(post "$URL" "$NMGR" m1.json) && test "$st" = 403
+'
+
+test_expect_success 'xlsx over HTTP' '
+	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/esu%2010?format=xlsx") && test "$st" = 200 &&
+	grep -qi "^content-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" headers &&
+	test "$(head -c 2 answer)" = PK
+'
+
 test_expect_success 'wrong methods (405), paths and names (404), formats (400)' '
 	st=$(get "$URL" "$NMGR" "/api/v1/campaigns/esu%2010/sign") && test "$st" = 405 &&
 	grep -qi "^allow: POST" headers &&
