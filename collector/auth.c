@@ -19,6 +19,7 @@ const char *auth_role_name(enum token_role role)
 	case ROLE_AGENT: return "agent";
 	case ROLE_READER: return "reader";
 	case ROLE_ADMIN: return "admin";
+	case ROLE_MANAGER: return "manager";
 	}
 	return "unknown";
 }
@@ -33,6 +34,8 @@ bool auth_role_parse(const char *name, enum token_role *role)
 		*role = ROLE_READER;
 	else if (strcmp(name, "admin") == 0)
 		*role = ROLE_ADMIN;
+	else if (strcmp(name, "manager") == 0)
+		*role = ROLE_MANAGER;
 	else
 		return false;
 	return true;

@@ -10,11 +10,13 @@
 #define AUTH_TOKEN_LEN 64 /* hex digits of a token (256 bits) */
 #define AUTH_HASH_LEN 32 /* bytes of a token's SHA-256 */
 
-enum token_role { ROLE_AGENT = 1, ROLE_READER = 2, ROLE_ADMIN = 3 };
+/* A manager joins, signs and withdraws campaigns for its organisation
+ * (docs/campaigns.md). */
+enum token_role { ROLE_AGENT = 1, ROLE_READER = 2, ROLE_ADMIN = 3, ROLE_MANAGER = 4 };
 
-/* Returns "agent", "reader" or "admin". */
+/* Returns "agent", "reader", "admin" or "manager". */
 const char *auth_role_name(enum token_role role);
-/* Parses a role name; false when it is none of the three. */
+/* Parses a role name; false when it is none of the four. */
 bool auth_role_parse(const char *name, enum token_role *role);
 
 /* Makes a new random token: AUTH_TOKEN_LEN lower-case hex digits and a NUL. */

@@ -262,6 +262,7 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 	if (rc == FC_OK) {
 		r->role = tok.role;
 		r->org_id = tok.org_id;
+		r->token_id = tok.id;
 		copy_printable(r->org, sizeof(r->org), tok.org_name ? tok.org_name : "", true);
 	}
 	pthread_mutex_unlock(&srv->store_lock);
@@ -375,6 +376,10 @@ static enum http_route route_of(const char *url)
 		return ROUTE_METRICS;
 	if (!strncmp(url, HTTP_REPORTS_PREFIX, strlen(HTTP_REPORTS_PREFIX)))
 		return ROUTE_REPORTS;
+	if (!strncmp(url, HTTP_CAMPAIGNS, strlen(HTTP_CAMPAIGNS)) &&
+	    (!url[strlen(HTTP_CAMPAIGNS)] || url[strlen(HTTP_CAMPAIGNS)] == '/') &&
+	    strlen(url) < strlen(HTTP_CAMPAIGNS) + 256)
+		return ROUTE_CAMPAIGNS;
 	return ROUTE_NONE;
 }
 
@@ -398,6 +403,8 @@ static void req_begin(struct http_req *r, const char *url, const char *method)
 	r->route = route_of(url);
 	if (r->route == ROUTE_REPORTS)
 		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
+	if (r->route == ROUTE_CAMPAIGNS)
+		snprintf(r->campaign, sizeof(r->campaign), "%s", url + strlen(HTTP_CAMPAIGNS));
 	copy_printable(r->method, sizeof(r->method), method, false);
 	copy_printable(r->path, sizeof(r->path), url, false);
 }
@@ -517,7 +524,7 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	if (r->route == ROUTE_INVENTORY && !post)
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "POST");
-	if (r->route != ROUTE_INVENTORY && !get)
+	if (r->route != ROUTE_INVENTORY && !get && !(r->route == ROUTE_CAMPAIGNS && post))
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (r->route == ROUTE_INVENTORY)
@@ -552,6 +559,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_HEALTHZ: return healthz(srv, c, r);
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
 	case ROUTE_REPORTS: return http_reports(srv, c, r);
+	case ROUTE_CAMPAIGNS: return http_campaigns(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -57,11 +57,14 @@ enum http_route {
 	ROUTE_MACHINES,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
-	ROUTE_REPORTS
+	ROUTE_REPORTS,
+	ROUTE_CAMPAIGNS
 };
 
 /* GET /api/v1/reports/KIND */
 #define HTTP_REPORTS_PREFIX "/api/v1/reports/"
+/* GET /api/v1/campaigns[/NAME[/cost]], POST /api/v1/campaigns/NAME/ACTION */
+#define HTTP_CAMPAIGNS "/api/v1/campaigns"
 
 /* One request, allocated once MHD has read its request line
  * (MHD_OPTION_URI_LOG_CALLBACK) and freed when MHD says the request is
@@ -79,8 +82,10 @@ struct http_req {
 	char org[HTTP_ORG_LEN]; /* the token's organisation; "" for none or admin */
 	int64_t org_id;
 	enum token_role role;
+	int64_t token_id; /* the token's id (who a campaign change records) */
 	bool too_big; /* the body passed limits.max_body: the rest is discarded */
 	char kind[32]; /* ROUTE_REPORTS: the report kind from the path (shortened) */
+	char campaign[256]; /* ROUTE_CAMPAIGNS: the path after HTTP_CAMPAIGNS (decoded) */
 	struct buf body;
 	struct http_job *job; /* ROUTE_INVENTORY: queued for the writer; answered when done */
 };
@@ -158,5 +163,9 @@ enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,
 
 /* Answers GET /api/v1/reports/KIND (reader and admin tokens). */
 enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, struct http_req *r);
+
+/* Answers the campaign routes (http_campaigns.c, docs/campaigns.md). */
+enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c,
+                               struct http_req *r);
 
 #endif

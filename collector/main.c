@@ -16,6 +16,8 @@
 
 #include "auth.h"
 #include "buf.h"
+#include "campaign.h"
+#include "campaign_cli.h"
 #include "fctime.h"
 #include "http.h"
 #include "import.h"
@@ -82,6 +84,7 @@ struct opts {
 	struct http_config http;
 	struct report_opts report;
 	const char *output; /* report --output FILE */
+	const char *fees; /* report --fees FILE: size bands for counts --by size_band */
 	const char *lifecycle[MAX_LIFECYCLE_FILES];
 	size_t n_lifecycle;
 	char **args; /* positional arguments after the command (and action) */
@@ -359,7 +362,7 @@ static int cmd_token_add(struct opts *o)
 	int code;
 
 	if (!o->role || !auth_role_parse(o->role, &role)) {
-		LOG_ERR("token add: --role must be agent, reader or admin");
+		LOG_ERR("token add: --role must be agent, reader, manager or admin");
 		return EXIT_USAGE;
 	}
 	if ((role == ROLE_ADMIN) != !o->org) {
@@ -547,6 +550,7 @@ static int write_output(const char *path, const struct buf *out)
 
 static int cmd_report(struct opts *o)
 {
+	struct campaign_bands *bands = NULL;
 	char err[FC_ERRLEN] = "";
 	struct lifecycle *lc = NULL;
 	struct store *st = NULL;
@@ -566,9 +570,13 @@ static int cmd_report(struct opts *o)
 	}
 	report_snapshot_today(st);
 	buf_init(&out, REPORT_MAX_OUTPUT);
-	rc = report_run(st, lc, &o->report, &out, err);
+	rc = o->fees ? campaign_bands_load(o->fees, &bands, err) : FC_OK;
+	o->report.bands = bands;
+	if (rc == FC_OK)
+		rc = report_run(st, lc, &o->report, &out, err);
 	store_close(st);
 	lifecycle_free(lc);
+	campaign_bands_free(bands);
 	if (rc) {
 		LOG_ERR("report %s: %s", o->args[0], err);
 		code = exit_for(rc);
@@ -650,11 +658,13 @@ static const struct command commands[] = {
     {"org", "remove", "org remove NAME [--force] [--db FILE]", O_DB | O_FORCE, 1, 1, cmd_org_remove,
      "Removes an organisation and its tokens. It refuses while the organisation\n"
      "has machines, unless --force, which removes them too.\n"},
-    {"token", "add", "token add (--org NAME --role agent|reader | --role admin) [--db FILE]",
+    {"token", "add",
+     "token add (--org NAME --role agent|reader|manager | --role admin) [--db FILE]",
      O_DB | O_ORG | O_ROLE, 0, 0, cmd_token_add,
      "Makes a token and prints it on standard output, once. An agent token sends\n"
      "reports for its organisation, a reader token reads that organisation's\n"
-     "machines, an admin token reads every organisation's.\n"},
+     "machines, a manager token joins, signs and withdraws campaigns for it\n"
+     "(docs/campaigns.md), an admin token reads every organisation's.\n"},
     {"token", "list", "token list [--db FILE]", O_DB, 0, 0, cmd_token_list,
      "Lists the tokens: id, role, organisation, created, last used, state\n"
      "(tab-separated, with a header line). Tokens themselves are never shown:\n"
@@ -680,7 +690,7 @@ static const struct command commands[] = {
      "report KIND [--db FILE] [--format table|csv|json] [--output FILE] [--as-of DATE]\n"
      "       [--window DAYS] [--org NAME]... [--by FIELDS] [--horizon-months N]\n"
      "       [--min-cell K] [--name P] [--version P] [--product P] [--from DATE]\n"
-     "       [--to DATE] [--lifecycle FILE]...",
+     "       [--to DATE] [--lifecycle FILE]... [--fees FILE]",
      O_DB | O_ORG | O_REPORT | O_LIFECYCLE, 1, 1, cmd_report,
      "Prints a report (docs/reports.md): machines, counts --by FIELDS, tender,\n"
      "software --name P, trend --product P, stale. Machines not seen within --window\n"
@@ -708,7 +718,7 @@ static void print_option_help(unsigned opts)
 	if (opts & O_ORG)
 		printf("      --org NAME              the organisation\n");
 	if (opts & O_ROLE)
-		printf("      --role ROLE             agent, reader or admin\n");
+		printf("      --role ROLE             agent, reader, manager or admin\n");
 	if (opts & O_FORCE)
 		printf("      --force                 remove the organisation's machines too\n");
 	if (opts & O_LISTEN)
@@ -748,7 +758,9 @@ static void print_option_help(unsigned opts)
 		    "                              stale (default 30)\n"
 		    "      --org NAME              only this organisation (repeatable)\n"
 		    "      --by FIELDS             counts: org, os_family, os_product,\n"
-		    "                              os_edition, os_release, arch, support_status\n"
+		    "                              os_edition, os_release, arch, support_status,\n"
+		    "                              size_band (with --fees)\n"
+		    "      --fees FILE             counts: the size bands of this fee schedule\n"
 		    "      --horizon-months N      tender: support ended by --as-of + N months\n"
 		    "      --min-cell K            tender: counts below K shown as <K\n"
 		    "      --name P, --version P   software: patterns with * and ?\n"
@@ -802,6 +814,7 @@ static void usage_top(FILE *f)
 	           "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].synopsis);
+	campaign_cli_usage(f);
 	fprintf(f, "\nEvery command takes --db FILE (default $" DB_ENV ", else\n" DB_DEFAULT
 	           ") and --help ('fleetcensus-collector COMMAND --help').\n"
 	           "\n"
@@ -871,6 +884,7 @@ enum {
 	OPT_USER,
 	OPT_FOLLOW,
 	OPT_PRIORITIES,
+	OPT_FEES,
 };
 
 static const struct option longopts[] = {
@@ -910,6 +924,7 @@ static const struct option longopts[] = {
     {"user", required_argument, NULL, OPT_USER},
     {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
     {"tls-priorities", required_argument, NULL, OPT_PRIORITIES},
+    {"fees", required_argument, NULL, OPT_FEES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
@@ -988,6 +1003,7 @@ static bool set_report_text(struct opts *o, int c, const char *val)
 		}
 		return true;
 	case OPT_OUTPUT: o->output = val; return true;
+	case OPT_FEES: o->fees = val; return true;
 	case OPT_BY: r->by = val; return true;
 	case OPT_NAME: r->name_pattern = val; return true;
 	case OPT_VERSION: r->version_pattern = val; return true;
@@ -1048,6 +1064,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_FORMAT:
 		case OPT_OUTPUT:
+		case OPT_FEES:
 		case OPT_ASOF:
 		case OPT_BY:
 		case OPT_NAME:
@@ -1185,6 +1202,9 @@ int main(int argc, char **argv)
 		printf("fleetcensus-collector %s\n", FC_VERSION);
 		return flush_stdout(EXIT_DONE);
 	}
+	if (!strcmp(argv[1], "campaign") ||
+	    (argc > 2 && !strcmp(argv[1], "org") && !strcmp(argv[2], "set")))
+		return campaign_cli(argc - 1, argv + 1, o.db);
 	code = parse_options(argc - 1, argv + 1, &o);
 	if (code)
 		return code;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "campaign.h"
 #include "fctime.h"
 #include "log.h"
 #include "textesc.h"
@@ -494,8 +495,9 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 
 /* ---- counts ---- */
 
-static const char *const count_fields[] = {"org",        "os_family", "os_product",    "os_edition",
-                                           "os_release", "arch",      "support_status"};
+static const char *const count_fields[] = {
+    "org",        "os_family", "os_product",     "os_edition",
+    "os_release", "arch",      "support_status", "size_band"};
 #define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
 
 struct counts {
@@ -521,7 +523,7 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		if (i == N_COUNT_FIELDS) {
 			seterr(err,
 			       "--by: want org, os_family, os_product, os_edition, os_release, "
-			       "arch or support_status, not",
+			       "arch, support_status or size_band, not",
 			       name);
 			return FC_EUSAGE;
 		}
@@ -537,6 +539,11 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		seterr(err, "--by: no field given", NULL);
 		return FC_EUSAGE;
 	}
+	for (k = 0; k < c->nfields; k++)
+		if (c->field[k] == 7 && !c->run->o->bands) {
+			seterr(err, "--by size_band: needs --fees FILE (a fee schedule)", NULL);
+			return FC_EUSAGE;
+		}
 	return FC_OK;
 }
 
@@ -544,7 +551,7 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 {
 	struct counts *c = ctx;
 	const char *all[N_COUNT_FIELDS], *keys[N_COUNT_FIELDS];
-	char end[11];
+	char end[11], band[128];
 	size_t i;
 
 	if (!org_wanted(c->run, g->org))
@@ -557,6 +564,10 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 	all[5] = g->arch;
 	all[6] = support_status_name(
 	    os_status(c->run, g->os_product, g->os_edition, g->os_release, c->run->as_of, end));
+	all[7] = "";
+	if (c->run->o->bands && campaign_size_band(c->run->st, c->run->o->bands, g->org, band,
+	                                           sizeof(band), c->run->err) == FC_OK)
+		all[7] = band;
 	for (i = 0; i < c->nfields; i++)
 		keys[i] = all[c->field[i]];
 	agg_add(&c->run->agg, keys, g->machines);
@@ -882,5 +893,85 @@ enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct
 	agg_release(&r.agg);
 	if (rc == FC_ELIMIT)
 		seterr(err, "the report exceeds the output limit", NULL);
+	return rc;
+}
+
+/* ---- for other tables (campaign.c): the writer and the tender's rows ---- */
+
+struct report_writer {
+	struct writer w;
+	enum fc_rc rc; /* the header's */
+};
+
+struct report_writer *report_writer_new(enum report_format fmt, struct buf *out,
+                                        const char *const *cols, size_t ncols)
+{
+	struct report_writer *rw = xcalloc(1, sizeof(*rw));
+
+	assert(ncols <= MAX_COLS);
+	writer_init(&rw->w, fmt, out, cols, ncols);
+	rw->rc = writer_header(&rw->w);
+	return rw;
+}
+
+enum fc_rc report_writer_row(struct report_writer *rw, const char *const *v, const bool *num)
+{
+	return rw->rc ? rw->rc : writer_row(&rw->w, v, num);
+}
+
+enum fc_rc report_writer_free(struct report_writer *rw, enum fc_rc rc)
+{
+	if (!rw)
+		return rc;
+	rc = writer_end(&rw->w, rc ? rc : rw->rc);
+	free(rw);
+	return rc;
+}
+
+void report_add_months(const char *as_of, long months, char out[11])
+{
+	date_add_months(as_of, months, out);
+}
+
+enum fc_rc report_tender_each(struct store *st, const struct lifecycle *lc,
+                              const struct report_opts *o, report_tender_cb cb, void *ctx,
+                              char *err)
+{
+	struct report_tender_row row;
+	char horizon[11], end[11];
+	enum support_status s;
+	struct run r;
+	enum fc_rc rc;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	r.lc = lc;
+	r.o = o;
+	r.err = err;
+	rc = run_prepare(&r);
+	if (rc)
+		return rc;
+	date_add_months(r.as_of, o->horizon_months, horizon);
+	r.agg.nkeys = 5;
+	rc = store_class_groups(st, r.org_id, r.since, tender_group, &r, err);
+	if (rc == FC_OK)
+		agg_finish(&r.agg);
+	for (i = 0; rc == FC_OK && i < r.agg.n; i++) {
+		s = os_status(&r, r.agg.rows[i].keys[0], r.agg.rows[i].keys[1],
+		              r.agg.rows[i].keys[2], horizon, end);
+		if (s != SUPPORT_ESU && s != SUPPORT_EOL)
+			continue;
+		row.os_product = r.agg.rows[i].keys[0];
+		row.os_edition = r.agg.rows[i].keys[1];
+		row.os_release = r.agg.rows[i].keys[2];
+		row.arch = r.agg.rows[i].keys[3];
+		row.org = r.agg.rows[i].keys[4];
+		row.support_status = support_status_name(s);
+		row.support_end = end;
+		row.machines = r.agg.rows[i].n;
+		rc = cb(&row, ctx);
+	}
+	agg_release(&r.agg);
 	return rc;
 }

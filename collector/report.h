@@ -7,11 +7,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "fc_rc.h"
 #include "lifecycle.h"
 #include "store.h"
+
+struct campaign_bands;
 
 enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON };
 
@@ -31,6 +34,7 @@ struct report_opts {
 	const char *version_pattern; /* software: version pattern, NULL = any */
 	const char *product; /* trend: os_product */
 	char from[11], to[11]; /* trend: date range, "" = open */
+	const struct campaign_bands *bands; /* counts --by size_band: a fee schedule's bands */
 };
 
 /* Sets the defaults above. */
@@ -52,5 +56,42 @@ void report_snapshot_today(struct store *st);
  * FC_ENOENT (an --org that does not exist), FC_EDB. */
 enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct report_opts *o,
                       struct buf *out, char *err);
+
+/* ---- for other tables (campaign.c) ---- */
+
+/* The table/CSV/JSON writer of the reports, for a table of ncols (at most
+ * 16) columns named cols (kept, not copied): the CSV header comes first,
+ * every cell is made inert for its format as in the reports. The caller
+ * frees it with report_writer_free, which ends the output. */
+struct report_writer;
+struct report_writer *report_writer_new(enum report_format fmt, struct buf *out,
+                                        const char *const *cols, size_t ncols);
+/* Adds a row of ncols strings; num (NULL: none) marks the numbers the
+ * collector computed. Returns FC_OK or FC_ELIMIT. */
+enum fc_rc report_writer_row(struct report_writer *rw, const char *const *v, const bool *num);
+/* Ends the output (the table itself, the JSON array's end) when rc is FC_OK
+ * and frees rw (NULL accepted). Returns rc or the writer's error. */
+enum fc_rc report_writer_free(struct report_writer *rw, enum fc_rc rc);
+
+/* as_of ("YYYY-MM-DD") plus months, the day clamped to the month's end. */
+void report_add_months(const char *as_of, long months, char out[11]);
+
+/* One row of the tender report before --min-cell: an organisation's
+ * machines of one product, edition, release and arch whose support (at
+ * as_of + horizon) is esu or eol. Valid during the callback only. */
+struct report_tender_row {
+	const char *org, *os_product, *os_edition, *os_release, *arch;
+	const char *support_status, *support_end;
+	int64_t machines;
+};
+typedef enum fc_rc (*report_tender_cb)(const struct report_tender_row *row, void *ctx);
+
+/* Calls cb for each row the tender report would count (o's as_of, window,
+ * horizon_months and orgs; not min_cell or format), ordered by product,
+ * edition, release, arch and organisation. Returns FC_OK, cb's code,
+ * FC_EUSAGE, FC_ENOENT, FC_EDB (err set). */
+enum fc_rc report_tender_each(struct store *st, const struct lifecycle *lc,
+                              const struct report_opts *o, report_tender_cb cb, void *ctx,
+                              char *err);
 
 #endif

@@ -207,7 +207,8 @@ enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id
 	int src;
 
 	*id = 0;
-	if ((role != ROLE_AGENT && role != ROLE_READER && role != ROLE_ADMIN) ||
+	if ((role != ROLE_AGENT && role != ROLE_READER && role != ROLE_ADMIN &&
+	     role != ROLE_MANAGER) ||
 	    (role == ROLE_ADMIN) != (org_id == 0)) {
 		store_seterr(err, "an admin token has no organisation; the others have one");
 		return FC_EUSAGE;

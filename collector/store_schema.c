@@ -201,10 +201,97 @@ static const char schema_v3[] =
     "END;\n"
     "PRAGMA user_version = 3;\n";
 
+/* Version 4: campaigns (docs/campaigns.md). The manager role (4) widens the
+ * tokens' CHECK, which SQLite can only do by copying the table; org_attrs
+ * holds what an admin says of an organisation (kind, population, free
+ * keys); campaign_log is append-only (its triggers refuse UPDATE and
+ * DELETE) and keeps its rows when a campaign or organisation goes.
+ * campaign_rows.split is the value of the campaign's --split column ("" for
+ * none), the hook for the Windows 11 readiness split. */
+static const char schema_campaigns[] =
+    "CREATE TABLE tokens_v4 (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),\n"
+    "  role INTEGER NOT NULL CHECK (role IN (1, 2, 3, 4)),\n"
+    "  org_id INTEGER REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_used INTEGER NOT NULL DEFAULT 0,\n"
+    "  revoked INTEGER NOT NULL DEFAULT 0,\n"
+    "  CHECK ((role = 3) = (org_id IS NULL))\n"
+    ");\n"
+    "INSERT INTO tokens_v4 (id, hash, role, org_id, created, last_used, revoked)"
+    " SELECT id, hash, role, org_id, created, last_used, revoked FROM tokens;\n"
+    "DROP TABLE tokens;\n"
+    "ALTER TABLE tokens_v4 RENAME TO tokens;\n"
+    "CREATE INDEX tokens_org ON tokens(org_id);\n"
+    "CREATE TABLE org_attrs (\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  key TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL,\n"
+    "  PRIMARY KEY (org_id, key)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE campaigns (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  products TEXT NOT NULL,\n"
+    "  split TEXT NOT NULL DEFAULT '',\n"
+    "  as_of TEXT NOT NULL,\n"
+    "  horizon_months INTEGER NOT NULL,\n"
+    "  deadline TEXT NOT NULL,\n"
+    "  min_cell INTEGER NOT NULL,\n"
+    "  prices TEXT NOT NULL DEFAULT '',\n"
+    "  fees TEXT NOT NULL DEFAULT '',\n"
+    "  created INTEGER NOT NULL,\n"
+    "  closed INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE TABLE campaign_members (\n"
+    "  campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  state TEXT NOT NULL CHECK (state IN ('joined', 'signed', 'withdrawn')),\n"
+    "  joined_at INTEGER NOT NULL,\n"
+    "  signed_at INTEGER NOT NULL DEFAULT 0,\n"
+    "  signed_by TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY (campaign_id, org_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE campaign_rows (\n"
+    "  campaign_id INTEGER NOT NULL,\n"
+    "  org_id INTEGER NOT NULL,\n"
+    "  os_product TEXT NOT NULL,\n"
+    "  os_edition TEXT NOT NULL,\n"
+    "  os_release TEXT NOT NULL,\n"
+    "  arch TEXT NOT NULL,\n"
+    "  split TEXT NOT NULL DEFAULT '',\n"
+    "  support_status TEXT NOT NULL,\n"
+    "  support_end TEXT NOT NULL,\n"
+    "  machines INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (campaign_id, org_id, os_product, os_edition, os_release, arch, split),\n"
+    "  FOREIGN KEY (campaign_id, org_id) REFERENCES campaign_members(campaign_id, org_id)"
+    " ON DELETE CASCADE\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE campaign_log (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  campaign TEXT NOT NULL,\n"
+    "  at INTEGER NOT NULL,\n"
+    "  who TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  org TEXT NOT NULL,\n"
+    "  old TEXT NOT NULL,\n"
+    "  new TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX campaign_log_campaign ON campaign_log(campaign, id);\n"
+    "CREATE TRIGGER campaign_log_no_update BEFORE UPDATE ON campaign_log BEGIN\n"
+    "  SELECT RAISE(ABORT, 'campaign_log is append-only');\n"
+    "END;\n"
+    "CREATE TRIGGER campaign_log_no_delete BEFORE DELETE ON campaign_log BEGIN\n"
+    "  SELECT RAISE(ABORT, 'campaign_log is append-only');\n"
+    "END;\n"
+    "PRAGMA user_version = 4;\n";
+
 /* Migration i brings a database from version i to version i + 1. Each is
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
+static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
+                                                             schema_campaigns};
 
 /* ---- opening and the schema ---- */
 

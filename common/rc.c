@@ -19,6 +19,7 @@ const char *fc_strerror(enum fc_rc rc)
 	case FC_EREFUSED: return "refused by the server";
 	case FC_EEXIST: return "already exists";
 	case FC_EBUSY: return "busy, try again later";
+	case FC_EPERM: return "not permitted";
 	}
 	return "unknown error";
 }

@@ -21,6 +21,7 @@ enum fc_rc {
 	FC_EREFUSED, /* the server refused the request for good */
 	FC_EEXIST, /* the thing to create exists already */
 	FC_EBUSY, /* try again later: the database or server is busy or full */
+	FC_EPERM, /* the caller may not do this (a token of another role or organisation) */
 };
 
 /* Returns a static, lower-case description of rc; never NULL. */

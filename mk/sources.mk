@@ -85,10 +85,15 @@ COLLECTOR_MAIN_SRC := collector/main.c
 COLLECTOR_SRC := \
 	collector/arena.c \
 	collector/auth.c \
+	collector/campaign.c \
+	collector/campaign_cli.c \
+	collector/campaign_cost.c \
+	collector/campaign_table.c \
 	collector/classify.c \
 	collector/classify_linux.c \
 	collector/classify_windows.c \
 	collector/http.c \
+	collector/http_campaigns.c \
 	collector/http_inventory.c \
 	collector/http_machines.c \
 	collector/http_reports.c \
@@ -101,10 +106,12 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/report.c \
 	collector/store.c \
+	collector/store_campaign.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
+	collector/xlsx.c \
 	# end
 
 # ---- unit tests (tests/unit), by the program whose module each tests ----
@@ -145,6 +152,7 @@ UNIT_AGENT_TESTS := \
 UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_arena.c \
 	tests/unit/test_auth.c \
+	tests/unit/test_campaign.c \
 	tests/unit/test_classify.c \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
@@ -175,6 +183,7 @@ FUZZ_COLLECTOR_TARGETS := \
 	http \
 	ingest \
 	lifecycle \
+	schedule \
 	textesc \
 	# end
 

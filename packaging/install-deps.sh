@@ -3,6 +3,7 @@
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
 PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
+libxlsxwriter-dev python3-openpyxl
 libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc man-db
 musl-tools mingw-w64 dpkg-dev xz-utils bzip2 tcl debian-archive-keyring file strace
 wine wine64

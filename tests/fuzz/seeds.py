@@ -287,6 +287,12 @@ def small_seeds(s):
     )
     s.add("lifecycle", "kind,product,edition,mainstream_end,extended_end,esu_end,source\n"
           "os,Ubuntu,*,2029-05-31,2034-05-31,2036-05-31,canonical\n")
+    s.add("schedule", "product,edition,year,price,currency\r\n"
+          "Windows 10,*,1,61,USD\r\nWindows 10,*,2,122.50,USD\r\n"
+          "\"Windows 10\",\"Pro*\",replace,800,EUR\r\n")
+    s.add("schedule", "size_band,population_min,population_max,fee,currency\n"
+          "<30000,0,29999,5000,EUR\n>=30000,30000,,15000.00,EUR\n")
+    s.add("schedule", "product,edition,year,price,currency\nWindows 7,*,9,0.5,USD\n\n")
     with open("packaging/agent.conf.example", "rb") as f:
         s.add("config", f.read())
     s.add("config", "server = \"http://127.0.0.1:8080\"\ntimeout=30\nsplay = 600\n"
