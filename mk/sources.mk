@@ -38,6 +38,7 @@ AGENT_SRC := \
 	agent/config.c \
 	agent/deliver.c \
 	agent/facts.c \
+	agent/hwfacts.c \
 	agent/inventory.c \
 	agent/parse_apk.c \
 	agent/parse_dpkg.c \
