@@ -111,6 +111,7 @@ UNIT_AGENT_TESTS := \
 	tests/unit/test_certsan.c \
 	tests/unit/test_config.c \
 	tests/unit/test_deliver.c \
+	tests/unit/test_hwfacts.c \
 	tests/unit/test_inventory.c \
 	tests/unit/test_inventory_windows.c \
 	tests/unit/test_parse_apk.c \
