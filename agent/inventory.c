@@ -440,7 +440,8 @@ static void write_hardware(struct jw *w, const struct os_facts *f, const struct 
 	else if (rd->secure_boot_enabled >= 0)
 		jw_kstr(w, "secure_boot", rd->secure_boot_enabled ? "enabled" : "disabled");
 	jw_close(w, '}');
-	if (h->cpu_model || rd->cpu_brand || rd->cpu_vendor || rd->cpu_logical > 0)
+	if (h->cpu_model || rd->cpu_brand || rd->cpu_vendor || rd->cpu_family >= 0 ||
+	    rd->cpu_cores >= 0 || rd->cpu_max_mhz >= 0)
 		write_cpu(w, h);
 	jw_open(w, "networks", '[');
 	for (i = 0; i < h->macs.n; i++) {
@@ -589,7 +590,8 @@ static void write_extension(struct jw *w, const struct inventory *r, bool brief)
 		write_kvlist(w, "release_files", &r->f.release_files);
 	if (r->f.win.present)
 		write_windows(w, "windows", &r->f.win);
-	if (sum->hardware != SECTION_SKIPPED)
+	if (sum->hardware != SECTION_SKIPPED || r->h.ready.cpu_logical >= 0 ||
+	    r->h.ready.unknown.n)
 		write_ready(w, &r->h.ready);
 	if (r->updates.len) {
 		jw_key(w, "updates");

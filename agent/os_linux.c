@@ -408,7 +408,13 @@ static bool read_proc(const char *root, struct hw_facts *h)
 	if (rootfs_read(root, "/proc/meminfo", 4u << 20, &b, err) == FC_OK) {
 		p = strstr(b.ptr, "MemTotal:");
 		if (p) {
-			h->memory_mb = strtoll(p + 9, NULL, 10) / 1024;
+			char *end;
+			long long kib;
+
+			errno = 0;
+			kib = strtoll(p + 9, &end, 10);
+			if (end != p + 9 && !errno && kib >= 0)
+				h->memory_mb = kib / 1024;
 			ok = true;
 		}
 	}
