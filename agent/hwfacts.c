@@ -89,6 +89,24 @@ void hw_known(struct hw_ready *r, const char *fact)
 	}
 }
 
+/* Formats the reason into err (FC_ERRLEN) with control bytes as '?': the
+ * quoted text is from outside. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void set_err(char *err, const char *fmt, ...)
+{
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(err, FC_ERRLEN, fmt, ap);
+	va_end(ap);
+	for (i = 0; err[i]; i++)
+		if ((unsigned char)err[i] < 0x20 || err[i] == 0x7F)
+			err[i] = '?';
+}
+
 enum fc_rc hwfacts_number(const char *text, bool hex, long long max, long long *out, char *err)
 {
 	const char *p = text;
@@ -101,7 +119,7 @@ enum fc_rc hwfacts_number(const char *text, bool hex, long long max, long long *
 	if (hex && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
 	if (!((*p >= '0' && *p <= '9') || (hex && strchr("abcdefABCDEF", *p) && *p))) {
-		snprintf(err, FC_ERRLEN, "'%.40s' is not a number", text);
+		set_err(err, "'%.40s' is not a number", text);
 		return FC_EPARSE;
 	}
 	errno = 0;
@@ -111,7 +129,7 @@ enum fc_rc hwfacts_number(const char *text, bool hex, long long max, long long *
 	if (*end == '\n')
 		end++;
 	if (*end || errno || v < 0 || v > max) {
-		snprintf(err, FC_ERRLEN, "'%.40s' is not a number up to %lld", text, max);
+		set_err(err, "'%.40s' is not a number up to %lld", text, max);
 		return FC_EPARSE;
 	}
 	*out = v;
@@ -350,11 +368,11 @@ enum fc_rc hwfacts_efivar_bool(const unsigned char *data, size_t len, int *on, c
 {
 	*on = -1;
 	if (len != 5) {
-		snprintf(err, FC_ERRLEN, "%zu bytes, not 4 of attributes and 1 of value", len);
+		set_err(err, "%zu bytes, not 4 of attributes and 1 of value", len);
 		return FC_EPARSE;
 	}
 	if (data[4] > 1) {
-		snprintf(err, FC_ERRLEN, "value %u is neither 0 nor 1", data[4]);
+		set_err(err, "value %u is neither 0 nor 1", data[4]);
 		return FC_EPARSE;
 	}
 	*on = data[4];
@@ -374,12 +392,12 @@ enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **v
 			*version = "1.2";
 		if (*version)
 			return FC_OK;
-		snprintf(err, FC_ERRLEN, "tpm_version_major is '%.20s'", major);
+		set_err(err, "tpm_version_major is '%.20s'", major);
 		return FC_EPARSE;
 	}
 	p = caps ? strstr(caps, "TCG version: ") : NULL;
 	if (!p) {
-		snprintf(err, FC_ERRLEN, "no tpm_version_major and no TCG version in device/caps");
+		set_err(err, "no tpm_version_major and no TCG version in device/caps");
 		return FC_EPARSE;
 	}
 	p += strlen("TCG version: ");
@@ -387,7 +405,7 @@ enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **v
 		*version = "1.2";
 		return FC_OK;
 	}
-	snprintf(err, FC_ERRLEN, "device/caps says TCG version '%.10s'", p);
+	set_err(err, "device/caps says TCG version '%.10s'", p);
 	return FC_EPARSE;
 }
 
@@ -398,7 +416,7 @@ enum fc_rc hwfacts_tpm_device_info(const unsigned char *data, size_t len, const 
 
 	*version = NULL;
 	if (len < 8) {
-		snprintf(err, FC_ERRLEN, "TPM_DEVICE_INFO of %zu bytes", len);
+		set_err(err, "TPM_DEVICE_INFO of %zu bytes", len);
 		return FC_EPARSE;
 	}
 	v = (uint32_t)data[4] | (uint32_t)data[5] << 8 | (uint32_t)data[6] << 16 |
@@ -408,7 +426,7 @@ enum fc_rc hwfacts_tpm_device_info(const unsigned char *data, size_t len, const 
 	else if (v == 2)
 		*version = "2.0";
 	else {
-		snprintf(err, FC_ERRLEN, "TPM_DEVICE_INFO.tpmVersion is %lu", (unsigned long)v);
+		set_err(err, "TPM_DEVICE_INFO.tpmVersion is %lu", (unsigned long)v);
 		return FC_EPARSE;
 	}
 	return FC_OK;
@@ -437,7 +455,7 @@ enum fc_rc hwfacts_bios_date(const char *text, char out[11], char *err)
 		n--;
 	if ((n != 10 && n != 8) || text[2] != '/' || text[5] != '/' || !digits(text, 2) ||
 	    !digits(text + 3, 2) || !digits(text + 6, n - 6)) {
-		snprintf(err, FC_ERRLEN, "BIOS date '%.40s' is not MM/DD/YYYY", text);
+		set_err(err, "BIOS date '%.40s' is not MM/DD/YYYY", text);
 		return FC_EPARSE;
 	}
 	m = (text[0] - '0') * 10 + (text[1] - '0');
@@ -448,7 +466,7 @@ enum fc_rc hwfacts_bios_date(const char *text, char out[11], char *err)
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1980 || y > 2999 ||
 	    (m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
 	{
-		snprintf(err, FC_ERRLEN, "BIOS date '%.40s' is not a date", text);
+		set_err(err, "BIOS date '%.40s' is not a date", text);
 		return FC_EPARSE;
 	}
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
@@ -466,7 +484,7 @@ enum fc_rc hwfacts_reg_number(unsigned type, const unsigned char *data, size_t l
 	if (rc)
 		return rc;
 	if (v > (unsigned long long)max) {
-		snprintf(err, FC_ERRLEN, "%llu is over %lld", v, max);
+		set_err(err, "%llu is over %lld", v, max);
 		return FC_EPARSE;
 	}
 	*out = (long long)v;

@@ -145,6 +145,7 @@ FUZZ_AGENT_TARGETS := \
 	apk \
 	config \
 	dpkg \
+	hwfacts \
 	osrelease \
 	pacman \
 	rpm_bdb \
