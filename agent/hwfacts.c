@@ -141,6 +141,7 @@ enum fc_rc hwfacts_number(const char *text, bool hex, long long max, long long *
 struct cpuinfo_scan {
 	struct hw_ready *r;
 	long long phys; /* the current entry's physical id, -1 none */
+	bool entry_core; /* the current entry's core id was counted */
 	long long (*pairs)[2];
 	size_t n_pairs;
 	bool any_core_id, bad_core_id, overflow;
@@ -230,6 +231,7 @@ static void cpuinfo_line(struct cpuinfo_scan *s, const char *k, size_t kn, const
 	if (KEY("processor")) {
 		r->cpu_logical = r->cpu_logical < 0 ? 1 : r->cpu_logical + 1;
 		s->phys = -1;
+		s->entry_core = false;
 	} else if (KEY("vendor_id") && !s->have_vendor) {
 		s->have_vendor = true;
 		r->cpu_vendor = clean_copy(v, n, HW_STR_MAX);
@@ -250,7 +252,8 @@ static void cpuinfo_line(struct cpuinfo_scan *s, const char *k, size_t kn, const
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 47 ? n : 47), v);
 		if (hwfacts_number(tmp, false, 1LL << 31, &s->phys, err) != FC_OK)
 			s->bad_core_id = true;
-	} else if (KEY("core id")) {
+	} else if (KEY("core id") && r->cpu_logical > 0 && !s->entry_core) {
+		s->entry_core = true; /* one core id per processor entry */
 		cpuinfo_core(s, v, n);
 	} else if (KEY("cpu MHz")) {
 		cpuinfo_mhz(s, v, n);

@@ -112,6 +112,16 @@ static void test_cpuinfo_garbage(void **state)
 	assert_non_null(kvlist_get(&r.unknown, "cpu_model"));
 	assert_non_null(strstr(kvlist_get(&r.unknown, "cpu_cores"), "malformed"));
 	hw_ready_release(&r);
+	/* core id lines before the first entry, or twice in one, count once */
+	hw_ready_init(&r);
+	{
+		static const char twice[] = "core id : 0\nprocessor : 0\ncore id : 0\ncore id : 1\n";
+
+		assert_int_equal(hwfacts_cpuinfo(twice, strlen(twice), &r), FC_OK);
+	}
+	assert_int_equal(r.cpu_logical, 1);
+	assert_int_equal(r.cpu_cores, 1);
+	hw_ready_release(&r);
 	/* no processor entry at all; random bytes; empty */
 	hw_ready_init(&r);
 	assert_int_equal(hwfacts_cpuinfo("vendor_id : x\n", 14, &r), FC_EPARSE);
