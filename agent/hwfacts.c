@@ -94,7 +94,8 @@ void hw_known(struct hw_ready *r, const char *fact)
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void set_err(char *err, const char *fmt, ...)
+static void
+set_err(char *err, const char *fmt, ...)
 {
 	va_list ap;
 	size_t i;
@@ -222,8 +223,7 @@ static void cpuinfo_mhz(struct cpuinfo_scan *s, const char *v, size_t n)
 		s->r->cpu_max_mhz = mhz;
 }
 
-static void cpuinfo_line(struct cpuinfo_scan *s, const char *k, size_t kn, const char *v,
-                         size_t n)
+static void cpuinfo_line(struct cpuinfo_scan *s, const char *k, size_t kn, const char *v, size_t n)
 {
 	struct hw_ready *r = s->r;
 
@@ -332,9 +332,9 @@ enum fc_rc hwfacts_cpuinfo(const char *text, size_t len, struct hw_ready *r)
 	}
 	free(s.pairs);
 	if (r->cpu_logical < 0) {
-		static const char *const all[] = {
-		    "cpu_vendor", "cpu_family",       "cpu_model", "cpu_stepping", "cpu_brand",
-		    "cpu_logical", "cpu_cores", "cpu_sse42", "cpu_popcnt"};
+		static const char *const all[] = {"cpu_vendor",   "cpu_family", "cpu_model",
+		                                  "cpu_stepping", "cpu_brand",  "cpu_logical",
+		                                  "cpu_cores",    "cpu_sse42",  "cpu_popcnt"};
 		size_t i;
 
 		FREE_AND_NULL(r->cpu_vendor);
@@ -382,8 +382,7 @@ enum fc_rc hwfacts_efivar_bool(const unsigned char *data, size_t len, int *on, c
 	return FC_OK;
 }
 
-enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **version,
-                             char *err)
+enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **version, char *err)
 {
 	const char *p;
 
@@ -467,8 +466,7 @@ enum fc_rc hwfacts_bios_date(const char *text, char out[11], char *err)
 	if (n == 8)
 		y += y < 80 ? 2000 : 1900;
 	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1980 || y > 2999 ||
-	    (m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
-	{
+	    (m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))) {
 		set_err(err, "BIOS date '%.40s' is not a date", text);
 		return FC_EPARSE;
 	}
@@ -476,8 +474,8 @@ enum fc_rc hwfacts_bios_date(const char *text, char out[11], char *err)
 	return FC_OK;
 }
 
-enum fc_rc hwfacts_reg_number(unsigned type, const unsigned char *data, size_t len,
-                              long long max, long long *out, char *err)
+enum fc_rc hwfacts_reg_number(unsigned type, const unsigned char *data, size_t len, long long max,
+                              long long *out, char *err)
 {
 	unsigned long long v;
 	enum fc_rc rc;
@@ -523,8 +521,8 @@ long long hwfacts_esu_year(const unsigned long status[3])
 void hwfacts_dmi_finish(struct hw_ready *r, const struct kvlist *dmi, const char *why)
 {
 	static const char *const facts[][2] = {
-	    {"smbios_vendor", "sys_vendor"},   {"smbios_model", "product_name"},
-	    {"chassis_type", "chassis_type"},  {"bios_vendor", "bios_vendor"},
+	    {"smbios_vendor", "sys_vendor"},  {"smbios_model", "product_name"},
+	    {"chassis_type", "chassis_type"}, {"bios_vendor", "bios_vendor"},
 	    {"bios_version", "bios_version"}, {"bios_date", "bios_date"}};
 	const char *date = kvlist_get(dmi, "bios_date");
 	char err[FC_ERRLEN];

@@ -84,8 +84,7 @@ enum fc_rc hwfacts_efivar_bool(const unsigned char *data, size_t len, int *on, c
  * NULL when the file is missing), else the "TCG version: 1.2" line of
  * device/caps (may be NULL). *version is "2.0" or "1.2"; FC_EPARSE with err
  * when neither says. */
-enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **version,
-                             char *err);
+enum fc_rc hwfacts_tpm_sysfs(const char *major, const char *caps, const char **version, char *err);
 
 /* The version from a TPM_DEVICE_INFO as Tbsi_GetDeviceInfo fills it (four
  * little-endian 32-bit words; tpmVersion is the second: 1 = 1.2, 2 = 2.0). */
@@ -104,8 +103,8 @@ enum fc_rc hwfacts_number(const char *text, bool hex, long long max, long long *
 
 /* A REG_DWORD (or REG_QWORD) registry value as a number of at most max;
  * FC_EPARSE with err for another type, size or a larger value. */
-enum fc_rc hwfacts_reg_number(unsigned type, const unsigned char *data, size_t len,
-                              long long max, long long *out, char *err);
+enum fc_rc hwfacts_reg_number(unsigned type, const unsigned char *data, size_t len, long long max,
+                              long long *out, char *err);
 
 /* Adds one appraiser release key with its UpgEx and RedReason (either may
  * be NULL). Keys past HW_APPRAISER_MAX, or longer than 64 bytes, are

@@ -590,8 +590,7 @@ static void write_extension(struct jw *w, const struct inventory *r, bool brief)
 		write_kvlist(w, "release_files", &r->f.release_files);
 	if (r->f.win.present)
 		write_windows(w, "windows", &r->f.win);
-	if (sum->hardware != SECTION_SKIPPED || r->h.ready.cpu_logical >= 0 ||
-	    r->h.ready.unknown.n)
+	if (sum->hardware != SECTION_SKIPPED || r->h.ready.cpu_logical >= 0 || r->h.ready.unknown.n)
 		write_ready(w, &r->h.ready);
 	if (r->updates.len) {
 		jw_key(w, "updates");

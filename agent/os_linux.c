@@ -419,9 +419,9 @@ static bool read_proc(const char *root, struct hw_facts *h)
 		}
 	}
 	if (rootfs_read(root, "/proc/cpuinfo", 4u << 20, &b, err) != FC_OK) {
-		const char *all[] = {"cpu_vendor", "cpu_family", "cpu_model",
-		                     "cpu_stepping", "cpu_brand", "cpu_logical",
-		                     "cpu_cores", "cpu_sse42", "cpu_popcnt"};
+		const char *all[] = {"cpu_vendor",   "cpu_family", "cpu_model",
+		                     "cpu_stepping", "cpu_brand",  "cpu_logical",
+		                     "cpu_cores",    "cpu_sse42",  "cpu_popcnt"};
 		size_t i;
 
 		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -594,7 +594,8 @@ static void ready_firmware(const char *root, struct hw_ready *r)
 	if (!dir_has_entries(root, EFIVARS)) {
 		hw_unknown(r, "secure_boot_capable", "no variables in " EFIVARS " (not mounted)");
 		hw_unknown(r, "secure_boot_enabled", "no variables in " EFIVARS " (not mounted)");
-		hw_unknown(r, "secure_boot_setup_mode", "no variables in " EFIVARS " (not mounted)");
+		hw_unknown(r, "secure_boot_setup_mode",
+		           "no variables in " EFIVARS " (not mounted)");
 		return;
 	}
 	if (!rootfs_exists(root, EFIVARS "/SecureBoot-" EFI_GLOBAL)) {
@@ -621,8 +622,8 @@ static void ready_tpm(const char *root, struct hw_ready *r)
 		return;
 	major = read_first_line(root, "/sys/class/tpm/tpm0/tpm_version_major");
 	buf_init(&b, SMALL_FILE_MAX);
-	if (!major && rootfs_read(root, "/sys/class/tpm/tpm0/device/caps", SMALL_FILE_MAX, &b,
-	                          err) == FC_OK)
+	if (!major &&
+	    rootfs_read(root, "/sys/class/tpm/tpm0/device/caps", SMALL_FILE_MAX, &b, err) == FC_OK)
 		caps = b.ptr;
 	if (hwfacts_tpm_sysfs(major, caps, &r->tpm_version, err) != FC_OK)
 		hw_unknown(r, "tpm_version", "%s", err);

@@ -56,8 +56,7 @@ typedef BOOL(WINAPI *logical_info_fn)(SYSTEM_LOGICAL_PROCESSOR_INFORMATION *, DW
 typedef UINT32(WINAPI *tbs_device_info_fn)(UINT32, PVOID);
 typedef HRESULT(WINAPI *sl_open_fn)(HANDLE *);
 typedef HRESULT(WINAPI *sl_close_fn)(HANDLE);
-typedef HRESULT(WINAPI *sl_status_fn)(HANDLE, const GUID *, const GUID *, LPCWSTR, UINT *,
-                                      void **);
+typedef HRESULT(WINAPI *sl_status_fn)(HANDLE, const GUID *, const GUID *, LPCWSTR, UINT *, void **);
 
 /* SL_LICENSING_STATUS (slpublic.h, Windows 8 and later). */
 struct sl_status {
@@ -427,8 +426,9 @@ static unsigned char *smbios_raw(size_t *len, char *why)
 	if (get) {
 		n = get(rsmb, 0, NULL, 0);
 		if (n == 0 || n > SMBIOS_MAX) {
-			snprintf(why, FC_ERRLEN, "GetSystemFirmwareTable('RSMB'): %u bytes, error %lu",
-			         n, GetLastError());
+			snprintf(why, FC_ERRLEN,
+			         "GetSystemFirmwareTable('RSMB'): %u bytes, error %lu", n,
+			         GetLastError());
 			return NULL;
 		}
 		raw = xmalloc(n);
@@ -623,14 +623,14 @@ static void machine_guid(struct hw_facts *h)
 
 #define CPU0_KEY L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0"
 #define SECUREBOOT_KEY L"SYSTEM\\CurrentControlSet\\Control\\SecureBoot\\State"
-#define APPRAISER_KEY                                                                             \
+#define APPRAISER_KEY                                                                              \
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\AppCompatFlags\\"                       \
 	L"TargetVersionUpgradeExperienceIndicators"
 #define TBS_E_TPM_NOT_FOUND 0x8028400Fu
 
 /* A DWORD registry value as the fact (at most max), or its reason. */
-static void reg_fact(HKEY k, const wchar_t *name, const char *fact, long long max,
-                     long long *out, struct hw_ready *r)
+static void reg_fact(HKEY k, const wchar_t *name, const char *fact, long long max, long long *out,
+                     struct hw_ready *r)
 {
 	unsigned char *data;
 	char err[FC_ERRLEN];
@@ -731,8 +731,8 @@ static void ready_cores(struct hw_ready *r)
 
 static void ready_memory_volume(struct hw_ready *r)
 {
-	installed_memory_fn mem = (installed_memory_fn)resolve(
-	    L"kernel32.dll", "GetPhysicallyInstalledSystemMemory");
+	installed_memory_fn mem =
+	    (installed_memory_fn)resolve(L"kernel32.dll", "GetPhysicallyInstalledSystemMemory");
 	ULARGE_INTEGER avail, total, free_bytes;
 	wchar_t drive[MAX_PATH];
 	ULONGLONG kib;
@@ -741,8 +741,8 @@ static void ready_memory_volume(struct hw_ready *r)
 	if (!mem)
 		hw_unknown(r, "memory_installed_mib", "GetPhysicallyInstalledSystemMemory missing");
 	else if (!mem(&kib))
-		hw_unknown(r, "memory_installed_mib", "GetPhysicallyInstalledSystemMemory: error %lu",
-		           GetLastError());
+		hw_unknown(r, "memory_installed_mib",
+		           "GetPhysicallyInstalledSystemMemory: error %lu", GetLastError());
 	else
 		r->memory_installed_mib = (long long)(kib / 1024);
 	n = GetEnvironmentVariableW(L"SystemDrive", drive, MAX_PATH - 2);
@@ -769,7 +769,8 @@ static void ready_firmware(struct hw_ready *r)
 	if (type && type(&t) && (t == 1 || t == 2)) {
 		r->firmware = t == 2 ? "uefi" : "bios";
 	} else if (type) {
-		hw_unknown(r, "firmware", "GetFirmwareType: type %lu, error %lu", t, GetLastError());
+		hw_unknown(r, "firmware", "GetFirmwareType: type %lu, error %lu", t,
+		           GetLastError());
 	} else {
 		var = (firmware_var_fn)resolve(L"kernel32.dll", "GetFirmwareEnvironmentVariableA");
 		if (!var) {
@@ -778,7 +779,8 @@ static void ready_firmware(struct hw_ready *r)
 			e = GetLastError();
 			r->firmware = e == ERROR_INVALID_FUNCTION ? "bios" : "uefi";
 		} else {
-			hw_unknown(r, "firmware", "GetFirmwareEnvironmentVariableA read a variable");
+			hw_unknown(r, "firmware",
+			           "GetFirmwareEnvironmentVariableA read a variable");
 		}
 	}
 	hw_unknown(r, "secure_boot_setup_mode", "not visible without privileges");
@@ -859,8 +861,8 @@ static void ready_appraiser(struct hw_ready *r)
 static void ready_esu(struct hw_ready *r)
 {
 	/* Windows' application ID and the ESU activation IDs (hwfacts.h). */
-	static const GUID app = {0x55c92734, 0xd682, 0x4d71,
-	                         {0x98, 0x3e, 0xd6, 0xec, 0x3f, 0x16, 0x05, 0x9f}};
+	static const GUID app = {
+	    0x55c92734, 0xd682, 0x4d71, {0x98, 0x3e, 0xd6, 0xec, 0x3f, 0x16, 0x05, 0x9f}};
 	static const GUID ids[3] = {
 	    {0xf520e45e, 0x7413, 0x4a34, {0xa4, 0x97, 0xd2, 0x76, 0x59, 0x67, 0xd0, 0x94}},
 	    {0x1043add5, 0x23b1, 0x4afb, {0x9a, 0x0f, 0x64, 0x34, 0x3c, 0x8f, 0x3f, 0x8d}},
@@ -870,8 +872,8 @@ static void ready_esu(struct hw_ready *r)
 	sl_status_fn sl_status =
 	    sl_open ? (sl_status_fn)resolve_load(L"slc.dll", "SLGetLicensingStatusInformation", why)
 	            : NULL;
-	sl_close_fn sl_close = sl_status ? (sl_close_fn)resolve_load(L"slc.dll", "SLClose", why)
-	                                 : NULL;
+	sl_close_fn sl_close =
+	    sl_status ? (sl_close_fn)resolve_load(L"slc.dll", "SLClose", why) : NULL;
 	unsigned long status[3] = {0, 0, 0};
 	HANDLE slc;
 	UINT n, j;

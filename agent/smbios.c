@@ -139,8 +139,8 @@ enum fc_rc smbios_rsmb_table(const unsigned char *raw, size_t len, const unsigne
 	n = (unsigned long)raw[4] | (unsigned long)raw[5] << 8 | (unsigned long)raw[6] << 16 |
 	    (unsigned long)raw[7] << 24;
 	if (n > len - RSMB_HEADER) {
-		snprintf(err, FC_ERRLEN, "SMBIOS table length %lu is over the %zu bytes returned", n,
-		         len - RSMB_HEADER);
+		snprintf(err, FC_ERRLEN, "SMBIOS table length %lu is over the %zu bytes returned",
+		         n, len - RSMB_HEADER);
 		return FC_EPARSE;
 	}
 	*table = raw + RSMB_HEADER;
@@ -182,8 +182,7 @@ static void memory_device(const unsigned char *p, struct smbios_hw *out)
 	}
 }
 
-enum fc_rc smbios_hw_info(const unsigned char *table, size_t tlen, struct smbios_hw *out,
-                          char *err)
+enum fc_rc smbios_hw_info(const unsigned char *table, size_t tlen, struct smbios_hw *out, char *err)
 {
 	const unsigned char *p = table, *end = table + tlen, *next;
 
@@ -191,7 +190,8 @@ enum fc_rc smbios_hw_info(const unsigned char *table, size_t tlen, struct smbios
 	out->chassis_type = -1;
 	while (p + 4 <= end) {
 		if (p[1] < 4 || p + p[1] > end) {
-			snprintf(err, FC_ERRLEN, "SMBIOS structure at offset %zu has a bad length %u",
+			snprintf(err, FC_ERRLEN,
+			         "SMBIOS structure at offset %zu has a bad length %u",
 			         (size_t)(p - table), p[1]);
 			return FC_EPARSE;
 		}
@@ -217,7 +217,8 @@ enum fc_rc smbios_hw_info(const unsigned char *table, size_t tlen, struct smbios
 	}
 	if (out->memory_devices == 0) {
 		out->memory_mib = -1;
-		snprintf(out->memory_err, FC_ERRLEN, "no memory device (type 17) in the SMBIOS table");
+		snprintf(out->memory_err, FC_ERRLEN,
+		         "no memory device (type 17) in the SMBIOS table");
 	}
 	return FC_OK;
 }

@@ -95,13 +95,15 @@ static void fuzz_binary(unsigned which, const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc == FC_OK || rc == FC_EPARSE);
 		FUZZ_CHECK(hw.chassis_type >= -1 && hw.chassis_type <= 0x7F);
 		FUZZ_CHECK(hw.memory_mib >= -1);
-		FUZZ_CHECK(strlen(hw.bios_vendor) < SMBIOS_STR && strlen(hw.bios_date) < SMBIOS_STR);
+		FUZZ_CHECK(strlen(hw.bios_vendor) < SMBIOS_STR &&
+		           strlen(hw.bios_date) < SMBIOS_STR);
 	} else {
 		hw_ready_init(&r);
 		hwfacts_cpuid(size >= 4 ? (uint32_t)data[0] | (uint32_t)data[1] << 8 |
 		                              (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24
 		                        : 0,
-		              size >= 8 ? (uint32_t)data[4] << 16 | (uint32_t)data[7] << 23 : 0, &r);
+		              size >= 8 ? (uint32_t)data[4] << 16 | (uint32_t)data[7] << 23 : 0,
+		              &r);
 		FUZZ_CHECK(r.cpu_family >= 0 && r.cpu_family <= 15 + 255);
 		FUZZ_CHECK(r.cpu_model >= 0 && r.cpu_model <= 255);
 		hw_ready_release(&r);

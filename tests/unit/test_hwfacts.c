@@ -115,7 +115,8 @@ static void test_cpuinfo_garbage(void **state)
 	/* core id lines before the first entry, or twice in one, count once */
 	hw_ready_init(&r);
 	{
-		static const char twice[] = "core id : 0\nprocessor : 0\ncore id : 0\ncore id : 1\n";
+		static const char twice[] =
+		    "core id : 0\nprocessor : 0\ncore id : 0\ncore id : 1\n";
 
 		assert_int_equal(hwfacts_cpuinfo(twice, strlen(twice), &r), FC_OK);
 	}
@@ -151,8 +152,9 @@ static void test_cpuinfo_long_brand_and_cores(void **state)
 	n += 1000;
 	text[n++] = '\n';
 	for (i = 0; i < 64; i++) /* 2 sockets x 16 cores x 2 threads */
-		n += (size_t)snprintf(text + n, 96, "processor : %zu\nphysical id : %zu\ncore id : %zu\n",
-		                      i, i / 32, i % 16);
+		n += (size_t)snprintf(text + n, 96,
+		                      "processor : %zu\nphysical id : %zu\ncore id : %zu\n", i,
+		                      i / 32, i % 16);
 	hw_ready_init(&r);
 	assert_int_equal(hwfacts_cpuinfo(text, n, &r), FC_OK);
 	assert_int_equal(strlen(r.cpu_brand), HW_STR_MAX);
@@ -228,7 +230,8 @@ static void test_tpm(void **state)
 	assert_int_equal(hwfacts_tpm_sysfs("3", NULL, &v, err), FC_EPARSE);
 	assert_null(v);
 	assert_int_equal(hwfacts_tpm_sysfs(
-	                     NULL, "Manufacturer: 0x49465800\nTCG version: 1.2\nFirmware version: 6.40\n",
+	                     NULL,
+	                     "Manufacturer: 0x49465800\nTCG version: 1.2\nFirmware version: 6.40\n",
 	                     &v, err),
 	                 FC_OK);
 	assert_string_equal(v, "1.2");

@@ -123,8 +123,7 @@ static void test_malformed(void **state)
 
 /* Appends one structure (formatted area fa of fa[1] bytes, then the string
  * set strs, n bytes ending in two NULs) to t at *len. */
-static void put(unsigned char *t, size_t *len, const unsigned char *fa, const char *strs,
-                size_t n)
+static void put(unsigned char *t, size_t *len, const unsigned char *fa, const char *strs, size_t n)
 {
 	memcpy(t + *len, fa, fa[1]);
 	*len += fa[1];
@@ -158,7 +157,10 @@ static size_t laptop_table(unsigned char *t)
 	static const unsigned char t3[0x16] = {3, 0x16, 1, 0, 0, 0x8A};
 	size_t len = 0;
 
-	put(t, &len, t0, "LENOVO\0N2HET71W (1.54 )\0" "02/14/2024\0", 36);
+	put(t, &len, t0,
+	    "LENOVO\0N2HET71W (1.54 )\0"
+	    "02/14/2024\0",
+	    36);
 	put(t, &len, t3, "\0", 2);
 	mem17(t, &len, 8192, 0);
 	mem17(t, &len, 0x7FFF, 32768);
@@ -250,12 +252,9 @@ static void test_hw_info_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dell_26),
-	    cmocka_unit_test(test_before_26_not_swapped),
-	    cmocka_unit_test(test_uuid_not_present),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_hw_info),
-	    cmocka_unit_test(test_hw_info_unknown_memory),
+	    cmocka_unit_test(test_dell_26),           cmocka_unit_test(test_before_26_not_swapped),
+	    cmocka_unit_test(test_uuid_not_present),  cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_hw_info),           cmocka_unit_test(test_hw_info_unknown_memory),
 	    cmocka_unit_test(test_hw_info_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
