@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fc_printf.h"
 #include "utf8.h"
 #include "winreg_decode.h"
 #include "xalloc.h"
@@ -91,11 +92,7 @@ void hw_known(struct hw_ready *r, const char *fact)
 
 /* Formats the reason into err (FC_ERRLEN) with control bytes as '?': the
  * quoted text is from outside. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-set_err(char *err, const char *fmt, ...)
+FC_PRINTF(2, 3) static void set_err(char *err, const char *fmt, ...)
 {
 	va_list ap;
 	size_t i;

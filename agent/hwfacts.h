@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fc_printf.h"
 #include "fc_rc.h"
 #include "kvlist.h"
 
@@ -53,11 +54,7 @@ void hw_ready_release(struct hw_ready *r);
 /* Records fact as unknown with the reason (printf format; cut to
  * HW_REASON_MAX bytes, control bytes replaced by '?'). A later call for the
  * same fact replaces the reason. */
-void hw_unknown(struct hw_ready *r, const char *fact, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+void hw_unknown(struct hw_ready *r, const char *fact, const char *fmt, ...) FC_PRINTF(3, 4);
 
 /* Drops fact from the unknown list (it has been read after all). */
 void hw_known(struct hw_ready *r, const char *fact);
