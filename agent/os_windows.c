@@ -875,6 +875,7 @@ static void ready_esu(struct hw_ready *r)
 	sl_close_fn sl_close =
 	    sl_status ? (sl_close_fn)resolve_load(L"slc.dll", "SLClose", why) : NULL;
 	unsigned long status[3] = {0, 0, 0};
+	HRESULT hr, failed = S_OK;
 	HANDLE slc;
 	UINT n, j;
 	int y;
@@ -891,7 +892,10 @@ static void ready_esu(struct hw_ready *r)
 	for (y = 0; y < 3; y++) {
 		out = NULL;
 		n = 0;
-		if (FAILED(sl_status(slc, &app, &ids[y], NULL, &n, &out)) || !out)
+		hr = sl_status(slc, &app, &ids[y], NULL, &n, &out);
+		if (FAILED(hr))
+			failed = hr;
+		if (FAILED(hr) || !out)
 			continue;
 		for (j = 0; j < n && j < 64; j++)
 			if (((struct sl_status *)out)[j].status == 1)
@@ -899,7 +903,11 @@ static void ready_esu(struct hw_ready *r)
 		LocalFree(out);
 	}
 	sl_close(slc);
-	r->esu_licensed_year = hwfacts_esu_year(status);
+	if (hwfacts_esu_year(status) == 0 && failed != S_OK)
+		hw_unknown(r, "esu_licensed_year", "SLGetLicensingStatusInformation: 0x%08lx",
+		           (unsigned long)failed);
+	else
+		r->esu_licensed_year = hwfacts_esu_year(status);
 }
 
 static void ready_windows(struct hw_facts *h)
