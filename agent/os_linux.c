@@ -427,8 +427,7 @@ static bool read_proc(const char *root, struct hw_facts *h)
 		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 			hw_unknown(&h->ready, all[i], "%s", err);
 	} else {
-		if (hwfacts_cpuinfo(b.ptr, b.len, &h->ready) == FC_OK)
-			hw_known(&h->ready, "cpu_logical");
+		(void)hwfacts_cpuinfo(b.ptr, b.len, &h->ready); /* reasons in ready.unknown */
 		h->cpu_count = 0;
 		for (p = b.ptr; (p = strstr(p, "\nprocessor")) != NULL; p++)
 			h->cpu_count++;

@@ -592,6 +592,8 @@ static void cpu_and_memory(struct hw_facts *h)
 		skip++;
 	if (name && name[skip])
 		h->cpu_model = xstrdup(name + skip);
+	else
+		hw_unknown(&h->ready, "cpu_brand", "no registry value ProcessorNameString");
 	free(name);
 	GetSystemInfo(&si);
 	h->cpu_count = (long)si.dwNumberOfProcessors;
