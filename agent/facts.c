@@ -85,6 +85,7 @@ void hw_facts_init(struct hw_facts *h)
 	h->vmsystem = NULL;
 	kvlist_init(&h->macs);
 	h->machine_id = NULL;
+	hw_ready_init(&h->ready);
 }
 
 void hw_facts_release(struct hw_facts *h)
@@ -94,5 +95,6 @@ void hw_facts_release(struct hw_facts *h)
 	free(h->cpu_model);
 	free(h->vmsystem);
 	free(h->machine_id);
+	hw_ready_release(&h->ready);
 	hw_facts_init(h);
 }

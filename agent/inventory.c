@@ -334,6 +334,83 @@ static void write_operatingsystem(struct jw *w, const struct os_facts *f, const 
 	jw_close(w, '}');
 }
 
+static void write_kvlist(struct jw *w, const char *key, const struct kvlist *l);
+
+/* cpus[0]: the GLPI fields of the readiness facts (docs/protocol.md). */
+static void write_cpu(struct jw *w, const struct hw_facts *h)
+{
+	const struct hw_ready *rd = &h->ready;
+	char num[24];
+
+	jw_open(w, "cpus", '[');
+	jw_open(w, NULL, '{');
+	jw_kstr(w, "name", rd->cpu_brand ? rd->cpu_brand : h->cpu_model);
+	jw_kstr(w, "manufacturer", rd->cpu_vendor);
+	if (rd->cpu_family >= 0) {
+		snprintf(num, sizeof(num), "%lld", rd->cpu_family);
+		jw_kstr(w, "familynumber", num);
+	}
+	if (rd->cpu_model >= 0) {
+		snprintf(num, sizeof(num), "%lld", rd->cpu_model);
+		jw_kstr(w, "model", num);
+	}
+	if (rd->cpu_stepping >= 0)
+		jw_knum(w, "stepping", rd->cpu_stepping);
+	if (rd->cpu_cores >= 0)
+		jw_knum(w, "core", rd->cpu_cores);
+	if (rd->cpu_max_mhz >= 0)
+		jw_knum(w, "speed", rd->cpu_max_mhz);
+	jw_close(w, '}');
+	jw_close(w, ']');
+}
+
+static void ready_num(struct jw *w, const char *key, long long v)
+{
+	if (v >= 0)
+		jw_knum(w, key, v);
+}
+
+static void ready_bool(struct jw *w, const char *key, int v)
+{
+	if (v >= 0)
+		jw_kbool(w, key, v != 0);
+}
+
+/* content.fleetcensus.hw and hw_unknown: the readiness facts that have no
+ * GLPI field, and the reasons of those not known. */
+static void write_ready(struct jw *w, const struct hw_ready *rd)
+{
+	size_t i;
+
+	jw_open(w, "hw", '{');
+	ready_num(w, "cpu_logical", rd->cpu_logical);
+	ready_num(w, "cpu_platform_flags", rd->cpu_platform_flags);
+	ready_bool(w, "cpu_sse42", rd->cpu_sse42);
+	ready_bool(w, "cpu_popcnt", rd->cpu_popcnt);
+	ready_bool(w, "cpu_arm_v81_atomics", rd->cpu_arm_v81_atomics);
+	ready_num(w, "memory_installed_mib", rd->memory_installed_mib);
+	ready_num(w, "system_volume_mib", rd->system_volume_mib);
+	jw_kstr(w, "firmware", rd->firmware);
+	ready_bool(w, "secure_boot_capable", rd->secure_boot_capable);
+	ready_bool(w, "secure_boot_setup_mode", rd->secure_boot_setup_mode);
+	ready_bool(w, "tpm_present", rd->tpm_present);
+	jw_kstr(w, "tpm_version", rd->tpm_version);
+	ready_num(w, "os_bits", rd->os_bits);
+	if (rd->appraiser_read) {
+		jw_open(w, "appraiser", '{');
+		for (i = 0; i < rd->n_appraiser; i++) {
+			jw_open(w, rd->appraiser[i].release, '{');
+			jw_kstr(w, "UpgEx", rd->appraiser[i].upgex);
+			jw_kstr(w, "RedReason", rd->appraiser[i].red_reason);
+			jw_close(w, '}');
+		}
+		jw_close(w, '}');
+	}
+	ready_num(w, "esu_licensed_year", rd->esu_licensed_year);
+	jw_close(w, '}');
+	write_kvlist(w, "hw_unknown", &rd->unknown);
+}
+
 static void write_hardware(struct jw *w, const struct os_facts *f, const struct hw_facts *h)
 {
 	static const char *const bios[][2] = {
@@ -341,6 +418,7 @@ static void write_hardware(struct jw *w, const struct os_facts *f, const struct 
 	    {"smodel", "product_name"},   {"bmanufacturer", "bios_vendor"},
 	    {"bversion", "bios_version"}, {"mmanufacturer", "board_vendor"},
 	    {"mmodel", "board_name"},     {"msn", "board_serial"}};
+	const struct hw_ready *rd = &h->ready;
 	size_t i;
 
 	jw_open(w, "hardware", '{');
@@ -355,16 +433,16 @@ static void write_hardware(struct jw *w, const struct os_facts *f, const struct 
 	jw_open(w, "bios", '{');
 	for (i = 0; i < sizeof(bios) / sizeof(bios[0]); i++)
 		jw_kstr(w, bios[i][0], kvlist_get(&h->dmi, bios[i][1]));
+	if (rd->bios_date[0])
+		jw_kstr(w, "bdate", rd->bios_date);
+	if (rd->secure_boot_capable == 0)
+		jw_kstr(w, "secure_boot", "unsupported");
+	else if (rd->secure_boot_enabled >= 0)
+		jw_kstr(w, "secure_boot", rd->secure_boot_enabled ? "enabled" : "disabled");
 	jw_close(w, '}');
-	if (h->cpu_model || h->cpu_count > 0) {
-		jw_open(w, "cpus", '[');
-		jw_open(w, NULL, '{');
-		jw_kstr(w, "name", h->cpu_model);
-		if (h->cpu_count > 0)
-			jw_knum(w, "core", h->cpu_count);
-		jw_close(w, '}');
-		jw_close(w, ']');
-	}
+	if (h->cpu_model || rd->cpu_brand || rd->cpu_vendor || rd->cpu_family >= 0 ||
+	    rd->cpu_cores >= 0 || rd->cpu_max_mhz >= 0)
+		write_cpu(w, h);
 	jw_open(w, "networks", '[');
 	for (i = 0; i < h->macs.n; i++) {
 		jw_open(w, NULL, '{');
@@ -512,6 +590,8 @@ static void write_extension(struct jw *w, const struct inventory *r, bool brief)
 		write_kvlist(w, "release_files", &r->f.release_files);
 	if (r->f.win.present)
 		write_windows(w, "windows", &r->f.win);
+	if (sum->hardware != SECTION_SKIPPED || r->h.ready.cpu_logical >= 0 || r->h.ready.unknown.n)
+		write_ready(w, &r->h.ready);
 	if (r->updates.len) {
 		jw_key(w, "updates");
 		jw_raw(w, "[", 1);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "fc_rc.h"
+#include "hwfacts.h"
 #include "kvlist.h"
 #include "pkg.h"
 
@@ -61,6 +62,7 @@ struct hw_facts {
 	char *vmsystem; /* "Physical", "KVM", "VMware", "Docker", ... */
 	struct kvlist macs; /* physical interface name -> MAC address */
 	char *machine_id; /* raw /etc/machine-id (32 hex), NULL if absent or invalid */
+	struct hw_ready ready; /* the readiness facts (docs/protocol.md) */
 };
 
 void os_facts_init(struct os_facts *f);

@@ -15,10 +15,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "hwfacts.h"
 #include "log.h"
 #include "parse_apk.h"
 #include "parse_dpkg.h"
@@ -26,20 +28,24 @@
 #include "parse_pacman.h"
 #include "rootfs.h"
 #include "rpmdb.h"
+#include "smbios.h"
 #include "xalloc.h"
 
 #define OSREL_MAX (64u << 10) /* os-release and legacy release files */
 #define SMALL_FILE_MAX (64u << 10) /* /proc and /sys files, hostname */
 #define PACMAN_DESC_MAX (1u << 20)
 #define TEXT_DB_CHUNK (256u << 10) /* read size of the large text databases */
+#define DMI_TABLE_MAX (1u << 20) /* /sys/firmware/dmi/tables/DMI */
+#define CPU0 "/sys/devices/system/cpu/cpu0"
+#define EFIVARS "/sys/firmware/efi/efivars"
+#define EFI_GLOBAL "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
 /* Reads a small text file below root and returns its first line without
  * leading and trailing blanks (Solaris centres its /etc/release), as a heap
- * string; NULL when it cannot be read. */
-static char *read_first_line(const char *root, const char *path)
+ * string; NULL, with err, when it cannot be read. */
+static char *read_first_line_err(const char *root, const char *path, char *err)
 {
 	struct buf b;
-	char err[FC_ERRLEN];
 	char *line = NULL;
 	const char *s;
 	size_t n;
@@ -54,6 +60,13 @@ static char *read_first_line(const char *root, const char *path)
 	}
 	buf_release(&b);
 	return line;
+}
+
+static char *read_first_line(const char *root, const char *path)
+{
+	char err[FC_ERRLEN];
+
+	return read_first_line_err(root, path, err);
 }
 
 static bool is_legacy_release_name(const char *name)
@@ -395,11 +408,26 @@ static bool read_proc(const char *root, struct hw_facts *h)
 	if (rootfs_read(root, "/proc/meminfo", 4u << 20, &b, err) == FC_OK) {
 		p = strstr(b.ptr, "MemTotal:");
 		if (p) {
-			h->memory_mb = strtoll(p + 9, NULL, 10) / 1024;
+			char *end;
+			long long kib;
+
+			errno = 0;
+			kib = strtoll(p + 9, &end, 10);
+			if (end != p + 9 && !errno && kib >= 0)
+				h->memory_mb = kib / 1024;
 			ok = true;
 		}
 	}
-	if (rootfs_read(root, "/proc/cpuinfo", 4u << 20, &b, err) == FC_OK) {
+	if (rootfs_read(root, "/proc/cpuinfo", 4u << 20, &b, err) != FC_OK) {
+		const char *all[] = {"cpu_vendor",   "cpu_family", "cpu_model",
+		                     "cpu_stepping", "cpu_brand",  "cpu_logical",
+		                     "cpu_cores",    "cpu_sse42",  "cpu_popcnt"};
+		size_t i;
+
+		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			hw_unknown(&h->ready, all[i], "%s", err);
+	} else {
+		(void)hwfacts_cpuinfo(b.ptr, b.len, &h->ready); /* reasons in ready.unknown */
 		h->cpu_count = 0;
 		for (p = b.ptr; (p = strstr(p, "\nprocessor")) != NULL; p++)
 			h->cpu_count++;
@@ -493,6 +521,175 @@ static bool valid_machine_id(const char *s)
 	return nonzero;
 }
 
+/* ---- the readiness facts (docs/protocol.md) ---- */
+
+static void ready_cpu(const char *root, struct hw_ready *r)
+{
+	char err[FC_ERRLEN], *s;
+	long long v;
+
+	s = read_first_line_err(root, CPU0 "/cpufreq/cpuinfo_max_freq", err);
+	if (s && hwfacts_number(s, false, 1LL << 40, &v, err) == FC_OK) {
+		r->cpu_max_mhz = v / 1000;
+	} else if (r->cpu_max_mhz < 0) {
+		hw_unknown(r, "cpu_max_mhz", "%s, and no cpu MHz in /proc/cpuinfo", err);
+	}
+	free(s);
+	s = read_first_line_err(root, CPU0 "/microcode/processor_flags", err);
+	if (s && hwfacts_number(s, true, 0xFFFFFFFFLL, &v, err) == FC_OK)
+		r->cpu_platform_flags = v;
+	else
+		hw_unknown(r, "cpu_platform_flags", "%s", err);
+	free(s);
+}
+
+/* A boolean UEFI variable (name-GUID) from efivarfs into *on, or unknown. */
+static void ready_efivar(const char *root, const char *name, const char *fact, int *on,
+                         struct hw_ready *r)
+{
+	char path[128], err[FC_ERRLEN], why[FC_ERRLEN];
+	struct buf b;
+
+	snprintf(path, sizeof(path), EFIVARS "/%s-" EFI_GLOBAL, name);
+	buf_init(&b, 64);
+	if (rootfs_read(root, path, 64, &b, err) != FC_OK)
+		hw_unknown(r, fact, "%s", err);
+	else if (hwfacts_efivar_bool((const unsigned char *)b.ptr, b.len, on, why) != FC_OK)
+		hw_unknown(r, fact, "%s: %s", path, why);
+	buf_release(&b);
+}
+
+static bool dir_has_entries(const char *root, const char *path)
+{
+	enum fc_rc rc;
+	char err[FC_ERRLEN];
+	DIR *d = rootfs_opendir(root, path, &rc, err);
+	struct dirent *e;
+	bool any = false;
+
+	while (d && !any && (e = readdir(d)) != NULL)
+		any = e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return any;
+}
+
+static void ready_firmware(const char *root, struct hw_ready *r)
+{
+	if (!rootfs_exists(root, "/sys/firmware")) {
+		hw_unknown(r, "firmware", "no /sys/firmware");
+		hw_unknown(r, "secure_boot_capable", "no /sys/firmware");
+		hw_unknown(r, "secure_boot_enabled", "no /sys/firmware");
+		hw_unknown(r, "secure_boot_setup_mode", "no /sys/firmware");
+		return;
+	}
+	if (!rootfs_exists(root, "/sys/firmware/efi")) {
+		r->firmware = "bios";
+		r->secure_boot_capable = 0;
+		hw_unknown(r, "secure_boot_setup_mode", "BIOS boot: no Secure Boot");
+		return;
+	}
+	r->firmware = "uefi";
+	if (!dir_has_entries(root, EFIVARS)) {
+		hw_unknown(r, "secure_boot_capable", "no variables in " EFIVARS " (not mounted)");
+		hw_unknown(r, "secure_boot_enabled", "no variables in " EFIVARS " (not mounted)");
+		hw_unknown(r, "secure_boot_setup_mode",
+		           "no variables in " EFIVARS " (not mounted)");
+		return;
+	}
+	if (!rootfs_exists(root, EFIVARS "/SecureBoot-" EFI_GLOBAL)) {
+		r->secure_boot_capable = 0;
+		hw_unknown(r, "secure_boot_setup_mode", "no SecureBoot variable");
+		return;
+	}
+	r->secure_boot_capable = 1;
+	ready_efivar(root, "SecureBoot", "secure_boot_enabled", &r->secure_boot_enabled, r);
+	ready_efivar(root, "SetupMode", "secure_boot_setup_mode", &r->secure_boot_setup_mode, r);
+}
+
+static void ready_tpm(const char *root, struct hw_ready *r)
+{
+	char err[FC_ERRLEN], *major, *caps = NULL;
+	struct buf b;
+
+	if (!rootfs_exists(root, "/sys/class")) {
+		hw_unknown(r, "tpm_present", "no /sys/class");
+		return;
+	}
+	r->tpm_present = rootfs_exists(root, "/sys/class/tpm/tpm0");
+	if (!r->tpm_present)
+		return;
+	major = read_first_line(root, "/sys/class/tpm/tpm0/tpm_version_major");
+	buf_init(&b, SMALL_FILE_MAX);
+	if (!major &&
+	    rootfs_read(root, "/sys/class/tpm/tpm0/device/caps", SMALL_FILE_MAX, &b, err) == FC_OK)
+		caps = b.ptr;
+	if (hwfacts_tpm_sysfs(major, caps, &r->tpm_version, err) != FC_OK)
+		hw_unknown(r, "tpm_version", "%s", err);
+	buf_release(&b);
+	free(major);
+}
+
+/* Installed memory from the SMBIOS table (readable by root only). */
+static void ready_smbios(const char *root, struct hw_ready *r)
+{
+	struct smbios_hw *hw = xmalloc(sizeof(*hw));
+	char err[FC_ERRLEN];
+	struct buf b;
+
+	buf_init(&b, DMI_TABLE_MAX);
+	if (rootfs_read(root, "/sys/firmware/dmi/tables/DMI", DMI_TABLE_MAX, &b, err) != FC_OK)
+		hw_unknown(r, "memory_installed_mib", "%s", err);
+	else if (smbios_hw_info((const unsigned char *)b.ptr, b.len, hw, err) != FC_OK)
+		hw_unknown(r, "memory_installed_mib", "%s", err);
+	else if (hw->memory_mib < 0)
+		hw_unknown(r, "memory_installed_mib", "%s", hw->memory_err);
+	else
+		r->memory_installed_mib = hw->memory_mib;
+	buf_release(&b);
+	free(hw);
+}
+
+static void ready_system(const char *root, struct hw_ready *r)
+{
+	const char *dir = root ? root : "/";
+	struct statvfs sv;
+	struct utsname u;
+
+	if (statvfs(dir, &sv) == 0)
+		r->system_volume_mib =
+		    (long long)((unsigned long long)sv.f_blocks * sv.f_frsize >> 20);
+	else
+		hw_unknown(r, "system_volume_mib", "statvfs '%s': %s", dir, strerror(errno));
+	if (root && strcmp(root, "/")) {
+		hw_unknown(r, "os_bits", "not known below --root");
+	} else if (uname(&u) != 0) {
+		hw_unknown(r, "os_bits", "uname: %s", strerror(errno));
+	} else if (strstr(u.machine, "64") || !strcmp(u.machine, "s390x")) {
+		r->os_bits = 64;
+	} else if ((u.machine[0] == 'i' && !strcmp(u.machine + 2, "86")) ||
+	           !strncmp(u.machine, "arm", 3) || !strcmp(u.machine, "ppc") ||
+	           !strcmp(u.machine, "mips") || !strcmp(u.machine, "s390")) {
+		r->os_bits = 32;
+	} else {
+		hw_unknown(r, "os_bits", "uname machine '%s' not known", u.machine);
+	}
+}
+
+static void read_ready(const char *root, struct hw_facts *h)
+{
+	ready_cpu(root, &h->ready);
+	ready_firmware(root, &h->ready);
+	ready_tpm(root, &h->ready);
+	ready_smbios(root, &h->ready);
+	ready_system(root, &h->ready);
+	hwfacts_dmi_finish(&h->ready, &h->dmi,
+	                   rootfs_exists(root, "/sys/class/dmi/id") ? "not in /sys/class/dmi/id"
+	                                                            : "no /sys/class/dmi/id");
+	if (h->memory_mb < 0)
+		hw_unknown(&h->ready, "memory_usable_mib", "no MemTotal in /proc/meminfo");
+}
+
 enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 {
 	bool any;
@@ -501,6 +698,7 @@ enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 	any = read_proc(root, h);
 	read_macs(root, h);
 	detect_vm(root, h);
+	read_ready(root, h);
 	h->machine_id = read_first_line(root, "/etc/machine-id");
 	if (!valid_machine_id(h->machine_id))
 		FREE_AND_NULL(h->machine_id);

@@ -48,6 +48,7 @@ AGENT_SRC := \
 	agent/config.c \
 	agent/deliver.c \
 	agent/facts.c \
+	agent/hwfacts.c \
 	agent/inventory.c \
 	agent/output.c \
 	agent/parse_apk.c \
@@ -133,6 +134,7 @@ UNIT_AGENT_TESTS := \
 	tests/unit/test_certsan.c \
 	tests/unit/test_config.c \
 	tests/unit/test_deliver.c \
+	tests/unit/test_hwfacts.c \
 	tests/unit/test_inventory.c \
 	tests/unit/test_inventory_windows.c \
 	tests/unit/test_parse_apk.c \
@@ -168,6 +170,7 @@ FUZZ_AGENT_TARGETS := \
 	apk \
 	config \
 	dpkg \
+	hwfacts \
 	osrelease \
 	pacman \
 	rpm_bdb \

@@ -195,6 +195,40 @@ run_case() {
 	"
 }
 
+# readiness_case FIX: the readiness facts the agent reads from the registry
+# (tests/fixtures/windows/readiness.reg) in the prefix of FIX (Windows 10:
+# the appraiser's keys are read there only), x64. HKLM\HARDWARE is volatile
+# (wineboot makes it for each wineserver session), so the values are loaded
+# and read in one session. What wine cannot show (TPM, firmware type, ESU)
+# is left to the decoders' unit tests (tests/unit/test_hwfacts.c); here it
+# must only be a value or unknown with a reason.
+readiness_case() {
+	rd_p=$TEST_DIR/pfx-$1 rd_r=$1-readiness.json
+	test_expect_success "$1 (x64): readiness facts from the registry (CentralProcessor, SecureBoot, appraiser)" "
+		wine_import '$rd_p' '$WIN_FIXTURES/readiness.reg' &&
+		wine_run '$rd_p' x64 '$EXE64' 120 --config NUL \
+			--state-dir \"\$(wine_path '$TEST_DIR/state-$1-rd')\" \
+			--output \"\$(wine_path '$TEST_DIR/$rd_r')\" 2>'$1-rd.err' ||
+			{ cat '$1-rd.err'; exit 1; }
+		{ ! have_shared || validate_report '$rd_r'; } &&
+		jq -c '[.content.cpus, .content.bios.secure_boot, .content.fleetcensus.hw,
+			.content.fleetcensus.hw_unknown]' '$rd_r' &&
+		test \"\$(jq -r '.content.cpus[0].manufacturer' '$rd_r')\" = GenuineIntel &&
+		test \"\$(jq -r '.content.cpus[0].speed' '$rd_r')\" = 1600 &&
+		test \"\$(jq -r '.content.fleetcensus.hw.cpu_platform_flags' '$rd_r')\" = 16 &&
+		test \"\$(jq -r '.content.fleetcensus.hw.secure_boot_capable' '$rd_r')\" = true &&
+		test \"\$(jq -r '.content.bios.secure_boot' '$rd_r')\" = enabled &&
+		test \"\$(jq -c '.content.fleetcensus.hw.appraiser' '$rd_r')\" = \
+			'{\"CO21H2\":{\"UpgEx\":\"Green\",\"RedReason\":\"None\"},\"GE24H2\":{\"UpgEx\":\"Red\",\"RedReason\":\"TPM UEFISecureBoot\"}}' &&
+		test \"\$(jq -r '.content.fleetcensus.hw.os_bits' '$rd_r')\" = 64 &&
+		test \"\$(jq -r '.content.fleetcensus.hw.cpu_logical' '$rd_r')\" -ge 1 &&
+		jq -e '.content.fleetcensus as \$f | [\"tpm_present\", \"firmware\", \"esu_licensed_year\",
+			\"cpu_sse42\", \"system_volume_mib\"] |
+			all(. as \$k | (\$f.hw | has(\$k)) or ((\$f.hw_unknown[\$k] // \"\") | length > 0))' \
+			'$rd_r' >/dev/null
+	"
+}
+
 # The loop reads the cases on fd 3: wine must not eat them from stdin.
 while IFS='|' read -r fix winver rtl prod ed rel ver build sp <&3; do
 	# the fixture and wine's own version, loaded and checked together
@@ -211,6 +245,7 @@ while IFS='|' read -r fix winver rtl prod ed rel ver build sp <&3; do
 	"
 	[ ! -f "$TEST_DIR/$fix.query" ] || wine_note "$TEST_DIR/$fix.query"
 	run_case x64 "$fix" "$rtl" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
+	[ "$fix" != win10-pro-22h2 ] || readiness_case "$fix"
 	if [ -z "$why32" ]; then
 		run_case x86 "$fix" "$rtl" "$prod" "$ed" "$rel" "$ver" "$build" "$sp"
 	else

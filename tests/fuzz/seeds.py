@@ -465,6 +465,33 @@ def smbios_seeds(s):
     s.add("smbios", good[:8])
 
 
+def hwfacts_seeds(s):
+    """The readiness decoders: the first byte picks one (fuzz_hwfacts.c)."""
+    hw = os.path.join(FIXTURES, "hw")
+    for root in sorted(os.listdir(hw)) if os.path.isdir(hw) else []:
+        path = os.path.join(hw, root, "proc", "cpuinfo")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                s.add("hwfacts", b"\x00" + f.read()[: 64 << 10])
+        dmi = os.path.join(hw, root, "sys", "firmware", "dmi", "tables", "DMI")
+        if os.path.exists(dmi):
+            with open(dmi, "rb") as f:
+                s.add("hwfacts", b"\x07" + f.read())
+    for v in (b"\x06\0\0\0\x01", b"\x06\0\0\0\x00", b"\x06\0\0", b"\x06\0\0\0\x02"):
+        s.add("hwfacts", b"\x01" + v)
+    for t in (b"2\n", b"1", b"|Manufacturer: 0x49465800\nTCG version: 1.2\n", b"|TCG version: 1.1"):
+        s.add("hwfacts", b"\x02" + t)
+    s.add("hwfacts", b"\x03" + struct.pack("<IIII", 1, 2, 1, 0))
+    s.add("hwfacts", b"\x03" + struct.pack("<II", 1, 1))
+    for d in (b"02/14/2024", b"12/01/09", b"02/29/2023", b"2020-13-45", b"13/01/2020\n"):
+        s.add("hwfacts", b"\x04" + d)
+    for n in (b"0x10\n", b"zz", b"0x"):
+        s.add("hwfacts", b"\x05" + n)
+    s.add("hwfacts", b"\x06\x04\x10\0\0\0")
+    s.add("hwfacts", b"\x06\x0b" + struct.pack("<Q", 1 << 40))
+    s.add("hwfacts", b"\x08" + struct.pack("<II", 0x000906E9, 0x00980000))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: seeds.py OUT [AGENT]")
@@ -479,6 +506,7 @@ def main():
     small_seeds(s)
     winreg_seeds(s)
     smbios_seeds(s)
+    hwfacts_seeds(s)
     reports = agent_reports(agent, corpus)
     report_seeds(s, reports)
     http_seeds(s, reports)

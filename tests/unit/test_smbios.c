@@ -121,13 +121,141 @@ static void test_malformed(void **state)
 	assert_string_equal(s.uuid, "");
 }
 
+/* Appends one structure (formatted area fa of fa[1] bytes, then the string
+ * set strs, n bytes ending in two NULs) to t at *len. */
+static void put(unsigned char *t, size_t *len, const unsigned char *fa, const char *strs, size_t n)
+{
+	memcpy(t + *len, fa, fa[1]);
+	*len += fa[1];
+	memcpy(t + *len, strs, n);
+	*len += n;
+}
+
+/* A type 17 of SMBIOS 2.8 (0x28 bytes) with Size and Extended Size. */
+static void mem17(unsigned char *t, size_t *len, unsigned size, unsigned long ext)
+{
+	unsigned char fa[0x28];
+
+	memset(fa, 0, sizeof(fa));
+	fa[0] = 17;
+	fa[1] = 0x28;
+	fa[0x0C] = (unsigned char)size;
+	fa[0x0D] = (unsigned char)(size >> 8);
+	fa[0x1C] = (unsigned char)ext;
+	fa[0x1D] = (unsigned char)(ext >> 8);
+	fa[0x1E] = (unsigned char)(ext >> 16);
+	fa[0x1F] = (unsigned char)(ext >> 24);
+	put(t, len, fa, "\0", 2);
+}
+
+/* BIOS (type 0) "LENOVO" "N2HET71W (1.54 )" "02/14/2024", a locked
+ * notebook chassis (type 3 0x8A), modules of 8 GiB, 32 GiB (extended
+ * size), 2048 KiB and an empty slot. */
+static size_t laptop_table(unsigned char *t)
+{
+	static const unsigned char t0[0x18] = {0, 0x18, 0, 0, 1, 2, 0, 0xE8, 3};
+	static const unsigned char t3[0x16] = {3, 0x16, 1, 0, 0, 0x8A};
+	size_t len = 0;
+
+	put(t, &len, t0,
+	    "LENOVO\0N2HET71W (1.54 )\0"
+	    "02/14/2024\0",
+	    36);
+	put(t, &len, t3, "\0", 2);
+	mem17(t, &len, 8192, 0);
+	mem17(t, &len, 0x7FFF, 32768);
+	mem17(t, &len, 0x8000 | 2048, 0);
+	mem17(t, &len, 0, 0);
+	t[len++] = 127;
+	t[len++] = 4;
+	t[len++] = 0;
+	t[len++] = 0;
+	t[len++] = 0;
+	t[len++] = 0;
+	return len;
+}
+
+static void test_hw_info(void **state)
+{
+	unsigned char t[512], raw[520];
+	const unsigned char *table;
+	size_t len = laptop_table(t), tlen;
+	struct smbios_hw hw;
+	char err[FC_ERRLEN];
+
+	(void)state;
+	assert_int_equal(smbios_hw_info(t, len, &hw, err), FC_OK);
+	assert_string_equal(hw.bios_vendor, "LENOVO");
+	assert_string_equal(hw.bios_version, "N2HET71W (1.54 )");
+	assert_string_equal(hw.bios_date, "02/14/2024");
+	assert_int_equal(hw.chassis_type, 10);
+	assert_int_equal(hw.memory_devices, 4);
+	assert_int_equal(hw.memory_mib, 8192 + 32768 + 2);
+	/* the same inside an RSMB buffer */
+	memcpy(raw + 8, t, len);
+	memset(raw, 0, 8);
+	raw[1] = 3;
+	set_len(raw, len + 8);
+	assert_int_equal(smbios_rsmb_table(raw, len + 8, &table, &tlen, err), FC_OK);
+	assert_int_equal(tlen, len);
+	assert_int_equal(smbios_hw_info(table, tlen, &hw, err), FC_OK);
+	assert_int_equal(hw.chassis_type, 10);
+}
+
+static void test_hw_info_unknown_memory(void **state)
+{
+	unsigned char t[512];
+	size_t len = 0;
+	struct smbios_hw hw;
+	char err[FC_ERRLEN];
+	unsigned char short17[0x15] = {17, 0x15};
+
+	(void)state;
+	mem17(t, &len, 4096, 0);
+	mem17(t, &len, 0xFFFF, 0); /* unknown size: the sum is unknown */
+	assert_int_equal(smbios_hw_info(t, len, &hw, err), FC_OK);
+	assert_int_equal(hw.memory_mib, -1);
+	assert_non_null(strstr(hw.memory_err, "unknown size"));
+	assert_int_equal(hw.chassis_type, -1);
+	assert_string_equal(hw.bios_vendor, "");
+	len = 0; /* 0x7FFF in a structure too short for the extended size */
+	short17[0x0C] = 0xFF;
+	short17[0x0D] = 0x7F;
+	put(t, &len, short17, "\0", 2);
+	assert_int_equal(smbios_hw_info(t, len, &hw, err), FC_OK);
+	assert_int_equal(hw.memory_mib, -1);
+	assert_int_equal(smbios_hw_info(t, 0, &hw, err), FC_OK); /* empty table */
+	assert_int_equal(hw.memory_mib, -1);
+	assert_non_null(strstr(hw.memory_err, "no memory device"));
+}
+
+static void test_hw_info_malformed(void **state)
+{
+	unsigned char t[512];
+	size_t len = laptop_table(t);
+	const unsigned char *table;
+	size_t tlen;
+	struct smbios_hw hw;
+	char err[FC_ERRLEN];
+	unsigned char raw[8] = {0, 3, 0, 0, 0xFF, 0, 0, 0};
+
+	(void)state;
+	assert_int_equal(smbios_hw_info(t, 30, &hw, err), FC_EPARSE); /* strings cut */
+	assert_non_null(strstr(err, "unterminated"));
+	t[1] = 2; /* a length below the header */
+	assert_int_equal(smbios_hw_info(t, len, &hw, err), FC_EPARSE);
+	assert_non_null(strstr(err, "bad length"));
+	assert_int_equal(smbios_rsmb_table(raw, 8, &table, &tlen, err), FC_EPARSE);
+	assert_int_equal(smbios_rsmb_table(raw, 7, &table, &tlen, err), FC_EPARSE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dell_26),
-	    cmocka_unit_test(test_before_26_not_swapped),
-	    cmocka_unit_test(test_uuid_not_present),
-	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_dell_26),           cmocka_unit_test(test_before_26_not_swapped),
+	    cmocka_unit_test(test_uuid_not_present),  cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_hw_info),           cmocka_unit_test(test_hw_info_unknown_memory),
+	    cmocka_unit_test(test_hw_info_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
