@@ -171,7 +171,7 @@ static void test_refuses_newer_schema(void **state)
 {
 	struct fixture *f = *state;
 	struct store *s = NULL;
-	char err[FC_ERRLEN] = "";
+	char err[FC_ERRLEN] = "", sql[64];
 
 	store_close(f->s);
 	f->s = NULL;
@@ -181,7 +181,8 @@ static void test_refuses_newer_schema(void **state)
 	assert_non_null(strstr(err, "99"));
 	assert_int_equal(store_open_readonly(f->db, &s, err), FC_EDB);
 	assert_int_equal(db_int(f->db, "PRAGMA user_version"), 99);
-	db_run(f->db, "PRAGMA user_version = 3");
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	db_run(f->db, sql);
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
 }
 
@@ -873,8 +874,32 @@ static void test_reclassify(void **state)
 
 /* Takes a version 3 database back to version 2 (its triggers, table and
  * columns dropped). */
+/* Undoes schema_readiness (version 4): back to version 3. */
+static void downgrade_v4(const char *db)
+{
+	static const char *const cols[] = {"hw_json",      "win11",        "win11_reasons",
+	                                   "esu_eligible", "esu_licensed", "cpu",
+	                                   "chassis",      "bios_date",    "bios_year"};
+	char sql[128];
+	size_t i;
+
+	db_run(db, "DROP TRIGGER ready_counts_ins");
+	db_run(db, "DROP TRIGGER ready_counts_del");
+	db_run(db, "DROP TRIGGER ready_counts_upd");
+	db_run(db, "DROP TABLE ready_counts");
+	db_run(db, "DROP INDEX machines_seen");
+	db_run(db, "CREATE INDEX machines_seen ON machines(last_seen, org_id, os_family,"
+	           " os_product, os_edition, os_release, arch)");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE machines DROP COLUMN %s", cols[i]);
+		db_run(db, sql);
+	}
+	db_run(db, "PRAGMA user_version = 3");
+}
+
 static void downgrade_v3(const char *db)
 {
+	downgrade_v4(db);
 	db_run(db, "DROP TRIGGER class_counts_ins");
 	db_run(db, "DROP TRIGGER class_counts_del");
 	db_run(db, "DROP TRIGGER class_counts_upd");
@@ -912,13 +937,81 @@ static void test_migrate_v1_to_v2(void **state)
 	}
 	db_run(f->db, "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
-	assert_int_equal(db_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(
 	    db_int(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"), 1);
 	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM class_counts"
 	                               " WHERE os_product = 'Windows 7'"),
 	                 1);
 	assert_int_equal(db_int(f->db, "SELECT count(*) FROM snapshots"), 0);
+}
+
+/* A version 3 database is migrated to version 4: every machine gets its
+ * readiness verdict (unknown facts: an older agent) in the migration's
+ * transaction, and ready_counts counts it. */
+static void test_migrate_v3_to_v4(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+
+	put_os(f, f->org, HW1, OS_WIN7, T0);
+	put_os(f, f->org, HW2, OS_DEBIAN12, T0);
+	store_close(f->s);
+	f->s = NULL;
+	downgrade_v4(f->db);
+	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
+	                               " AND esu_eligible = 'n/a' AND os_product = 'Windows 7'"
+	                               " AND hw_json = '{}'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'n/a'"
+	                               " AND os_product = 'Debian 12'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'unknown' AND os_product = 'Windows 7'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM ready_counts WHERE win11 = ''"), 0);
+}
+
+/* The verdict is computed at ingest from hw_json and kept when the facts
+ * change; ready_counts follows (docs/readiness.md). */
+static void test_readiness_at_ingest(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_report r;
+	char err[FC_ERRLEN] = "";
+	int64_t changed = -1;
+
+	rep(f, &r, HW1, "", "", "host", T0);
+	free(r.os_json);
+	r.os_json = xstrdup(OS_WIN7);
+	r.hw_json = xstrdup("{\"cpu\":{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\","
+	                    "\"model\":\"94\",\"name\":\"i5-6500\"},\"bios\":{\"bdate\":"
+	                    "\"2016-05-04\"},\"hardware\":{\"chassis_type\":\"3\"}}");
+	put(f, f->org, &r);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'replace'"
+	                               " AND win11_reasons = 'CpuFms' AND cpu = 'i5-6500'"
+	                               " AND chassis = 'Desktop' AND bios_date = '2016-05-04'"
+	                               " AND bios_year = '2016' AND esu_eligible = 'n/a'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'replace' AND bios_year = '2016'"),
+	                 1);
+	put_os(f, f->org, HW1, OS_WIN7, T0 + 10); /* no facts any more */
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
+	                               " AND bios_year = '' AND hw_json = '{}'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM ready_counts"), 1);
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 0);
+	db_run(f->db, "UPDATE machines SET win11 = 'ready'");
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"), 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'unknown'"),
+	                 1);
 }
 
 struct groups {
@@ -1166,6 +1259,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_classified_at_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reclassify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_v3_to_v4, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_readiness_at_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_class_groups_and_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_software_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshots, setup, teardown),
