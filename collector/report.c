@@ -537,7 +537,7 @@ static enum fc_rc run_readiness(struct run *r)
 /* ---- counts ---- */
 
 /* The fields of --by; those from FIRST_READY_FIELD on are the readiness
- * verdicts and the BIOS year (store_ready_groups). */
+ * verdicts and the BIOS year, the last (store_ready_groups). */
 static const char *const count_fields[] = {
     "org",  "os_family",      "os_product", "os_edition",   "os_release",
     "arch", "support_status", "win11",      "esu_eligible", "bios_year"};
@@ -620,7 +620,7 @@ static enum fc_rc run_counts(struct run *r)
 	char n[24];
 	enum fc_rc rc;
 	size_t i, k;
-	bool ready = false;
+	bool ready = false, by_year = false;
 
 	rc = counts_parse(r->o->by ? r->o->by : "org,os_product", &c, r->err);
 	if (rc)
@@ -630,10 +630,13 @@ static enum fc_rc run_counts(struct run *r)
 	cols[c.nfields] = "machines";
 	num[c.nfields] = true;
 	r->agg.nkeys = c.nfields;
-	for (i = 0; i < c.nfields; i++)
+	for (i = 0; i < c.nfields; i++) {
 		ready = ready || c.field[i] >= FIRST_READY_FIELD;
-	rc = ready ? store_ready_groups(r->st, r->org_id, r->since, counts_group, &c, r->err)
-	           : store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
+		by_year = by_year || c.field[i] == N_COUNT_FIELDS - 1;
+	}
+	rc = ready
+	         ? store_ready_groups(r->st, r->org_id, r->since, by_year, counts_group, &c, r->err)
+	         : store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
 	if (rc)
 		return rc;
 	agg_finish(&r->agg);
@@ -767,7 +770,7 @@ static enum fc_rc run_tender(struct run *r)
 	}
 	date_add_months(r->as_of, r->o->horizon_months, horizon);
 	r->agg.nkeys = split ? 6 : 5;
-	rc = split ? store_ready_groups(r->st, r->org_id, r->since, tender_group, r, r->err)
+	rc = split ? store_ready_groups(r->st, r->org_id, r->since, false, tender_group, r, r->err)
 	           : store_class_groups(r->st, r->org_id, r->since, tender_group, r, r->err);
 	if (rc)
 		return rc;

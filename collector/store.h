@@ -183,9 +183,12 @@ enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, st
                               void *ctx, char *err);
 
 /* The same groups split by the readiness verdicts win11 and esu_eligible
- * and the BIOS year too (docs/readiness.md), ordered by every column. */
-enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
-                              void *ctx, char *err);
+ * too (docs/readiness.md; from ready_counts), and with by_year by the BIOS
+ * year (bios_year "" otherwise; read from the machines_seen index, every
+ * machine of the window: a year per machine would make an aggregate nearly
+ * as large as the machines), ordered by every column. */
+enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bool by_year,
+                              store_class_cb cb, void *ctx, char *err);
 
 /* One machine of the readiness report: its classification's product and
  * its stored verdicts (readiness.h). Strings valid during the callback. */

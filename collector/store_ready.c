@@ -1,7 +1,8 @@
 /* store_ready.c - the store's side of readiness (docs/readiness.md): each
  * machine's facts (hw_json) and verdicts (readiness.h), set at ingest and
  * recomputed by store_reclassify; the grouped counts by verdict
- * (ready_counts) and the machines of the readiness report. Prepared
+ * (ready_counts) or BIOS year (the machines_seen index) and the machines of
+ * the readiness report. Prepared
  * statements only; no SQL is composed. */
 #include "store.h"
 
@@ -145,25 +146,36 @@ static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
  * day (store_first_full_day): ready_counts for the whole days, the
  * machines (the machines_seen index) for the part before. */
 #define READY_COUNTED_COLS                                                                         \
-	"org_id, os_family, os_product, os_edition, os_release, arch, win11, esu_eligible,"        \
-	" bios_year"
+	"org_id, os_family, os_product, os_edition, os_release, arch, win11, esu_eligible"
 #define READY_COUNTED                                                                              \
 	"SELECT " READY_COUNTED_COLS ", machines AS n FROM ready_counts WHERE day >= ?3"           \
 	" AND (?1 = 0 OR org_id = ?1) UNION ALL SELECT " READY_COUNTED_COLS ", 1 FROM machines"    \
 	" WHERE last_seen >= ?2 AND last_seen < ?3 * 86400 AND (?1 = 0 OR org_id = ?1)"
 
-enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
-                              void *ctx, char *err)
+enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bool by_year,
+                              store_class_cb cb, void *ctx, char *err)
 {
 	struct ready_each e = {cb, NULL, ctx};
 
+	if (by_year)
+		return store_exec(
+		    s, ST_READY_YEARS,
+		    "SELECT o.name, m.os_family, m.os_product, m.os_edition, m.os_release, m.arch,"
+		    " m.win11, m.esu_eligible, m.bios_year, count(*) FROM machines m"
+		    " JOIN organisations o ON o.id = m.org_id"
+		    " WHERE m.last_seen >= ?2 AND (?1 = 0 OR m.org_id = ?1)"
+		    " GROUP BY o.name, m.os_family, m.os_product, m.os_edition, m.os_release, "
+		    "m.arch,"
+		    " m.win11, m.esu_eligible, m.bios_year ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+		    STORE_ARGS(STORE_INT(org_id), STORE_INT(since)), group_row, &e,
+		    "counting machines by BIOS year", err);
 	return store_exec(
 	    s, ST_READY_GROUPS,
 	    "SELECT o.name, c.os_family, c.os_product, c.os_edition, c.os_release, c.arch,"
-	    " c.win11, c.esu_eligible, c.bios_year, sum(c.n) FROM (" READY_COUNTED ") c"
+	    " c.win11, c.esu_eligible, '', sum(c.n) FROM (" READY_COUNTED ") c"
 	    " JOIN organisations o ON o.id = c.org_id GROUP BY o.name, c.os_family,"
-	    " c.os_product, c.os_edition, c.os_release, c.arch, c.win11, c.esu_eligible,"
-	    " c.bios_year ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+	    " c.os_product, c.os_edition, c.os_release, c.arch, c.win11, c.esu_eligible"
+	    " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
 	    STORE_ARGS(STORE_INT(org_id), STORE_INT(since), STORE_INT(store_first_full_day(since))),
 	    group_row, &e, "counting machines by readiness", err);
 }

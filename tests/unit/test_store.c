@@ -996,7 +996,7 @@ static void test_readiness_at_ingest(void **state)
 	                               " AND bios_year = '2016' AND esu_eligible = 'n/a'"),
 	                 1);
 	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
-	                               " WHERE win11 = 'replace' AND bios_year = '2016'"),
+	                               " WHERE win11 = 'replace' AND esu_eligible = 'n/a'"),
 	                 1);
 	put_os(f, f->org, HW1, OS_WIN7, T0 + 10); /* no facts any more */
 	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
