@@ -247,6 +247,19 @@ test_expect_success 'reclassify recomputes nothing; a lost verdict comes back' '
 	test "$(sql "$DB" "SELECT sum(machines) FROM ready_counts WHERE win11 = '"'"'replace'"'"'")" = 5
 '
 
+test_expect_success 'values from machines are made inert in every format' '
+	WEST=$(collector org add west --db "$DB") &&
+	machine "$WEST" 20 "evil$(printf "\033")[31m" "$PRO" \
+		"$C.cpus[0].name = \"=HYPERLINK(\\\"x\\\")\" | $C.bios.bdate = \"-1\"" &&
+	collector report readiness --db "$DB" $Q --org west --format csv >w.csv &&
+	grep -F ",evil\\x1b[31m,Windows 10,Pro,22H2,ready,,yes,," w.csv |
+		grep -qF ",\"'"'"'=HYPERLINK(\"\"x\"\")\",Desktop," &&
+	collector report readiness --db "$DB" $Q --org west >w.txt &&
+	! grep -q "$(printf "\033")" w.txt &&
+	collector report readiness --db "$DB" $Q --org west --format json >w.json &&
+	test "$(jq -r ".[0].hostname" w.json)" = "evil$(printf "\033")[31m"
+'
+
 srv_finish "$TEST_DIR/srv"
 test_expect_success 'the server exited cleanly' 'srv_clean "$TEST_DIR/srv"'
 
