@@ -8,7 +8,9 @@
 # (XP, 7, 10 in three releases, 11, Server 2008 R2/2016, Debian, CentOS,
 # Ubuntu), each with a stored raw-facts document of typical size; every
 # machine points at one of 20 shared software lists of 1,500 entries (most
-# machines are built from a few images); last seen over the last 45 days.
+# machines are built from a few images); last seen over the last 45 days;
+# a Windows 11 verdict, ESU eligibility and a BIOS year spread over 15
+# years (docs/readiness.md), for the reports that group by them.
 # Rows are inserted with SQL (INSERT ... SELECT) into a database the
 # collector created, so the timing is of the reports alone; class_counts is
 # filled by the same triggers that keep it at ingest.
@@ -54,13 +56,21 @@ INSERT INTO mix VALUES
 WITH RECURSIVE m(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM m WHERE i < $2)
 INSERT INTO machines(org_id, public_id, hw_uuid, machine_id, agent_id, hostname, deviceid,
   collected_at, collected_ts, first_seen, last_seen, report_id, os_json, software_ok,
-  software_list_id, os_family, os_id, os_product, os_edition, os_release, arch)
+  software_list_id, os_family, os_id, os_product, os_edition, os_release, arch,
+  win11, esu_eligible, bios_year)
 SELECT 2 + (i * 7919) % 300, printf('%08x-0000-4000-8000-%012x', i, i),
   printf('%08x-1111-4111-8111-%012x', i, i), printf('%032x', i), printf('%08x-2222-4222-8222-%012x', i, i),
   printf('ws-%07d', i), printf('ws-%07d-2026-01-01-00-00-00', i),
   '2026-11-01T00:00:00Z', $now - 86400, $now - 86400 * 30, $now - 3600 - (i % 45) * 86400 - i % 7919, printf('r-%d', i),
   '{"operatingsystem":{"name":"Microsoft Windows","full_name":"Microsoft Windows 10 Pro","version":"10.0.19045","kernel_name":"win32","arch":"x86_64","fqdn":"ws.example.org"},"fleetcensus":{"schema":1,"sections":{"os":"ok","software":"ok","hardware":"ok"},"errors":{},"windows":{"major":10,"minor":0,"build":19045,"ubr":3803,"product_type":1,"suite_mask":256,"product_name":"Windows 10 Pro","edition_id":"Professional","display_version":"22H2","release_id":"2009","native_arch":"AMD64","current_version":"6.3","installation_type":"Client"}}}',
-  1, 1 + i % 20, mix.family, mix.id, mix.product, mix.edition, mix.rel, mix.arch
+  1, 1 + i % 20, mix.family, mix.id, mix.product, mix.edition, mix.rel, mix.arch,
+  CASE WHEN mix.family <> 'windows' OR mix.product LIKE 'Windows Server%' THEN 'n/a'
+       WHEN mix.product = 'Windows 11' THEN 'ready'
+       ELSE CASE (i / 7) % 5 WHEN 0 THEN 'ready' WHEN 1 THEN 'firmware' WHEN 2 THEN 'parts'
+            WHEN 3 THEN 'replace' ELSE 'unknown' END END,
+  CASE WHEN mix.product = 'Windows 10' AND mix.rel = '22H2' THEN 'yes'
+       WHEN mix.product = 'Windows 10' THEN 'no' ELSE 'n/a' END,
+  printf('%d', 2009 + (i / 11) % 15)
 FROM m JOIN mix ON mix.k = (i * 31) % 13;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
@@ -92,10 +102,14 @@ for n in "$@"; do
 	measure "report tender --min-cell 5 --format csv" "$C" report tender --db "$db" --as-of 2026-12-01 --min-cell 5 --format csv
 	measure "report counts --by org,os_product,support_status" "$C" report counts --db "$db" --by org,os_product,support_status
 	measure "report counts --by os_product" "$C" report counts --db "$db" --by os_product
+	measure "report tender --split win11 --min-cell 5" "$C" report tender --db "$db" --as-of 2026-12-01 --split win11 --min-cell 5
+	measure "report counts --by org,win11,esu_eligible" "$C" report counts --db "$db" --by org,win11,esu_eligible
+	measure "report counts --by bios_year" "$C" report counts --db "$db" --by bios_year
 	measure "baseline: GROUP BY over every machine (sqlite3)" sqlite3 "$db" \
 		"SELECT o.name, m.os_family, m.os_product, m.os_edition, m.os_release, m.arch,
 		 count(*) FROM machines m JOIN organisations o ON o.id = m.org_id
 		 WHERE m.last_seen >= $now - 30 * 86400 GROUP BY 1, 2, 3, 4, 5, 6"
-	echo "  class_counts rows: $(sqlite3 "$db" 'SELECT count(*) FROM class_counts')"
+	echo "  class_counts rows: $(sqlite3 "$db" 'SELECT count(*) FROM class_counts')," \
+		"ready_counts rows: $(sqlite3 "$db" 'SELECT count(*) FROM ready_counts')"
 	rm -f "$db" "$db-wal" "$db-shm"
 done

@@ -1,5 +1,5 @@
 /* http_reports.c - GET /api/v1/reports/KIND?format=&as_of=&window=&org=&
- * by=&horizon_months=&min_cell=&name=&version=&product=&from=&to=: the
+ * by=&horizon_months=&min_cell=&split=&name=&version=&product=&from=&to=: the
  * reports of report.c, the same output as the CLI. A reader token sees its
  * own organisation only (org is forced to it); an admin token any. */
 #include <errno.h>
@@ -102,6 +102,7 @@ static void parse_query(struct MHD_Connection *c, struct http_req *r, struct que
 	num_arg(c, "horizon_months", 1200, &q->o.horizon_months, q);
 	num_arg(c, "min_cell", 1000000, &q->o.min_cell, q);
 	q->o.by = arg(c, "by");
+	q->o.split = arg(c, "split");
 	q->o.name_pattern = arg(c, "name");
 	q->o.version_pattern = arg(c, "version");
 	q->o.product = arg(c, "product");

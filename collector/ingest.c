@@ -72,6 +72,7 @@ void ingest_report_release(struct ingest_report *r)
 	free(r->deviceid);
 	free(r->hostname);
 	free(r->os_json);
+	free(r->hw_json);
 	ingest_report_init(r);
 }
 
@@ -642,6 +643,8 @@ static enum fc_rc ingest_doc(cJSON *root, const struct ingest_limits *lim,
 		rc = ingest_host(content, out, err);
 	if (!rc)
 		rc = ingest_softwares(content, lim, out, err);
+	if (!rc)
+		rc = ingest_hw(content, out, err);
 	if (!rc)
 		rc = ingest_os_json(root, out, err);
 	return rc;

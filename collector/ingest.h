@@ -57,6 +57,10 @@ struct ingest_report {
 	                  nothing (sections, errors, os_release,
 	                  release_files, windows, ...). Stored verbatim so
 	                  classification can be recomputed. */
+	char *hw_json; /* the readiness facts (docs/protocol.md "Readiness facts"),
+	                  compact JSON: {"cpu":{...},"bios":{...},"hardware":{...},
+	                  "hw":{...},"hw_unknown":{...}}, each member only with
+	                  the fields read (ingest_hw.c); "{}" when none */
 	bool software_ok; /* sections.software == "ok" (else the list is empty
 	                     and must not be read as "no software") */
 	struct ingest_sw *sw; /* content.softwares, in report order; the strings

@@ -35,6 +35,13 @@ size_t ingest_sw_key(const unsigned char *key, size_t klen);
  * static empty string, never freed). */
 void ingest_sw_absent(struct ingest_sw *sw);
 
+/* The readiness facts of content (ingest_hw.c): checks the shape of each
+ * one read and sets out->hw_json. On failure err names the field. Returns
+ * FC_OK, FC_EPARSE (wrong type), FC_ELIMIT (too long or too many) or
+ * FC_ENOMEM. */
+struct cJSON;
+enum fc_rc ingest_hw(const struct cJSON *content, struct ingest_report *out, char *err);
+
 /* Opens this thread's arena for cJSON's allocations (created on first use,
  * freed when the thread ends), until ingest_json_end, which resets it: every
  * cJSON tree made in between is then gone, cJSON_Delete or not. */

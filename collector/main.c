@@ -689,16 +689,17 @@ static const struct command commands[] = {
     {"report", NULL,
      "report KIND [--db FILE] [--format table|csv|json] [--output FILE] [--as-of DATE]\n"
      "       [--window DAYS] [--org NAME]... [--by FIELDS] [--horizon-months N]\n"
-     "       [--min-cell K] [--name P] [--version P] [--product P] [--from DATE]\n"
-     "       [--to DATE] [--lifecycle FILE]... [--fees FILE]",
+     "       [--min-cell K] [--split win11] [--name P] [--version P] [--product P]\n"
+     "       [--from DATE] [--to DATE] [--lifecycle FILE]... [--fees FILE]",
      O_DB | O_ORG | O_REPORT | O_LIFECYCLE, 1, 1, cmd_report,
      "Prints a report (docs/reports.md): machines, counts --by FIELDS, tender,\n"
-     "software --name P, trend --product P, stale. Machines not seen within --window\n"
-     "days (default 30) of --as-of (default today, UTC) are left out of every kind\n"
-     "but stale. --output writes the file atomically; nothing is printed then.\n"},
+     "software --name P, trend --product P, stale, readiness. Machines not seen\n"
+     "within --window days (default 30) of --as-of (default today, UTC) are left\n"
+     "out of every kind but stale. --output writes the file atomically; nothing is printed "
+     "then.\n"},
     {"reclassify", NULL, "reclassify [--db FILE]", O_DB, 0, 0, cmd_reclassify,
-     "Recomputes every machine's classification from its stored raw facts, in one\n"
-     "transaction, and prints how many machines changed.\n"},
+     "Recomputes every machine's classification and readiness verdicts from its\n"
+     "stored raw facts, in one transaction, and prints how many machines changed.\n"},
     {"snapshot", NULL, "snapshot [--db FILE]", O_DB, 0, 0, cmd_snapshot,
      "Takes today's (UTC) snapshot of machines per organisation and product for the\n"
      "trend report, replacing the one the day's first ingest or report took. Run it\n"
@@ -759,10 +760,12 @@ static void print_option_help(unsigned opts)
 		    "      --org NAME              only this organisation (repeatable)\n"
 		    "      --by FIELDS             counts: org, os_family, os_product,\n"
 		    "                              os_edition, os_release, arch, support_status,\n"
-		    "                              size_band (with --fees)\n"
+		    "                              size_band (with --fees), win11, esu_eligible,\n"
+		    "                              bios_year\n"
 		    "      --fees FILE             counts: the size bands of this fee schedule\n"
 		    "      --horizon-months N      tender: support ended by --as-of + N months\n"
 		    "      --min-cell K            tender: counts below K shown as <K\n"
+		    "      --split win11           tender: a line per Windows 11 verdict\n"
 		    "      --name P, --version P   software: patterns with * and ?\n"
 		    "      --product P             trend: the os_product\n"
 		    "      --from DATE, --to DATE  trend: the dates (inclusive)\n");
@@ -875,6 +878,7 @@ enum {
 	OPT_BY,
 	OPT_HORIZON,
 	OPT_MINCELL,
+	OPT_SPLIT,
 	OPT_NAME,
 	OPT_VERSION,
 	OPT_PRODUCT,
@@ -915,6 +919,7 @@ static const struct option longopts[] = {
     {"by", required_argument, NULL, OPT_BY},
     {"horizon-months", required_argument, NULL, OPT_HORIZON},
     {"min-cell", required_argument, NULL, OPT_MINCELL},
+    {"split", required_argument, NULL, OPT_SPLIT},
     {"name", required_argument, NULL, OPT_NAME},
     {"version", required_argument, NULL, OPT_VERSION},
     {"product", required_argument, NULL, OPT_PRODUCT},
@@ -1005,6 +1010,7 @@ static bool set_report_text(struct opts *o, int c, const char *val)
 	case OPT_OUTPUT: o->output = val; return true;
 	case OPT_FEES: o->fees = val; return true;
 	case OPT_BY: r->by = val; return true;
+	case OPT_SPLIT: r->split = val; return true;
 	case OPT_NAME: r->name_pattern = val; return true;
 	case OPT_VERSION: r->version_pattern = val; return true;
 	case OPT_PRODUCT: r->product = val; return true;
@@ -1067,6 +1073,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		case OPT_FEES:
 		case OPT_ASOF:
 		case OPT_BY:
+		case OPT_SPLIT:
 		case OPT_NAME:
 		case OPT_VERSION:
 		case OPT_PRODUCT:

@@ -1,5 +1,5 @@
 /* report.c - the collector's reports (docs/reports.md): machines, counts,
- * tender, software, stale. Rows come from the store (machines one by one,
+ * tender, software, stale, trend, readiness. Rows come from the store (machines one by one,
  * or counts grouped by SQL), support status from the lifecycle catalogue;
  * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
  * array, every value made inert for its format by common/textesc.c. */
@@ -493,12 +493,59 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	return writer_end(&r->w, rc);
 }
 
+/* ---- readiness ---- */
+
+static const char *const readiness_cols[] = {
+    "org",        "machine", "hostname",      "os_product",   "os_edition",
+    "os_release", "win11",   "win11_reasons", "esu_eligible", "esu_licensed",
+    "cpu",        "chassis", "bios_date"};
+#define N_READINESS_COLS (sizeof(readiness_cols) / sizeof(readiness_cols[0]))
+
+static enum fc_rc readiness_row(const struct store_ready_machine *m, void *ctx)
+{
+	struct run *r = ctx;
+	const char *v[N_READINESS_COLS];
+
+	if (!org_wanted(r, m->org) || m->last_seen < r->since)
+		return FC_OK;
+	v[0] = m->org;
+	v[1] = m->machine;
+	v[2] = m->hostname;
+	v[3] = m->os_product;
+	v[4] = m->os_edition;
+	v[5] = m->os_release;
+	v[6] = m->win11;
+	v[7] = m->win11_reasons;
+	v[8] = m->esu_eligible;
+	v[9] = m->esu_licensed;
+	v[10] = m->cpu;
+	v[11] = m->chassis;
+	v[12] = m->bios_date;
+	return writer_row(&r->w, v, NULL);
+}
+
+static enum fc_rc run_readiness(struct run *r)
+{
+	enum fc_rc rc;
+
+	writer_init(&r->w, r->o->format, r->out, readiness_cols, N_READINESS_COLS);
+	rc = writer_header(&r->w);
+	if (rc == FC_OK)
+		rc = store_ready_each(r->st, r->org_id, readiness_row, r, r->err);
+	return writer_end(&r->w, rc);
+}
+
 /* ---- counts ---- */
 
+/* The fields of --by; size_band comes from the organisation's population
+ * and a fee schedule (--fees); those from FIRST_READY_FIELD on are the
+ * readiness verdicts and the BIOS year, the last (store_ready_groups). */
 static const char *const count_fields[] = {
-    "org",        "os_family", "os_product",     "os_edition",
-    "os_release", "arch",      "support_status", "size_band"};
+    "org",       "os_family", "os_product",   "os_edition", "os_release", "arch", "support_status",
+    "size_band", "win11",     "esu_eligible", "bios_year"};
 #define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
+#define SIZE_BAND_FIELD 7
+#define FIRST_READY_FIELD 8
 
 struct counts {
 	struct run *run;
@@ -523,7 +570,8 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		if (i == N_COUNT_FIELDS) {
 			seterr(err,
 			       "--by: want org, os_family, os_product, os_edition, os_release, "
-			       "arch, support_status or size_band, not",
+			       "arch, support_status, size_band, win11, esu_eligible or bios_year, "
+			       "not",
 			       name);
 			return FC_EUSAGE;
 		}
@@ -540,7 +588,7 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		return FC_EUSAGE;
 	}
 	for (k = 0; k < c->nfields; k++)
-		if (c->field[k] == 7 && !c->run->o->bands) {
+		if (c->field[k] == SIZE_BAND_FIELD && !c->run->o->bands) {
 			seterr(err, "--by size_band: needs --fees FILE (a fee schedule)", NULL);
 			return FC_EUSAGE;
 		}
@@ -568,6 +616,9 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 	if (c->run->o->bands && campaign_size_band(c->run->st, c->run->o->bands, g->org, band,
 	                                           sizeof(band), c->run->err) == FC_OK)
 		all[7] = band;
+	all[8] = g->win11;
+	all[9] = g->esu_eligible;
+	all[10] = g->bios_year;
 	for (i = 0; i < c->nfields; i++)
 		keys[i] = all[c->field[i]];
 	agg_add(&c->run->agg, keys, g->machines);
@@ -582,6 +633,7 @@ static enum fc_rc run_counts(struct run *r)
 	char n[24];
 	enum fc_rc rc;
 	size_t i, k;
+	bool ready = false, by_year = false;
 
 	rc = counts_parse(r->o->by ? r->o->by : "org,os_product", &c, r->err);
 	if (rc)
@@ -591,7 +643,13 @@ static enum fc_rc run_counts(struct run *r)
 	cols[c.nfields] = "machines";
 	num[c.nfields] = true;
 	r->agg.nkeys = c.nfields;
-	rc = store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
+	for (i = 0; i < c.nfields; i++) {
+		ready = ready || c.field[i] >= FIRST_READY_FIELD;
+		by_year = by_year || c.field[i] == N_COUNT_FIELDS - 1;
+	}
+	rc = ready
+	         ? store_ready_groups(r->st, r->org_id, r->since, by_year, counts_group, &c, r->err)
+	         : store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
 	if (rc)
 		return rc;
 	agg_finish(&r->agg);
@@ -611,11 +669,18 @@ static enum fc_rc run_counts(struct run *r)
 
 static const char *const tender_cols[] = {"org",  "os_product",     "os_edition",  "os_release",
                                           "arch", "support_status", "support_end", "machines"};
+/* With --split win11: the verdict after arch. */
+static const char *const tender_split_cols[] = {
+    "org",   "os_product",     "os_edition",  "os_release", "arch",
+    "win11", "support_status", "support_end", "machines"};
 
+/* The keys of a tender row: product, edition, release, arch, [win11,] org;
+ * a line is the rows that share all but the last. */
 static enum fc_rc tender_group(const struct store_class_group *g, void *ctx)
 {
 	struct run *r = ctx;
-	const char *keys[5];
+	const char *keys[6];
+	size_t k = 4;
 
 	if (!org_wanted(r, g->org) || !g->os_product[0])
 		return FC_OK;
@@ -623,7 +688,9 @@ static enum fc_rc tender_group(const struct store_class_group *g, void *ctx)
 	keys[1] = g->os_edition;
 	keys[2] = g->os_release;
 	keys[3] = g->arch;
-	keys[4] = g->org;
+	if (r->agg.nkeys == 6)
+		keys[k++] = g->win11;
+	keys[k] = g->org;
 	agg_add(&r->agg, keys, g->machines);
 	return FC_OK;
 }
@@ -652,18 +719,21 @@ static enum fc_rc tender_row(struct run *r, const struct line *l, const char *or
                              const char *count, bool numeric)
 {
 	const struct agg_row *a = &r->agg.rows[l->first];
-	const char *v[8];
-	bool num[8] = {false, false, false, false, false, false, false, false};
+	const char *v[9];
+	bool num[9] = {false, false, false, false, false, false, false, false, false};
+	size_t k = 5;
 
 	v[0] = org;
 	v[1] = a->keys[0];
 	v[2] = a->keys[1];
 	v[3] = a->keys[2];
 	v[4] = a->keys[3];
-	v[5] = l->status;
-	v[6] = l->end;
-	v[7] = count;
-	num[7] = numeric;
+	if (r->agg.nkeys == 6)
+		v[k++] = a->keys[4];
+	v[k++] = l->status;
+	v[k++] = l->end;
+	v[k] = count;
+	num[k] = numeric;
 	return writer_row(&r->w, v, num);
 }
 
@@ -687,7 +757,7 @@ static enum fc_rc tender_line(struct run *r, struct line *l)
 	}
 	for (i = l->first; rc == FC_OK && i < l->last; i++) {
 		num = cell_text(r->agg.rows[i].n, k, text);
-		rc = tender_row(r, l, r->agg.rows[i].keys[4], text, num);
+		rc = tender_row(r, l, r->agg.rows[i].keys[r->agg.nkeys - 1], text, num);
 	}
 	num = cell_text(l->total, k, text);
 	if (num && k > 0 && l->hidden > 0) {
@@ -705,19 +775,27 @@ static enum fc_rc run_tender(struct run *r)
 	enum fc_rc rc;
 	size_t i;
 
+	bool split = r->o->split != NULL;
+
+	if (split && strcmp(r->o->split, "win11")) {
+		seterr(r->err, "--split: want win11, not", r->o->split);
+		return FC_EUSAGE;
+	}
 	date_add_months(r->as_of, r->o->horizon_months, horizon);
-	r->agg.nkeys = 5;
-	rc = store_class_groups(r->st, r->org_id, r->since, tender_group, r, r->err);
+	r->agg.nkeys = split ? 6 : 5;
+	rc = split ? store_ready_groups(r->st, r->org_id, r->since, false, tender_group, r, r->err)
+	           : store_class_groups(r->st, r->org_id, r->since, tender_group, r, r->err);
 	if (rc)
 		return rc;
 	agg_finish(&r->agg);
-	writer_init(&r->w, r->o->format, r->out, tender_cols, 8);
+	writer_init(&r->w, r->o->format, r->out, split ? tender_split_cols : tender_cols,
+	            split ? 9 : 8);
 	rc = writer_header(&r->w);
 	for (i = 0; rc == FC_OK && i < r->agg.n; i = l.last) {
 		memset(&l, 0, sizeof(l));
 		l.first = i;
 		for (l.last = i + 1; l.last < r->agg.n; l.last++)
-			if (agg_cmp_prefix(&r->agg.rows[i], &r->agg.rows[l.last], 4))
+			if (agg_cmp_prefix(&r->agg.rows[i], &r->agg.rows[l.last], r->agg.nkeys - 1))
 				break;
 		s = os_status(r, r->agg.rows[i].keys[0], r->agg.rows[i].keys[1],
 		              r->agg.rows[i].keys[2], horizon, end);
@@ -883,10 +961,12 @@ enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct
 		rc = run_software(&r);
 	else if (!strcmp(o->kind, "trend"))
 		rc = run_trend(&r);
+	else if (!strcmp(o->kind, "readiness"))
+		rc = run_readiness(&r);
 	else {
 		seterr(err,
 		       "unknown report kind (want machines, counts, tender, software, trend, "
-		       "stale):",
+		       "stale, readiness):",
 		       o->kind);
 		rc = FC_EUSAGE;
 	}

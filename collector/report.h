@@ -1,5 +1,5 @@
 /* report.h - the collector's reports: machines, counts, tender, software,
- * trend, stale. The same code serves the CLI (fleetcensus-collector report
+ * trend, stale, readiness. The same code serves the CLI (fleetcensus-collector report
  * KIND) and HTTP (GET /api/v1/reports/KIND), so both give the same output.
  * Formats and columns are documented in docs/reports.md. */
 #ifndef FC_COLLECTOR_REPORT_H
@@ -21,12 +21,13 @@ enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON };
 #define REPORT_MAX_ORGS 64
 
 struct report_opts {
-	const char *kind; /* machines, counts, tender, software, trend, stale */
+	const char *kind; /* machines, counts, tender, software, trend, stale, readiness */
 	enum report_format format; /* table for people (default), csv with a header, json array */
 	char as_of[11]; /* YYYY-MM-DD; "" = today (UTC) */
 	long window_days; /* machines not seen within this are left out (default 30) */
 	long horizon_months; /* tender: support ending by as_of + horizon (default 0) */
 	long min_cell; /* tender: counts below this shown as "<K" (0 = off) */
+	const char *split; /* tender: NULL, or "win11" (a line per verdict) */
 	const char *orgs[REPORT_MAX_ORGS]; /* --org NAME...; none = every organisation */
 	size_t n_orgs;
 	const char *by; /* counts: comma-separated fields */

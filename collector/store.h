@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -168,6 +168,9 @@ enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err);
 struct store_class_group {
 	const char *org;
 	const char *os_family, *os_product, *os_edition, *os_release, *arch;
+	/* store_ready_groups only (store_class_groups: ""): the verdicts and
+	 * the BIOS year (readiness.h) */
+	const char *win11, *esu_eligible, *bios_year;
 	int64_t machines;
 };
 typedef enum fc_rc (*store_class_cb)(const struct store_class_group *g, void *ctx);
@@ -178,6 +181,30 @@ typedef enum fc_rc (*store_class_cb)(const struct store_class_group *g, void *ct
  * by those columns. */
 enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
                               void *ctx, char *err);
+
+/* The same groups split by the readiness verdicts win11 and esu_eligible
+ * too (docs/readiness.md; from ready_counts), and with by_year by the BIOS
+ * year (bios_year "" otherwise; read from the machines_seen index, every
+ * machine of the window: a year per machine would make an aggregate nearly
+ * as large as the machines), ordered by every column. */
+enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bool by_year,
+                              store_class_cb cb, void *ctx, char *err);
+
+/* One machine of the readiness report: its classification's product and
+ * its stored verdicts (readiness.h). Strings valid during the callback. */
+struct store_ready_machine {
+	const char *org, *machine, *hostname;
+	int64_t last_seen;
+	const char *os_product, *os_edition, *os_release;
+	const char *win11, *win11_reasons, *esu_eligible, *esu_licensed;
+	const char *cpu, *chassis, *bios_date;
+};
+typedef enum fc_rc (*store_ready_cb)(const struct store_ready_machine *m, void *ctx);
+
+/* Calls cb for every machine of organisation org_id (0: all), ordered as
+ * store_machine_each orders them. */
+enum fc_rc store_ready_each(struct store *s, int64_t org_id, store_ready_cb cb, void *ctx,
+                            char *err);
 
 /* One row of the software report: machines of org with software name at
  * version. */

@@ -89,11 +89,17 @@ static enum fc_rc reclassify_row(sqlite3_stmt *st, void *ctx)
 enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err)
 {
 	struct reclassify r = {s, changed, err};
+	int64_t ready = 0;
+	enum fc_rc rc;
 
 	*changed = 0;
-	return store_exec(s, ST_CLASS_EACH,
-	                  "SELECT id, os_json, " STORE_CLASS_COLS " FROM machines ORDER BY id",
-	                  STORE_NOARGS, reclassify_row, &r, "reclassifying machines", err);
+	rc = store_exec(s, ST_CLASS_EACH,
+	                "SELECT id, os_json, " STORE_CLASS_COLS " FROM machines ORDER BY id",
+	                STORE_NOARGS, reclassify_row, &r, "reclassifying machines", err);
+	if (!rc)
+		rc = store_ready_reclassify_tx(s, &ready, err);
+	*changed += ready;
+	return rc;
 }
 
 enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err)
@@ -140,6 +146,7 @@ static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
 	g.os_edition = store_col(st, 3);
 	g.os_release = store_col(st, 4);
 	g.arch = store_col(st, 5);
+	g.win11 = g.esu_eligible = g.bios_year = "";
 	g.machines = sqlite3_column_int64(st, 6);
 	return e->group(&g, e->ctx);
 }

@@ -62,6 +62,12 @@ enum store_stmt {
 	ST_SNAP_TAKE,
 	ST_SNAP_MARK,
 	ST_TREND,
+	ST_READY_SET,
+	ST_READY_EACH,
+	ST_READY_FIX,
+	ST_READY_GROUPS,
+	ST_READY_YEARS,
+	ST_READY_MACHINES,
 	ST__COUNT
 };
 
@@ -213,6 +219,16 @@ int store_bind_class(sqlite3_stmt *st, int first, const struct os_class *c);
 /* store_snapshot inside the caller's transaction (ingest uses it). */
 enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, bool force,
                              bool *taken, char *err);
+
+/* Computes the readiness verdict (readiness.h) of machine id from its
+ * classification cls and facts hw_json and stores both (store_ready.c), in
+ * the caller's transaction. */
+enum fc_rc store_ready_put(struct store *s, int64_t id, const struct os_class *cls,
+                           const char *hw_json, char *err);
+/* Recomputes every machine's readiness verdict from its stored
+ * classification and hw_json (store_reclassify's second pass); *changed:
+ * the machines whose verdict changed. */
+enum fc_rc store_ready_reclassify_tx(struct store *s, int64_t *changed, char *err);
 
 /* store_reclassify inside the caller's transaction (opening a database
  * migrated from schema version 1 uses it). */

@@ -512,9 +512,12 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
 	m->order_ts = order_ts;
 	if (!found) {
 		res->new_machine = true;
-		return machine_insert(s, org, r, received_at, list_id, &cls, m, err);
+		rc = machine_insert(s, org, r, received_at, list_id, &cls, m, err);
+		return rc ? rc : store_ready_put(s, m->id, &cls, r->hw_json, err);
 	}
 	rc = machine_update(s, m, r, received_at, list_id, &cls, err);
+	if (!rc)
+		rc = store_ready_put(s, m->id, &cls, r->hw_json, err);
 	if (!rc && m->list_id && m->list_id != list_id)
 		rc = list_gc(s, m->list_id, err);
 	return rc;

@@ -287,11 +287,88 @@ static const char schema_campaigns[] =
     "END;\n"
     "PRAGMA user_version = 4;\n";
 
+/* Version 5 (docs/readiness.md): the readiness facts of each machine
+ * (hw_json, as ingest_decode makes it) and its verdicts (readiness.h),
+ * computed at ingest and by store_reclassify, filled for existing machines
+ * by the opener (open_common reclassifies after this SQL, as for version 2);
+ * ready_counts: machines per organisation, classification, verdicts, BIOS
+ * year and day of last_seen, kept by triggers as class_counts is, for the
+ * reports that group by a verdict (class_counts stays as it was, so the
+ * other reports read no more rows than before); machines_seen covers the
+ * verdicts too, for the first day of a window. */
+static const char schema_readiness[] =
+    "ALTER TABLE machines ADD COLUMN hw_json TEXT NOT NULL DEFAULT '{}';\n"
+    "ALTER TABLE machines ADD COLUMN win11 TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN win11_reasons TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN esu_eligible TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN esu_licensed TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN cpu TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN chassis TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN bios_date TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE machines ADD COLUMN bios_year TEXT NOT NULL DEFAULT '';\n"
+    "DROP INDEX machines_seen;\n"
+    "CREATE INDEX machines_seen ON machines(last_seen, org_id, os_family, os_product,"
+    " os_edition, os_release, arch, win11, esu_eligible, bios_year);\n"
+    "CREATE TABLE ready_counts (\n"
+    "  org_id INTEGER NOT NULL,\n"
+    "  os_family TEXT NOT NULL,\n"
+    "  os_product TEXT NOT NULL,\n"
+    "  os_edition TEXT NOT NULL,\n"
+    "  os_release TEXT NOT NULL,\n"
+    "  arch TEXT NOT NULL,\n"
+    "  win11 TEXT NOT NULL,\n"
+    "  esu_eligible TEXT NOT NULL,\n"
+    "  day INTEGER NOT NULL,\n"
+    "  machines INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (day, org_id, os_family, os_product, os_edition, os_release, arch,"
+    " win11, esu_eligible)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO ready_counts SELECT org_id, os_family, os_product, os_edition,"
+    " os_release, arch, win11, esu_eligible, last_seen / 86400, count(*)"
+    " FROM machines GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;\n"
+    "CREATE TRIGGER ready_counts_ins AFTER INSERT ON machines BEGIN\n"
+    "  INSERT INTO ready_counts VALUES (NEW.org_id, NEW.os_family, NEW.os_product,"
+    " NEW.os_edition, NEW.os_release, NEW.arch, NEW.win11, NEW.esu_eligible,"
+    " NEW.last_seen / 86400, 1)\n"
+    "  ON CONFLICT DO UPDATE SET machines = machines + 1;\n"
+    "END;\n"
+    "CREATE TRIGGER ready_counts_del AFTER DELETE ON machines BEGIN\n"
+    "  UPDATE ready_counts SET machines = machines - 1 WHERE day = OLD.last_seen / 86400"
+    " AND org_id = OLD.org_id AND os_family = OLD.os_family AND os_product = OLD.os_product"
+    " AND os_edition = OLD.os_edition AND os_release = OLD.os_release AND arch = OLD.arch"
+    " AND win11 = OLD.win11 AND esu_eligible = OLD.esu_eligible;\n"
+    "  DELETE FROM ready_counts WHERE day = OLD.last_seen / 86400 AND org_id = OLD.org_id"
+    " AND os_family = OLD.os_family AND os_product = OLD.os_product"
+    " AND os_edition = OLD.os_edition AND os_release = OLD.os_release AND arch = OLD.arch"
+    " AND win11 = OLD.win11 AND esu_eligible = OLD.esu_eligible AND machines = 0;\n"
+    "END;\n"
+    "CREATE TRIGGER ready_counts_upd AFTER UPDATE OF org_id, os_family, os_product,"
+    " os_edition, os_release, arch, win11, esu_eligible, last_seen ON machines"
+    " WHEN OLD.org_id IS NOT NEW.org_id OR OLD.os_family IS NOT NEW.os_family"
+    " OR OLD.os_product IS NOT NEW.os_product OR OLD.os_edition IS NOT NEW.os_edition"
+    " OR OLD.os_release IS NOT NEW.os_release OR OLD.arch IS NOT NEW.arch"
+    " OR OLD.win11 IS NOT NEW.win11 OR OLD.esu_eligible IS NOT NEW.esu_eligible"
+    " OR OLD.last_seen / 86400 IS NOT NEW.last_seen / 86400 BEGIN\n"
+    "  UPDATE ready_counts SET machines = machines - 1 WHERE day = OLD.last_seen / 86400"
+    " AND org_id = OLD.org_id AND os_family = OLD.os_family AND os_product = OLD.os_product"
+    " AND os_edition = OLD.os_edition AND os_release = OLD.os_release AND arch = OLD.arch"
+    " AND win11 = OLD.win11 AND esu_eligible = OLD.esu_eligible;\n"
+    "  DELETE FROM ready_counts WHERE day = OLD.last_seen / 86400 AND org_id = OLD.org_id"
+    " AND os_family = OLD.os_family AND os_product = OLD.os_product"
+    " AND os_edition = OLD.os_edition AND os_release = OLD.os_release AND arch = OLD.arch"
+    " AND win11 = OLD.win11 AND esu_eligible = OLD.esu_eligible AND machines = 0;\n"
+    "  INSERT INTO ready_counts VALUES (NEW.org_id, NEW.os_family, NEW.os_product,"
+    " NEW.os_edition, NEW.os_release, NEW.arch, NEW.win11, NEW.esu_eligible,"
+    " NEW.last_seen / 86400, 1)\n"
+    "  ON CONFLICT DO UPDATE SET machines = machines + 1;\n"
+    "END;\n"
+    "PRAGMA user_version = 5;\n";
+
 /* Migration i brings a database from version i to version i + 1. Each is
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
-                                                             schema_campaigns};
+                                                             schema_campaigns, schema_readiness};
 
 /* ---- opening and the schema ---- */
 
@@ -348,7 +425,7 @@ static enum fc_rc migrate_end(struct store *s, const char *path, enum fc_rc rc, 
 }
 
 /* Brings the schema to STORE_SCHEMA_VERSION in one transaction. Machines
- * stored before version 2 have no classification yet: then (*reclassify
+ * stored before version 2 (5) have no classification (readiness verdict) yet: then (*reclassify
  * true) the transaction is left open on FC_OK, for the opener to classify
  * them in it and end it with migrate_end; otherwise it is ended here. */
 static enum fc_rc migrate(struct store *s, const char *path, bool *reclassify, char *err)
@@ -366,7 +443,8 @@ static enum fc_rc migrate(struct store *s, const char *path, bool *reclassify, c
 	if (rc)
 		return rc;
 	rc = schema_version(s, path, &version, err); /* another process may have migrated */
-	*reclassify = version >= 1 && version < 2;
+	/* versions 2 and 5 add computed columns (schema_v2, schema_readiness) */
+	*reclassify = version >= 1 && version < 5;
 	for (; !rc && version < STORE_SCHEMA_VERSION; version++) {
 		src = sqlite3_exec(s->db, migrations[version], NULL, NULL, &msg);
 		if (src != SQLITE_OK) {

@@ -100,16 +100,19 @@ COLLECTOR_SRC := \
 	collector/http_reports.c \
 	collector/import.c \
 	collector/ingest.c \
+	collector/ingest_hw.c \
 	collector/ingest_json.c \
 	collector/ingest_scan.c \
 	collector/lifecycle.c \
 	collector/metrics.c \
 	collector/privs.c \
+	collector/readiness.c \
 	collector/report.c \
 	collector/store.c \
 	collector/store_campaign.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
+	collector/store_ready.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
 	collector/xlsx.c \
@@ -159,6 +162,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
+	tests/unit/test_readiness.c \
 	tests/unit/test_report_kinds.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \

@@ -247,6 +247,115 @@ static void test_good_report(void **state)
 	ingest_report_release(&r); /* twice is harmless */
 }
 
+/* ---- readiness facts (docs/protocol.md "Readiness facts") ---- */
+
+#define HW_FACTS                                                                                   \
+	"\"hw\":{\"cpu_logical\":8,\"cpu_platform_flags\":16,\"cpu_sse42\":true,"                  \
+	"\"cpu_popcnt\":true,\"memory_installed_mib\":8192,\"system_volume_mib\":243000,"          \
+	"\"firmware\":\"uefi\",\"secure_boot_capable\":true,\"tpm_present\":true,"                 \
+	"\"tpm_version\":\"2.0\",\"os_bits\":64,\"esu_licensed_year\":0,\"future_fact\":[1],"      \
+	"\"appraiser\":{\"GE24H2\":{\"UpgEx\":\"Red\",\"RedReason\":\"CpuFms\",\"x\":1}}},"        \
+	"\"hw_unknown\":{\"secure_boot_setup_mode\":\"not visible\"},"
+
+/* The good report with the readiness facts added. */
+static char *with_facts(void)
+{
+	char *a = tweak(good, "\"bios\":{\"ssn\":\"5HQ2XW1\",",
+	                "\"cpus\":[{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\","
+	                "\"model\":\"142\",\"stepping\":9,\"name\":\"Intel(R) Core(TM) i5-8210Y\","
+	                "\"core\":2,\"speed\":1600,\"thread\":2}],"
+	                "\"bios\":{\"ssn\":\"5HQ2XW1\",\"bdate\":\"2019-01-02\",\"smodel\":\"X\",");
+	char *b = tweak(a, "\"fleetcensus\":{\"schema\":1,",
+	                "\"fleetcensus\":{" HW_FACTS "\"schema\":1,");
+
+	free(a);
+	return b;
+}
+
+/* The facts the collector reads are kept in hw_json, only those. */
+static void test_readiness_facts(void **state)
+{
+	struct ingest_report r;
+	char *s = with_facts();
+
+	(void)state;
+	accepted(s, &r);
+	assert_string_equal(
+	    r.hw_json,
+	    "{\"cpu\":{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\",\"model\":\"142\","
+	    "\"stepping\":9,\"name\":\"Intel(R) Core(TM) i5-8210Y\",\"core\":2,\"speed\":1600},"
+	    "\"bios\":{\"bdate\":\"2019-01-02\",\"smanufacturer\":\"Dell Inc.\",\"smodel\":\"X\"},"
+	    "\"hardware\":{\"memory\":7863,\"chassis_type\":\"3\"},"
+	    "\"hw\":{\"cpu_logical\":8,\"cpu_platform_flags\":16,\"cpu_sse42\":true,"
+	    "\"cpu_popcnt\":true,\"memory_installed_mib\":8192,\"system_volume_mib\":243000,"
+	    "\"firmware\":\"uefi\",\"secure_boot_capable\":true,\"tpm_present\":true,"
+	    "\"tpm_version\":\"2.0\",\"os_bits\":64,\"esu_licensed_year\":0,"
+	    "\"appraiser\":{\"GE24H2\":{\"UpgEx\":\"Red\",\"RedReason\":\"CpuFms\"}}},"
+	    "\"hw_unknown\":{\"secure_boot_setup_mode\":\"not visible\"}}");
+	ingest_report_release(&r);
+	assert_null(r.hw_json);
+	free(s);
+	accepted(good, &r); /* no hw: the GLPI fields only */
+	assert_string_equal(r.hw_json, "{\"bios\":{\"smanufacturer\":\"Dell Inc.\"},"
+	                               "\"hardware\":{\"memory\":7863,\"chassis_type\":\"3\"}}");
+	ingest_report_release(&r);
+}
+
+/* A fact of the wrong type is refused with its path; too long: 413. */
+static void test_readiness_facts_refused(void **state)
+{
+	static const struct {
+		const char *from, *to, *want;
+	} bad[] = {
+	    {"\"tpm_present\":true", "\"tpm_present\":\"yes\"",
+	     "content.fleetcensus.hw.tpm_present: not a boolean"},
+	    {"\"os_bits\":64", "\"os_bits\":-32",
+	     "content.fleetcensus.hw.os_bits: not a whole number"},
+	    {"\"os_bits\":64", "\"os_bits\":64.5", "content.fleetcensus.hw.os_bits: not a whole"},
+	    {"\"firmware\":\"uefi\"", "\"firmware\":1",
+	     "content.fleetcensus.hw.firmware: not a string"},
+	    {"\"stepping\":9", "\"stepping\":\"9\"",
+	     "content.cpus[0].stepping: not a whole number"},
+	    {"\"familynumber\":\"6\"", "\"familynumber\":6",
+	     "content.cpus[0].familynumber: not a string"},
+	    {"\"cpus\":[{", "\"cpus\":[7,{", "content.cpus[0]: not an object"},
+	    {"\"cpus\":[", "\"cpus\":\"x\",\"cpux\":[", "content.cpus: not an array"},
+	    {"\"bdate\":\"2019-01-02\"", "\"bdate\":20190102", "content.bios.bdate: not a string"},
+	    {"\"memory\":7863", "\"memory\":\"7863\"",
+	     "content.hardware.memory: not a whole number"},
+	    {"\"hw\":{", "\"hw\":7,\"hwx\":{", "content.fleetcensus.hw: not an object"},
+	    {"\"appraiser\":{\"GE24H2\":{", "\"appraiser\":{\"GE24H2\":7,\"X\":{",
+	     "content.fleetcensus.hw.appraiser.GE24H2: not an object"},
+	    {"\"RedReason\":\"CpuFms\"", "\"RedReason\":false",
+	     "content.fleetcensus.hw.appraiser.GE24H2.RedReason: not a string"},
+	    {"\"not visible\"", "true",
+	     "content.fleetcensus.hw_unknown.secure_boot_setup_mode: not a string"},
+	};
+	char *base = with_facts(), *s, big[400];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = tweak(base, bad[i].from, bad[i].to);
+		refused(s, FC_EPARSE, 400, bad[i].want);
+		free(s);
+	}
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "\"name\":\"", 8);
+	big[sizeof(big) - 2] = '"';
+	big[sizeof(big) - 1] = '\0';
+	s = tweak(base, "\"name\":\"Intel(R) Core(TM) i5-8210Y\"", big);
+	refused(s, FC_ELIMIT, 413, "content.cpus[0].name: too long");
+	free(s);
+	s = tweak(base, "\"GE24H2\":{",
+	          "\"A1\":{},\"A2\":{},\"A3\":{},\"A4\":{},\"A5\":{},\"A6\":{},\"A7\":{},"
+	          "\"A8\":{},\"A9\":{},\"B1\":{},\"B2\":{},\"B3\":{},\"B4\":{},\"B5\":{},"
+	          "\"B6\":{},\"B7\":{},\"GE24H2\":{");
+	refused(s, FC_ELIMIT, 413, "content.fleetcensus.hw.appraiser: more than 16 release keys");
+	free(s);
+	free(base);
+}
+
 static void test_good_compressed(void **state)
 {
 	static const char *const encs[] = {"gzip", "GZIP", "x-gzip", "deflate"};
@@ -1405,6 +1514,8 @@ int main(void)
 	    cmocka_unit_test(test_empty_software_list),
 	    cmocka_unit_test(test_invalid_json),
 	    cmocka_unit_test(test_wrong_shape),
+	    cmocka_unit_test(test_readiness_facts),
+	    cmocka_unit_test(test_readiness_facts_refused),
 	    cmocka_unit_test(test_fleetcensus_fields),
 	    cmocka_unit_test(test_unknown_schema),
 	    cmocka_unit_test(test_gzip_bomb),

@@ -877,19 +877,47 @@ static void test_reclassify(void **state)
 
 /* Takes the campaign tables (schema_campaigns) away, the tokens' CHECK
  * back to three roles. */
+/* Undoes schema_readiness (version 5): back to version 4. */
+static void downgrade_readiness(const char *db)
+{
+	static const char *const cols[] = {"hw_json",      "win11",        "win11_reasons",
+	                                   "esu_eligible", "esu_licensed", "cpu",
+	                                   "chassis",      "bios_date",    "bios_year"};
+	char sql[128];
+	size_t i;
+
+	db_run(db, "DROP TRIGGER ready_counts_ins");
+	db_run(db, "DROP TRIGGER ready_counts_del");
+	db_run(db, "DROP TRIGGER ready_counts_upd");
+	db_run(db, "DROP TABLE ready_counts");
+	db_run(db, "DROP INDEX machines_seen");
+	db_run(db, "CREATE INDEX machines_seen ON machines(last_seen, org_id, os_family,"
+	           " os_product, os_edition, os_release, arch)");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE machines DROP COLUMN %s", cols[i]);
+		db_run(db, sql);
+	}
+	db_run(db, "PRAGMA user_version = 4");
+}
+
+/* Undoes schema_campaigns (version 4) but for the tokens' wider role CHECK:
+ * back to version 3. */
 static void downgrade_campaigns(const char *db)
 {
+	downgrade_readiness(db);
 	db_run(db, "DROP TABLE campaign_log");
 	db_run(db, "DROP TABLE campaign_rows");
 	db_run(db, "DROP TABLE campaign_members");
 	db_run(db, "DROP TABLE campaigns");
 	db_run(db, "DROP TABLE org_attrs");
+	db_run(db, "PRAGMA user_version = 3");
 }
 
 /* Takes a version 3 database back to version 2 (its triggers, table and
  * columns dropped). */
 static void downgrade_v3(const char *db)
 {
+	downgrade_campaigns(db);
 	db_run(db, "DROP TRIGGER class_counts_ins");
 	db_run(db, "DROP TRIGGER class_counts_del");
 	db_run(db, "DROP TRIGGER class_counts_upd");
@@ -918,7 +946,6 @@ static void test_migrate_v1_to_v2(void **state)
 	put_os(f, f->org, HW1, OS_WIN7, T0);
 	store_close(f->s);
 	f->s = NULL;
-	downgrade_campaigns(f->db);
 	downgrade_v3(f->db);
 	db_run(f->db, "DROP TABLE snapshots");
 	db_run(f->db, "DROP INDEX machines_seen");
@@ -935,6 +962,74 @@ static void test_migrate_v1_to_v2(void **state)
 	                               " WHERE os_product = 'Windows 7'"),
 	                 1);
 	assert_int_equal(db_int(f->db, "SELECT count(*) FROM snapshots"), 0);
+}
+
+/* A version 4 database is migrated to version 5: every machine gets its
+ * readiness verdict (unknown facts: an older agent) in the migration's
+ * transaction, and ready_counts counts it. */
+static void test_migrate_v4_to_v5(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN] = "";
+
+	put_os(f, f->org, HW1, OS_WIN7, T0);
+	put_os(f, f->org, HW2, OS_DEBIAN12, T0);
+	store_close(f->s);
+	f->s = NULL;
+	downgrade_readiness(f->db);
+	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
+	                               " AND esu_eligible = 'n/a' AND os_product = 'Windows 7'"
+	                               " AND hw_json = '{}'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'n/a'"
+	                               " AND os_product = 'Debian 12'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'unknown' AND os_product = 'Windows 7'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM ready_counts WHERE win11 = ''"), 0);
+}
+
+/* The verdict is computed at ingest from hw_json and kept when the facts
+ * change; ready_counts follows (docs/readiness.md). */
+static void test_readiness_at_ingest(void **state)
+{
+	struct fixture *f = *state;
+	struct ingest_report r;
+	char err[FC_ERRLEN] = "";
+	int64_t changed = -1;
+
+	rep(f, &r, HW1, "", "", "host", T0);
+	free(r.os_json);
+	r.os_json = xstrdup(OS_WIN7);
+	r.hw_json = xstrdup("{\"cpu\":{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\","
+	                    "\"model\":\"94\",\"name\":\"i5-6500\"},\"bios\":{\"bdate\":"
+	                    "\"2016-05-04\"},\"hardware\":{\"chassis_type\":\"3\"}}");
+	put(f, f->org, &r);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'replace'"
+	                               " AND win11_reasons = 'CpuFms' AND cpu = 'i5-6500'"
+	                               " AND chassis = 'Desktop' AND bios_date = '2016-05-04'"
+	                               " AND bios_year = '2016' AND esu_eligible = 'n/a'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'replace' AND esu_eligible = 'n/a'"),
+	                 1);
+	put_os(f, f->org, HW1, OS_WIN7, T0 + 10); /* no facts any more */
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
+	                               " AND bios_year = '' AND hw_json = '{}'"),
+	                 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM ready_counts"), 1);
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 0);
+	db_run(f->db, "UPDATE machines SET win11 = 'ready'");
+	assert_int_equal(store_reclassify(f->s, &changed, err), FC_OK);
+	assert_int_equal(changed, 1);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"), 1);
+	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
+	                               " WHERE win11 = 'unknown'"),
+	                 1);
 }
 
 struct groups {
@@ -1182,6 +1277,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_classified_at_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reclassify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_v4_to_v5, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_readiness_at_ingest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_class_groups_and_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_software_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshots, setup, teardown),
