@@ -422,8 +422,9 @@ static void appraiser_flag(const struct ready_facts *f, struct ready_verdict *v)
 
 static const char *const verdict_name[] = {"ready", "firmware", "parts", "unknown", "replace"};
 
-/* The hardware verdict of a Windows client. */
-static void win11_client(const struct os_class *os, const struct ready_facts *f,
+/* The hardware verdict of a Windows client, or of a Linux machine's
+ * hardware (windows false: no OS bitness rule, its OS is replaced anyway). */
+static void win11_client(const struct os_class *os, const struct ready_facts *f, bool windows,
                          struct ready_verdict *v)
 {
 	enum outcome o[CK__N], verdict = OUT_PASS;
@@ -441,7 +442,7 @@ static void win11_client(const struct os_class *os, const struct ready_facts *f,
 	o[CK_UEFI] = uefi_rule(f);
 	o[CK_MEMORY] = memory_rule(f);
 	o[CK_DISK] = disk_rule(f);
-	o[CK_OS32] = os_bits_rule(os, f);
+	o[CK_OS32] = windows ? os_bits_rule(os, f) : OUT_PASS;
 	for (i = 0; i < CK__N; i++)
 		verdict = worse(verdict, o[i]);
 	snprintf(v->win11, sizeof(v->win11), "%s", verdict_name[verdict]);
@@ -565,7 +566,9 @@ void ready_classify(const struct os_class *os, const struct ready_facts *f,
 	if (!strcmp(os->os_product, "Windows 11"))
 		snprintf(out->win11, sizeof(out->win11), "ready");
 	else if (is_windows_client(os->os_product))
-		win11_client(os, f, out);
+		win11_client(os, f, true, out);
+	else if (!strcmp(os->os_family, "linux"))
+		win11_client(os, f, false, out);
 	else if (!os->os_family[0] || !strcmp(os->os_family, "unknown") ||
 	         (!strcmp(os->os_family, "windows") && !os->os_product[0]))
 		snprintf(out->win11, sizeof(out->win11), "unknown");

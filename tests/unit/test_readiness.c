@@ -457,7 +457,7 @@ static void applicability(void **state)
 	} rows[] = {
 	    {"windows", "Windows 11", "ready"}, {"windows", "Windows 7", "ready"},
 	    {"windows", "Windows XP", "ready"}, {"windows", "Windows Server 2019", "n/a"},
-	    {"windows", "", "unknown"},         {"linux", "Debian 12", "n/a"},
+	    {"windows", "", "unknown"},         {"linux", "Debian 12", "ready"},
 	    {"unknown", "", "unknown"},         {"", "", "unknown"},
 	};
 	struct os_class os;

@@ -983,7 +983,7 @@ static void test_migrate_v4_to_v5(void **state)
 	                               " AND esu_eligible = 'n/a' AND os_product = 'Windows 7'"
 	                               " AND hw_json = '{}'"),
 	                 1);
-	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'n/a'"
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines WHERE win11 = 'unknown'"
 	                               " AND os_product = 'Debian 12'"),
 	                 1);
 	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM ready_counts"
