@@ -43,7 +43,7 @@ kill_leftovers() {
 		kill -9 "$pid" 2>/dev/null
 	done <"$PIDS"
 }
-test_cleanup_cmds="kill_leftovers; $test_cleanup_cmds"
+test_cleanup_cmds="kill_leftovers; [ -z \"${FC_T010_KEEP:-}\" ] || cp -r \"\$TEST_DIR/out\" \"\$FC_T010_KEEP\"; $test_cleanup_cmds"
 
 # The blocks: BLOCKS gets "LINE<TAB>run" or "LINE<TAB>skip<TAB>REASON" per
 # block, README.sh the script (a marker line before each run block).
@@ -74,6 +74,33 @@ extract() {
 	' "$README"
 }
 
+# The EXAMPLES of man page $1 (docs/man/NAME.8) into man-NAME.sh, one block
+# per .RS/.RE, its output in out/man-NAME-N.out. The roff escapes are
+# undone; the example host collector.example is this machine; a line that
+# starts `fleetcensus-collector serve` is started in the background, and
+# the next line waits until it answers.
+extract_man() {
+	awk -v script="$TEST_DIR/man-$1.sh" -v out="$OUT" -v name="$1" '
+	/^\.SH / { ex = ($0 == ".SH EXAMPLES"); next }
+	!ex { next }
+	/^\.RS/ { n++; inrs = 1; printf "exec >\"%s/man-%s-%d.out\" 2>&1\n", out, name, n >>script; next }
+	/^\.RE/ { inrs = 0; print "printf \"\\n== done\\n\"" >>script; next }
+	/^\./ { next }
+	{
+		line = $0
+		gsub(/\\-/, "-", line); gsub(/\\\(dq/, "\"", line); gsub(/\\e/, "\\", line)
+		gsub(/\\\\/, "\\", line); gsub(/collector\.example/, "fc-readme.test", line)
+		if (inrs && line ~ /^fleetcensus-collector serve /) {
+			print line " >>\"$T010_LOG/man-serve.log\" 2>&1 &" >>script
+			print "echo $! >>\"$T010_PIDS\"" >>script
+			print "curl -sS --retry 10 --retry-connrefused --retry-delay 1 https://fc-readme.test:8443/healthz" >>script
+		} else if (inrs) {
+			print line >>script
+		}
+	}
+	' "$TOP/docs/man/$1.8"
+}
+
 why=
 [ "$(id -u)" = 0 ] || why="needs root (namespaces)"
 [ -n "$why" ] || unshare -m -n -u true 2>/dev/null || why="unshare -m -n -u is not allowed here"
@@ -91,6 +118,8 @@ mkdir -p "$OUT" "$NS"
 : >"$TEST_DIR/readme.sh"
 : >"$TEST_DIR/blocks"
 extract
+extract_man fleetcensus-collector
+extract_man fleetcensus-agent
 
 test_expect_success 'README.md: every code block is fenced; each sh block runs or says why not' '
 	! grep -q "indented" blocks || { grep indented blocks; exit 1; } &&
@@ -187,6 +216,7 @@ chmod 0755 "$NS/creds"
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy FLEETCENSUS_DB
 export T010_CREDS=$NS/creds T010_LOG=$NS/log T010_PIDS=$PIDS
 export PATH=$NS.shim:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+unset MAKEFLAGS MFLAGS MAKELEVEL FC_BUILD FC_SHARED
 cd "$TOP"
 set +e
 sh -e "$TEST_DIR/readme.sh"
@@ -201,7 +231,32 @@ stat -c %U /var/lib/fleetcensus/collector.db >"$TEST_DIR/db.owner" || :
 jq -r .content.fleetcensus.os_release.VERSION_ID image.json >"$TEST_DIR/image.version" || :
 while read -r unit pid; do
 	awk '/^Uid:/ { print \$2 }' /proc/\$pid/status >"$TEST_DIR/\$unit.uid" || :
+	kill \$pid
 done <"$NS/log/started"
+
+# The man pages' EXAMPLES, after the README's services are stopped: root,
+# a database of their own, the test certificate trusted system-wide as a
+# real CA's would be, a report on /media/usb, and (the glue between the two
+# pages: "give its token to the agents") the collector example's \$TOKEN
+# in /etc/fleetcensus/token.
+sleep 1
+export FLEETCENSUS_DB=/var/lib/fleetcensus/man-examples.db
+cat /etc/fleetcensus/cert.pem >>/etc/ssl/certs/ca-certificates.crt
+for d in /media /srv; do
+	mkdir -p "$NS/up\$d" "$NS/work\$d"
+	mount -t overlay overlay -o "lowerdir=\$d,upperdir=$NS/up\$d,workdir=$NS/work\$d" "\$d"
+done
+rm -rf /media/usb /srv/reports
+mkdir -p /media/usb /srv/reports
+fleetcensus-agent --config /dev/null --output /media/usb/ --quiet
+printf '%s\n' ". '$TEST_DIR/man-fleetcensus-collector.sh'" \
+	'(umask 077 && printf "%s\n" "\$TOKEN" >/etc/fleetcensus/token)' \
+	". '$TEST_DIR/man-fleetcensus-agent.sh'" >"$TEST_DIR/man.sh"
+set +e
+sh -e "$TEST_DIR/man.sh"
+echo \$? >"$TEST_DIR/man.status"
+set -e
+ls /srv/reports >"$TEST_DIR/srv-reports"
 NSEOF
 
 test_expect_success 'the README sh blocks run, top to bottom, in a scratch machine' '
@@ -210,6 +265,31 @@ test_expect_success 'the README sh blocks run, top to bottom, in a scratch machi
 		n=$(ls out | sort -n | tail -n 1)
 		echo "README.md block $n failed (exit $(cat readme.status)):"
 		cat "out/$n"; exit 1; }
+'
+
+test_expect_success 'the man pages EXAMPLES run (serve in the background)' '
+	test "$(cat man.status)" = 0 || {
+		n=$(ls -t out | head -n 1)
+		echo "the man page example of $n failed (exit $(cat man.status)):"
+		cat "out/$n"; exit 1; }
+'
+
+for f in "$OUT"/man-*.out; do
+	[ -f "$f" ] || continue
+	n=${f##*/}
+	test_expect_success "${n%.out}: ran to its end" "tail -n 1 'out/$n' | grep -qx '== done'"
+done
+
+test_expect_success 'the man pages EXAMPLES: what they show happened' '
+	cat out/man-fleetcensus-collector-*.out | grep -E "^org,machine,hostname,last_seen," &&
+	cat out/man-fleetcensus-collector-*.out |
+		grep -E "^/media/usb/fleetcensus-fc-readme-.*: machine [0-9a-f-]+ \(new\)$" &&
+	grep -E "^tender-[0-9]{4}-[0-9]{2}-[0-9]{2}\.csv$" srv-reports &&
+	cat out/man-fleetcensus-collector-*.out | grep -E "^2	reader	Gemeente Utrecht	.*	active$" &&
+	cat out/man-fleetcensus-agent-*.out |
+		grep -E "^sent the (full|short) report to https://fc-readme.test:8443: delivered" &&
+	cat out/man-fleetcensus-agent-*.out |
+		grep -E "^relay /media/usb: sent 1, rejected 0, kept 0, superseded 1, skipped 0$"
 '
 
 # The outcome of each block, one TAP line a block.
