@@ -62,7 +62,11 @@ static void set_str(char **dst, const char *value)
 	*dst = xstrdup(value);
 }
 
-enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value, char *err)
+/* Sets one setting; a bad value's err names the setting as label gives it
+ * ("'timeout'" in a file, "--timeout" on the command line), the value and
+ * what is wanted. */
+static enum fc_rc set_setting(struct agent_opts *o, const char *name, const char *value,
+                              const char *label, char *err)
 {
 	static const struct {
 		const char *name;
@@ -81,7 +85,7 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
 		if (strcmp(name, strs[i].name))
 			continue;
 		if (!*value) {
-			snprintf(err, FC_ERRLEN, "'%s' needs a value", name);
+			snprintf(err, FC_ERRLEN, "%s needs a value", label);
 			return FC_EPARSE;
 		}
 		set_str((char **)((char *)o + strs[i].off), value);
@@ -101,16 +105,32 @@ enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value,
 	}
 	if (rc == FC_EPARSE) {
 		if (!strcmp(name, "timeout"))
-			snprintf(err, FC_ERRLEN, "'timeout' must be 1 to %d seconds, not '%s'",
+			snprintf(err, FC_ERRLEN, "%s must be 1 to %d seconds, not '%s'", label,
 			         CONFIG_MAX_TIMEOUT, value);
 		else if (!strcmp(name, "splay"))
-			snprintf(err, FC_ERRLEN, "'splay' must be 0 to %d seconds, not '%s'",
+			snprintf(err, FC_ERRLEN, "%s must be 0 to %d seconds, not '%s'", label,
 			         CONFIG_MAX_SPLAY, value);
 		else
-			snprintf(err, FC_ERRLEN, "'%s' must be true or false, not '%s'", name,
+			snprintf(err, FC_ERRLEN, "%s must be true or false, not '%s'", label,
 			         value);
 	}
 	return rc;
+}
+
+enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value, char *err)
+{
+	char label[80];
+
+	snprintf(label, sizeof(label), "'%.60s'", name);
+	return set_setting(o, name, value, label, err);
+}
+
+enum fc_rc config_set_option(struct agent_opts *o, const char *name, const char *value, char *err)
+{
+	char label[80];
+
+	snprintf(label, sizeof(label), "--%.60s", name);
+	return set_setting(o, name, value, label, err);
 }
 
 enum fc_rc config_check_token_file(const char *path, unsigned mode, unsigned long owner,

@@ -12,7 +12,10 @@
 #include "fc_rc.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/fleetcensus/agent.conf"
-#define CONFIG_DEFAULT_STATE_DIR "/var/lib/fleetcensus"
+/* Not /var/lib/fleetcensus: that is the collector's (packaging/
+ * setup-collector.sh), and the agent used it before 0.2 (hostenv.h). */
+#define CONFIG_DEFAULT_STATE_DIR "/var/lib/fleetcensus-agent"
+#define CONFIG_OLD_STATE_DIR "/var/lib/fleetcensus"
 #define CONFIG_DEFAULT_TIMEOUT 60
 #define CONFIG_MAX_TIMEOUT 3600
 #define CONFIG_MAX_SPLAY 86400
@@ -35,6 +38,7 @@ struct agent_opts {
 	int verbose;
 	int quiet;
 	bool token_in_config; /* the token came from the settings file */
+	bool state_dir_default; /* state_dir is the platform's default */
 };
 
 void agent_opts_init(struct agent_opts *o);
@@ -44,6 +48,10 @@ void agent_opts_release(struct agent_opts *o);
  * FC_OK, FC_ENOENT for an unknown name, or FC_EPARSE for a bad value;
  * err says which. */
 enum fc_rc config_set(struct agent_opts *o, const char *name, const char *value, char *err);
+
+/* config_set for the command line: err names the option as it was typed,
+ * "--timeout must be 1 to 3600 seconds, not '0'". */
+enum fc_rc config_set_option(struct agent_opts *o, const char *name, const char *value, char *err);
 
 /* Parses a configuration file's text into o; a setting already set in o is
  * replaced (callers parse the file first, then the command line). Returns

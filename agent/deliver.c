@@ -14,6 +14,7 @@
 #include "relay.h"
 #include "spool.h"
 #include "state.h"
+#include "textesc.h"
 
 static void splay_wait(long splay)
 {
@@ -123,7 +124,11 @@ static void delivered(const struct deliver_opts *o, const struct inventory *inv,
 
 	switch (rc) {
 	case FC_OK:
-		LOG_INFO("delivered to %s (HTTP %ld)", o->send.server, res->http_status);
+		if (!o->quiet) {
+			textesc_printf(stdout, "sent the %s report to %s: %s",
+			               full_sent ? "full" : "short", o->send.server, res->message);
+			fflush(stdout);
+		}
 		if (full_sent && sum->software == SECTION_OK &&
 		    state_write_digest(o->state_dir, sum->software_digest, err) != FC_OK)
 			LOG_WARN("state: %s; the next report is sent in full", err);
@@ -190,8 +195,12 @@ int deliver_relay(const struct deliver_opts *o, const char *dir)
 	struct relay_counts n;
 	int code = deliver_relay_exit_code(relay_run(dir, &o->send, &n));
 
-	printf("relay %s: sent %d, rejected %d, kept %d, superseded %d, skipped %d\n", dir, n.sent,
-	       n.rejected, n.kept, n.superseded, n.skipped);
-	fflush(stdout);
+	if (!o->quiet) {
+		textesc_printf(stdout,
+		               "relay %s: sent %d, rejected %d, kept %d, superseded %d, "
+		               "skipped %d",
+		               dir, n.sent, n.rejected, n.kept, n.superseded, n.skipped);
+		fflush(stdout);
+	}
 	return code;
 }

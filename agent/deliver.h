@@ -18,6 +18,7 @@ struct deliver_opts {
 	struct send_opts send; /* the collector and how to reach it */
 	const char *state_dir; /* the spool and software.digest (state.h) */
 	long splay; /* wait a random 0..splay seconds before sending; <= 0: no wait */
+	bool quiet; /* no line on stdout on success (--quiet) */
 };
 
 /* Delivers inv, collected and not yet written: streams its full form,
@@ -27,11 +28,12 @@ struct deliver_opts {
  * asking for it) the full form from the spool. On acceptance of a full form
  * with a software list, software.digest becomes that list's digest; it is
  * never written otherwise. The spool is emptied when the report was
- * accepted or refused for good and kept otherwise. Each outcome is logged
- * once. Returns an exit code: EXIT_DONE (accepted), EXIT_REFUSED (refused
- * for good), EXIT_TEMPFAIL (not delivered now, kept in the spool),
- * EXIT_CANTCREAT (the spool cannot be written) or EXIT_SOFTWARE (the short
- * form cannot be built). */
+ * accepted or refused for good and kept otherwise. Each outcome is said
+ * once: on acceptance one line on stdout ("sent the full report to URL:
+ * delivered (HTTP 200), machine 'ID'") unless o->quiet, else an error. Returns an exit code:
+ * EXIT_DONE (accepted), EXIT_REFUSED (refused for good), EXIT_TEMPFAIL (not delivered now, kept in
+ * the spool), EXIT_CANTCREAT (the spool cannot be written) or EXIT_SOFTWARE (the short form cannot
+ * be built). */
 int deliver_inventory(const struct deliver_opts *o, struct inventory *inv);
 
 /* The exit code of a run whose last send returned rc (send_report_backoff):
@@ -45,7 +47,8 @@ bool deliver_clears_spool(enum fc_rc rc);
 
 /* --relay DIR: sends the report files in dir (relay_run) to o->send's
  * collector, prints one summary line on stdout ("relay DIR: sent N,
- * rejected N, kept N, superseded N, skipped N") and returns the exit code:
+ * rejected N, kept N, superseded N, skipped N"; nothing with o->quiet) and
+ * returns the exit code:
  * EXIT_DONE, EXIT_REFUSED, EXIT_TEMPFAIL, EXIT_CONFIG, EXIT_NOINPUT (dir
  * cannot be read) or EXIT_SOFTWARE. o->state_dir and o->splay are not used. */
 int deliver_relay(const struct deliver_opts *o, const char *dir);

@@ -88,3 +88,13 @@ char *plat_default_config_help(void)
 	free(conf);
 	return s;
 }
+
+bool plat_has_root_option(void)
+{
+	return false;
+}
+
+void plat_adopt_old_state(const char *state_dir)
+{
+	(void)state_dir;
+}

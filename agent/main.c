@@ -25,7 +25,8 @@
 #include "state.h"
 #include "xalloc.h"
 
-/* The two %s: the default settings file and state directory (platform.h). */
+/* The three %s: the default settings file, the --root line (not on
+ * Windows) and the default state directory (hostenv.h). */
 static const char usage_text[] =
     "usage: fleetcensus-agent [options]\n"
     "\n"
@@ -33,7 +34,7 @@ static const char usage_text[] =
     "as one inventory report, then writes it (--output) or sends it (--server).\n"
     "\n"
     "  -c, --config FILE     settings file (default %s)\n"
-    "  -r, --root DIR        read the system below DIR instead of /\n"
+    "%s"
     "  -o, --output FILE     write the report JSON to FILE ('-': stdout); send nothing\n"
     "  -o, --output DIR/     write it into DIR under a new unique name (USB stick, share)\n"
     "      --relay DIR       send the report files found in DIR (from --output DIR/)\n"
@@ -44,8 +45,8 @@ static const char usage_text[] =
     "      --timeout SECONDS give up on the collector after SECONDS (default 60)\n"
     "      --state-dir DIR   agent id, spool and lock (default %s)\n"
     "      --splay SECONDS   wait a random 0..SECONDS before sending (default 0)\n"
-    "  -v, --verbose         say what is done\n"
-    "  -q, --quiet           print errors only\n"
+    "  -v, --verbose         also say what is done, step by step\n"
+    "  -q, --quiet           print errors only (no line on success)\n"
     "  -V, --version         print the version and exit\n"
     "  -h, --help            print this help and exit\n"
     "\n"
@@ -57,7 +58,11 @@ static void usage(void)
 {
 	char *conf = plat_default_config_help(), *state = plat_default_state_dir();
 
-	printf(usage_text, conf, state);
+	printf(usage_text, conf,
+	       plat_has_root_option()
+	           ? "  -r, --root DIR        read the system below DIR instead of /\n"
+	           : "",
+	       state);
 	free(conf);
 	free(state);
 }
@@ -99,14 +104,20 @@ static int parse_args(int argc, char **argv, struct agent_opts *cli, char **rela
 		case '?':
 			LOG_ERR("unknown option '%s' (see --help)", argv[optind - 1]);
 			return EXIT_USAGE;
-		case 'r': name = "root"; break;
+		case 'r':
+			if (!plat_has_root_option()) {
+				LOG_ERR("--root is not supported on this system (see --help)");
+				return EXIT_USAGE;
+			}
+			name = "root";
+			break;
 		case 'o': name = "output"; break;
 		case 's': name = "server"; break;
 		case 't': name = "token"; break;
 		default: name = longopts[idx].name; break;
 		}
-		if (config_set(cli, name, optarg, err) != FC_OK) {
-			LOG_ERR("--%s", err + (err[0] == '\'' ? 1 : 0));
+		if (config_set_option(cli, name, optarg, err) != FC_OK) {
+			LOG_ERR("%s", err);
 			return EXIT_USAGE;
 		}
 	}
@@ -172,8 +183,10 @@ static int load_config(const struct agent_opts *cli, struct agent_opts *o)
 		o->verbose = cli->verbose;
 	if (cli->quiet >= 0)
 		o->quiet = cli->quiet;
-	if (!o->state_dir)
+	if (!o->state_dir) {
 		o->state_dir = plat_default_state_dir();
+		o->state_dir_default = true;
+	}
 	if (o->timeout < 0)
 		o->timeout = CONFIG_DEFAULT_TIMEOUT;
 	return 0;
@@ -258,23 +271,26 @@ static void collected_release(struct collected *c)
 }
 
 /* Collects the OS and hardware facts into c (the packages are read while
- * the report is written). In output mode a state dir that cannot be used
- * only costs the agent id its persistence. */
-static int collect(const struct agent_opts *o, bool sending, struct collected *c)
+ * the report is written). The agent id comes from the state directory in
+ * every mode: a report whose id is not kept would count its machine anew
+ * at the collector (docs/identity.md), so a state directory that cannot be
+ * used is an error (73), with --output too. */
+static int collect(const struct agent_opts *o, struct collected *c)
 {
 	char err[FC_ERRLEN];
 	struct inventory_ids ids;
 	time_t now = time(NULL), created = now;
+	enum fc_rc rc = spool_mkdirs(o->state_dir, err);
 
-	if (spool_mkdirs(o->state_dir, err) != FC_OK ||
-	    state_agent_id(o->state_dir, c->agent_id, &created, err) != FC_OK) {
-		if (sending) {
-			LOG_ERR("state: %s", err);
-			return EXIT_CANTCREAT;
-		}
-		LOG_WARN("state: %s; this report's agent id is not kept", err);
-		if (state_new_uuid(c->agent_id) != FC_OK)
-			return EXIT_SOFTWARE;
+	if (rc == FC_OK && o->state_dir_default)
+		plat_adopt_old_state(o->state_dir);
+	if (rc == FC_OK)
+		rc = state_agent_id(o->state_dir, c->agent_id, &created, err);
+	if (rc) {
+		LOG_ERR("state directory '%s' (it keeps this machine's agent id): %s; give "
+		        "--state-dir a directory the agent can write",
+		        o->state_dir, err);
+		return EXIT_CANTCREAT;
 	}
 	if (state_new_uuid(c->report_id) != FC_OK)
 		return EXIT_SOFTWARE;
@@ -292,9 +308,9 @@ static void log_collected(const struct collected *c)
 }
 
 /* --output: writes the report (output.c). Returns 0 or an exit code. */
-static int write_output(const char *path, const struct collected *c)
+static int write_output(const char *path, const struct collected *c, bool quiet)
 {
-	enum fc_rc rc = output_write(path, c->r, c->at, c->report_id);
+	enum fc_rc rc = output_write(path, c->r, c->at, c->report_id, quiet);
 
 	log_collected(c);
 	if (rc == FC_ENOMEM)
@@ -320,8 +336,10 @@ static int take_lock(const struct agent_opts *o, int *lockfd)
 /* The delivery settings of o; their strings are o's. */
 static struct deliver_opts deliver_opts_of(const struct agent_opts *o)
 {
-	struct deliver_opts d = {
-	    {o->server, o->token, o->cacert, o->timeout, o->verbose > 0}, o->state_dir, o->splay};
+	struct deliver_opts d = {{o->server, o->token, o->cacert, o->timeout, o->verbose > 0},
+	                         o->state_dir,
+	                         o->splay,
+	                         o->quiet > 0};
 
 	return d;
 }
@@ -353,16 +371,16 @@ static int run(const struct agent_opts *o, const char *relay_dir)
 		return EXIT_NOINPUT;
 	}
 	if (o->output) {
-		code = collect(o, false, &c);
+		code = collect(o, &c);
 		if (code == 0)
-			code = write_output(o->output, &c);
+			code = write_output(o->output, &c, o->quiet > 0);
 		collected_release(&c);
 		return code;
 	}
 	code = take_lock(o, &lockfd);
 	if (code)
 		return code;
-	code = collect(o, true, &c);
+	code = collect(o, &c);
 	if (code == 0) {
 		struct deliver_opts d = deliver_opts_of(o);
 

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "outfile.h"
 #include "platform.h"
+#include "textesc.h"
 
 /* The most a report built in memory may take. */
 #define OUTPUT_MAX_MEMORY ((size_t)1 << 30)
@@ -126,7 +127,7 @@ void output_name(const char *hostname, const char *collected_at, const char *rep
  * (a hidden temporary file in dir, then given its name, which must not
  * exist: OUTFILE_NEW). Never overwrites a file. */
 static enum fc_rc write_dir(const char *dir, struct inventory *r, const char *collected_at,
-                            const char *report_id)
+                            const char *report_id, bool quiet)
 {
 	char name[160], path[4400], err[FC_ERRLEN];
 	struct outfile of;
@@ -147,13 +148,15 @@ static enum fc_rc write_dir(const char *dir, struct inventory *r, const char *co
 		return FC_EIO;
 	}
 	rc = write_outfile(&of, r);
-	if (!rc)
-		LOG_INFO("report written to '%s'", path);
+	if (!rc && !quiet) {
+		textesc_printf(stdout, "report written to '%s'", path);
+		fflush(stdout);
+	}
 	return rc;
 }
 
 enum fc_rc output_write(const char *path, struct inventory *r, const char *collected_at,
-                        const char *report_id)
+                        const char *report_id, bool quiet)
 {
 	char err[FC_ERRLEN];
 	struct outfile of;
@@ -162,7 +165,7 @@ enum fc_rc output_write(const char *path, struct inventory *r, const char *colle
 	if (!strcmp(path, "-"))
 		return write_stdout(r);
 	if (output_is_dir(path))
-		return write_dir(path, r, collected_at, report_id);
+		return write_dir(path, r, collected_at, report_id, quiet);
 	rc = outfile_open(&of, path, 0, err);
 	if (rc) {
 		LOG_ERR("%s", err);

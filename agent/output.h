@@ -16,11 +16,12 @@
  * device or FIFO written in place). A file is written as the report is
  * built; standard output, a device and a FIFO get it built in memory
  * first, since they cannot start over if the software list fails half-way.
- * collected_at and report_id name the file in a directory. Logs what
- * failed; returns FC_OK, FC_ENOMEM (the report is too large to build in
- * memory) or FC_EIO (not written). */
+ * collected_at and report_id name the file in a directory; its path is
+ * then said on stdout ("report written to 'DIR/NAME'") unless quiet, since
+ * nobody else knows it. Logs what failed; returns FC_OK, FC_ENOMEM (the
+ * report is too large to build in memory) or FC_EIO (not written). */
 enum fc_rc output_write(const char *path, struct inventory *r, const char *collected_at,
-                        const char *report_id);
+                        const char *report_id, bool quiet);
 
 /* True when path names a directory: a trailing slash (or backslash on
  * Windows), or an existing directory. */

@@ -121,6 +121,13 @@ test_expect_success 'a base prefix: wineboot -i, software.reg read back by reg q
 	reg_check "$BASE" "$WIN_FIXTURES/software.reg" $(echo "$SW_ROOTS" | tr " " "\001") \
 		>base.query
 '
+test_expect_success 'the Windows agent: --help has no --root; --root is a usage error (64)' '
+	wine_run "$BASE" x64 "$EXE64" 60 --help >help.txt 2>&1 &&
+	grep -q -- --state-dir help.txt && ! grep -q -- --root help.txt &&
+	expect_status 64 wine_run "$BASE" x64 "$EXE64" 60 --config NUL --root "C:\\" \
+		--output NUL 2>err &&
+	grep -q -- "--root is not supported" err
+'
 wine_stop "$BASE" wait
 [ ! -f "$TEST_DIR/base.query" ] || wine_note "$TEST_DIR/base.query"
 

@@ -105,7 +105,7 @@ static void start(struct fixture *f, const char *mode, const char *digest)
 /* One send run: collects ROOT and delivers it to url; returns the exit code. */
 static int deliver_to(struct fixture *f, const char *url)
 {
-	struct deliver_opts o = {{url, TOKEN, NULL, 10, false}, f->state, 0};
+	struct deliver_opts o = {{url, TOKEN, NULL, 10, false}, f->state, 0, true};
 	struct inventory *inv;
 	int code;
 
