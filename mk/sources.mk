@@ -95,6 +95,8 @@ COLLECTOR_SRC := \
 	collector/ingest_scan.c \
 	collector/lifecycle.c \
 	collector/metrics.c \
+	collector/peer_glpi.c \
+	collector/peer_ocs.c \
 	collector/privs.c \
 	collector/report.c \
 	collector/store.c \
