@@ -203,6 +203,8 @@ static enum MHD_Result reply_error_hdr(struct MHD_Connection *c, struct http_req
 enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
                                  const char *msg)
 {
+	if (r->route == ROUTE_PEER)
+		return http_peer_error(c, r, status, msg);
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		return reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		                       "Bearer");
@@ -322,9 +324,11 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
 	size_t max = srv->cfg->limits.max_body;
 
 	r->bytes_in += len;
-	if (r->route == ROUTE_INVENTORY && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
+	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER;
+
+	if (keep && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
 		r->too_big = true;
-	if (r->bytes_in > max && (r->route != ROUTE_INVENTORY || r->bytes_in - max > max)) {
+	if (r->bytes_in > max && (!keep || r->bytes_in - max > max)) {
 		server_log("%s %s: closing the connection after %zu body bytes", r->method, r->path,
 		           r->bytes_in);
 		return MHD_NO;
@@ -478,12 +482,16 @@ static enum MHD_Result inventory_answer(struct http_server *srv, struct MHD_Conn
 		ret = reply_resend(c, r, msg);
 	} else {
 		metrics_count_report(&srv->metrics, res->duplicate, seconds_since(&j->t0));
-		ret = inventory_stored(srv, c, r, res);
+		ret = r->route == ROUTE_PEER ? http_peer_stored(srv, c, r)
+		                             : inventory_stored(srv, c, r, res);
 	}
 	r->job = NULL;
 	job_free(j);
 	return ret;
 }
+
+static enum MHD_Result queue_job(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r, struct http_job *j);
 
 /* Last call: decode the body (in this MHD thread) and queue the report for
  * the writer; called again after the writer committed it, to answer. */
@@ -518,6 +526,24 @@ static enum MHD_Result inventory_finish(struct http_server *srv, struct MHD_Conn
 		job_free(j);
 		return http_reply_error(c, r, (unsigned)status, err);
 	}
+	return queue_job(srv, c, r, j);
+}
+
+enum MHD_Result http_inventory_queue(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r, struct ingest_report *rep)
+{
+	struct http_job *j = xcalloc(1, sizeof(*j));
+
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	j->rep = *rep;
+	ingest_report_init(rep);
+	return queue_job(srv, c, r, j);
+}
+
+/* Queues j for the writer, or answers 503 when the queue is full. */
+static enum MHD_Result queue_job(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r, struct http_job *j)
+{
 	j->c = c;
 	j->put.org_id = r->org_id;
 	j->put.r = &j->rep;
@@ -594,6 +620,9 @@ static enum http_route route_of(const char *url)
 		return ROUTE_METRICS;
 	if (!strncmp(url, HTTP_REPORTS_PREFIX, strlen(HTTP_REPORTS_PREFIX)))
 		return ROUTE_REPORTS;
+	if (!strcmp(url, "/ocsinventory") || !strcmp(url, "/ocsinventory/") ||
+	    !strcmp(url, "/front/inventory.php"))
+		return ROUTE_PEER;
 	return ROUTE_NONE;
 }
 
@@ -623,6 +652,11 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 
 	if (r->route == ROUTE_NONE)
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
+	if (r->route == ROUTE_PEER && !post)
+		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                       MHD_HTTP_HEADER_ALLOW, "POST");
+	if (r->route == ROUTE_PEER)
+		return http_peer_begin(srv, c, r);
 	if (r->route == ROUTE_INVENTORY && !post)
 		return reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                       MHD_HTTP_HEADER_ALLOW, "POST");
@@ -658,6 +692,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_HEALTHZ: return healthz(srv, c, r);
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
 	case ROUTE_REPORTS: return http_reports(srv, c, r);
+	case ROUTE_PEER: return r->job ? inventory_answer(srv, c, r) : http_peer_finish(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -56,7 +56,8 @@ enum http_route {
 	ROUTE_MACHINES,
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
-	ROUTE_REPORTS
+	ROUTE_REPORTS,
+	ROUTE_PEER /* /ocsinventory, /front/inventory.php: other agents (http_peer.c) */
 };
 
 /* GET /api/v1/reports/KIND */
@@ -79,6 +80,7 @@ struct http_req {
 	char kind[32]; /* ROUTE_REPORTS: the report kind from the path (shortened) */
 	struct buf body;
 	struct http_job *job; /* ROUTE_INVENTORY: queued for the writer; answered when done */
+	unsigned peer; /* ROUTE_PEER: how to answer (HTTP_PEER_* in http_peer.c) */
 };
 
 /* Queues an answer with a copy of the len bytes at body (MHD_RESPMEM_MUST_COPY),
@@ -107,6 +109,25 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 
 /* Writes t (Unix time) as RFC 3339 UTC, "" when it cannot be shown. */
 void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN]);
+
+/* Queues the decoded report rep (its contents are taken; rep is left
+ * empty) for the writer as POST /api/v1/inventory does, suspending the
+ * connection; the answer goes out on the next call. Answers 503 itself when
+ * the queue is full. */
+enum MHD_Result http_inventory_queue(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r, struct ingest_report *rep);
+
+/* ROUTE_PEER (http_peer.c): the first call (basic authentication, size),
+ * the last (decode, answer or queue), the answer once stored, and errors
+ * in the form the agent reads. */
+enum MHD_Result http_peer_begin(struct http_server *srv, struct MHD_Connection *c,
+                                struct http_req *r);
+enum MHD_Result http_peer_finish(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r);
+enum MHD_Result http_peer_stored(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r);
+enum MHD_Result http_peer_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const char *msg);
 
 /* Answers GET /api/v1/machines (reader and admin tokens). */
 enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,

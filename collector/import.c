@@ -96,7 +96,7 @@ const char *import_outcome(const struct store_put_result *res)
 static enum fc_rc import_ocs(const struct buf *body, const struct ingest_limits *lim,
                              struct ingest_report *rep, char *err)
 {
-	struct peer_ocs_msg msg;
+	struct peer_ocs_msg msg = {.user_agent = ""};
 	int status;
 	enum fc_rc rc = peer_ocs_decode(body->ptr, body->len, lim, &msg, rep, &status, err);
 

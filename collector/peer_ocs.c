@@ -74,9 +74,8 @@ bool peer_ocs_sniff(const void *body, size_t len)
 	return i < len && p[i] == '<';
 }
 
-/* The body as text in out: inflated when it is a zlib or gzip stream. */
-static enum fc_rc ocs_text(const void *body, size_t len, const struct ingest_limits *lim,
-                           struct buf *out, char *err)
+enum fc_rc peer_ocs_inflate(const void *body, size_t len, const struct ingest_limits *lim,
+                            struct buf *out, char *err)
 {
 	size_t max_out = lim->max_decompressed;
 	char zerr[FC_ERRLEN];
@@ -236,7 +235,7 @@ static void copy_fields(const xmlNode *sec, const struct field *fields, cJSON *o
 
 	for (f = fields; f->xml; f++) {
 		e = child(sec, f->xml);
-		if (!e)
+		if (!e || cJSON_GetObjectItemCaseSensitive(obj, f->json))
 			continue;
 		v = node_text(e);
 		add_value(obj, f, v);
@@ -247,7 +246,8 @@ static void copy_fields(const xmlNode *sec, const struct field *fields, cJSON *o
 /* Facts read from several places for the OS when there is no
  * OPERATINGSYSTEM section (older agents, the OCS agent). */
 struct os_hints {
-	char *osname, *osversion, *oscomments, *arch, *archname, *env_arch, *env_arch6432;
+	char *osname, *osversion, *oscomments, *arch, *archname, *description, *env_arch,
+	    *env_arch6432;
 };
 
 static void hints_release(struct os_hints *h)
@@ -257,6 +257,7 @@ static void hints_release(struct os_hints *h)
 	free(h->oscomments);
 	free(h->arch);
 	free(h->archname);
+	free(h->description);
 	free(h->env_arch);
 	free(h->env_arch6432);
 }
@@ -319,6 +320,14 @@ static void os_fallback(cJSON *os, const struct os_hints *h)
 		arch = h->arch;
 	if (arch) {
 		json_add_str(os, "arch", arch);
+	} else if (h->description && h->osname && !windows && strchr(h->description, '/')) {
+		/* the OCS agent: "x86_64/00-00-00 00:43:41" (machine/uptime) */
+		n = strcspn(h->description, "/");
+		if (n && n < sizeof(ver)) {
+			memcpy(ver, h->description, n);
+			ver[n] = '\0';
+			json_add_str(os, "arch", ver);
+		}
 	} else if (h->archname && h->osname && !windows) {
 		/* the agent's Perl ("i686-linux-thread-multi"): the OS's on
 		 * Linux, not on Windows (a 32-bit Perl on a 64-bit system) */
@@ -355,6 +364,7 @@ static void content_elem(const xmlNode *e, cJSON *content, cJSON *os, cJSON *sw,
 		take_text(e, "OSCOMMENTS", &h->oscomments);
 		take_text(e, "ARCH", &h->arch);
 		take_text(e, "ARCHNAME", &h->archname);
+		take_text(e, "DESCRIPTION", &h->description);
 	} else if (!strcmp(name, "BIOS")) {
 		copy_fields(e, bios_fields, json_add_obj(content, "bios"));
 	} else if (!strcmp(name, "OPERATINGSYSTEM")) {
@@ -378,7 +388,7 @@ static void content_elem(const xmlNode *e, cJSON *content, cJSON *os, cJSON *sw,
 }
 
 /* The kept facts of REQUEST/CONTENT as a plain GLPI inventory. */
-static cJSON *ocs_inventory(const xmlNode *content_el, const char *deviceid)
+static cJSON *ocs_inventory(const xmlNode *content_el, const char *deviceid, const char *user_agent)
 {
 	cJSON *root = cJSON_CreateObject(), *content, *os, *sw, *cpus, *nets;
 	struct os_hints h = {0};
@@ -396,7 +406,7 @@ static cJSON *ocs_inventory(const xmlNode *content_el, const char *deviceid)
 			content_elem(e, content, os, sw, cpus, nets, &h);
 	os_fallback(os, &h);
 	if (!cJSON_GetObjectItemCaseSensitive(content, "versionclient"))
-		json_add_str(content, "versionclient", "");
+		json_add_str(content, "versionclient", user_agent);
 	hints_release(&h);
 	return root;
 }
@@ -476,7 +486,7 @@ static enum fc_rc ocs_request(const xmlNode *req, const struct ingest_limits *li
 		snprintf(err, FC_ERRLEN, "REQUEST/CONTENT: missing in an INVENTORY");
 		return FC_EPARSE;
 	}
-	inv = ocs_inventory(content, msg->deviceid);
+	inv = ocs_inventory(content, msg->deviceid, msg->user_agent);
 	text = inv ? cJSON_PrintUnformatted(inv) : NULL;
 	cJSON_Delete(inv);
 	if (!text) {
@@ -497,11 +507,11 @@ enum fc_rc peer_ocs_decode(const void *body, size_t len, const struct ingest_lim
 	const xmlNode *root;
 	enum fc_rc rc;
 
-	memset(msg, 0, sizeof(*msg));
+	msg->query[0] = msg->deviceid[0] = '\0';
 	err[0] = '\0';
 	*http_status = 400;
 	peer_ocs_global_init();
-	rc = ocs_text(body, len, lim, &text, err);
+	rc = peer_ocs_inflate(body, len, lim, &text, err);
 	if (!rc)
 		rc = ocs_precheck(&text, err);
 	if (!rc && text.len > INT32_MAX) {

@@ -88,6 +88,7 @@ COLLECTOR_SRC := \
 	collector/classify.c \
 	collector/http.c \
 	collector/http_machines.c \
+	collector/http_peer.c \
 	collector/http_reports.c \
 	collector/import.c \
 	collector/ingest.c \
