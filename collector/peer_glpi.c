@@ -295,6 +295,7 @@ enum fc_rc peer_glpi_adopt(cJSON *root, cJSON *content, char *err)
 	const cJSON *os = cJSON_GetObjectItemCaseSensitive(content, "operatingsystem");
 	const cJSON *sw = cJSON_GetObjectItemCaseSensitive(content, "softwares");
 	char id[37], when[FCTIME_RFC3339_LEN];
+	const char *vc;
 	cJSON *fc, *facts;
 
 	if (os && !cJSON_IsObject(os)) {
@@ -305,9 +306,10 @@ enum fc_rc peer_glpi_adopt(cJSON *root, cJSON *content, char *err)
 		snprintf(err, FC_ERRLEN, "content.softwares: not an array");
 		return FC_EPARSE;
 	}
-	if (!os && !cJSON_GetObjectItemCaseSensitive(content, "versionclient") &&
-	    !cJSON_GetObjectItemCaseSensitive(content, "hardware")) {
-		/* neither ours nor a GLPI inventory: say what ours needs */
+	vc = str_item(content, "versionclient");
+	if ((!os && !vc && !cJSON_GetObjectItemCaseSensitive(content, "hardware")) ||
+	    (vc && !strncmp(vc, "fleetcensus", 11))) {
+		/* ours without its facts, or not an inventory: say what ours needs */
 		snprintf(err, FC_ERRLEN, "content.fleetcensus: missing");
 		return FC_EPARSE;
 	}
