@@ -81,6 +81,7 @@ enum fc_rc peer_ocs_inflate(const void *body, size_t len, const struct ingest_li
 	char zerr[FC_ERRLEN];
 	enum fc_rc rc;
 
+	buf_init(out, 1);
 	if (len > lim->max_body) {
 		snprintf(err, FC_ERRLEN, "body is larger than %zu bytes", lim->max_body);
 		return FC_ELIMIT;

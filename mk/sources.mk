@@ -149,6 +149,8 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
+	tests/unit/test_peer_glpi.c \
+	tests/unit/test_peer_ocs.c \
 	tests/unit/test_report_kinds.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \
