@@ -54,6 +54,12 @@ static const char *str_item(const cJSON *obj, const char *key)
 	return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
+/* c when it is visible ASCII other than a quote or backslash, else '?'. */
+static char agent_char(char c)
+{
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?';
+}
+
 void peer_glpi_agent(const char *versionclient, char name[PEER_AGENT_LEN],
                      char version[PEER_AGENT_LEN])
 {
@@ -65,14 +71,13 @@ void peer_glpi_agent(const char *versionclient, char name[PEER_AGENT_LEN],
 		return;
 	n = v ? (size_t)(v - versionclient) : strlen(versionclient);
 	for (i = 0; i < n && i < PEER_AGENT_LEN - 1; i++)
-		name[i] =
-		    versionclient[i] > 0x20 && versionclient[i] < 0x7f ? versionclient[i] : '?';
+		name[i] = agent_char(versionclient[i]);
 	name[i] = '\0';
 	if (!v)
 		return;
 	v += 2;
 	for (i = 0; v[i] && i < PEER_AGENT_LEN - 1; i++)
-		version[i] = v[i] > 0x20 && v[i] < 0x7f ? v[i] : '?';
+		version[i] = agent_char(v[i]);
 	version[i] = '\0';
 }
 

@@ -25,7 +25,7 @@ enum fc_rc peer_glpi_adopt(cJSON *root, cJSON *content, char *err);
 
 /* Splits a versionclient ("FusionInventory-Agent_v2.6") into the agent's
  * name and version ("" when there is no "_v"); both cut to
- * PEER_AGENT_LEN - 1 bytes, printable ASCII only. */
+ * PEER_AGENT_LEN - 1 bytes, visible ASCII only, '"' and '\\' made '?'. */
 void peer_glpi_agent(const char *versionclient, char name[PEER_AGENT_LEN],
                      char version[PEER_AGENT_LEN]);
 

@@ -44,7 +44,9 @@ test_expect_success "ocsinventory-agent delivers over HTTP: one machine, this De
 	test "$(sql "$DB" "SELECT os_product FROM machines")" = "Debian $RELEASE" &&
 	test "$(sql "$DB" "SELECT o.name FROM machines m JOIN organisations o ON o.id = m.org_id")" = Alkmaar &&
 	test "$(sql "$DB" "SELECT l.count FROM machines m JOIN software_lists l ON l.id = m.software_list_id")" = "$PKGS" &&
-	grep -q "POST /ocsinventory 200" srv/log
+	grep -q "POST /ocsinventory 200" srv/log &&
+	collector report machines --db "$DB" --format json |
+		jq -e ".[0].agent | test(\"^OCS-NG_unified_unix_agent 2[.][0-9.]+\$\")"
 '
 
 test_expect_success "a second run updates the same machine" '

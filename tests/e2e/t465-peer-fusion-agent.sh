@@ -41,7 +41,8 @@ test_expect_success "fusioninventory-agent delivers: one machine, this Debian re
 	fusion "$TOKEN" &&
 	test "$(sql "$DB" "SELECT count(*) FROM machines")" = 1 &&
 	test "$(sql "$DB" "SELECT os_product FROM machines")" = "Debian $RELEASE" &&
-	test "$(sql "$DB" "SELECT l.count FROM machines m JOIN software_lists l ON l.id = m.software_list_id")" = "$PKGS"
+	test "$(sql "$DB" "SELECT l.count FROM machines m JOIN software_lists l ON l.id = m.software_list_id")" = "$PKGS" &&
+	collector report machines --db "$DB" --format json | jq -e ".[0].agent | startswith(\"FusionInventory-Agent 2.6\")"
 '
 
 test_expect_success "a second run updates the same machine" '
