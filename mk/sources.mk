@@ -177,6 +177,8 @@ FUZZ_COLLECTOR_TARGETS := \
 	http \
 	ingest \
 	lifecycle \
+	peer_glpi \
+	peer_ocs \
 	textesc \
 	# end
 
