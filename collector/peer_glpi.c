@@ -325,7 +325,8 @@ enum fc_rc peer_glpi_adopt(cJSON *root, cJSON *content, char *err)
 		snprintf(err, FC_ERRLEN, "cannot build the stored facts: out of memory");
 		return FC_ENOMEM;
 	}
-	cJSON_DeleteItemFromObjectCaseSensitive(content, "operatingsystem");
+	while (cJSON_GetObjectItemCaseSensitive(content, "operatingsystem")) /* each copy */
+		cJSON_DeleteItemFromObjectCaseSensitive(content, "operatingsystem");
 	cJSON_AddItemToObject(content, "operatingsystem", facts);
 	json_add_num(fc, "schema", 1);
 	new_report_id(id);

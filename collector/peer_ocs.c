@@ -445,9 +445,11 @@ static enum fc_rc ocs_parse(const struct buf *t, xmlDoc **doc, char *err)
 		e = xmlCtxtGetLastError(ctx);
 		snprintf(err, FC_ERRLEN, "XML not well formed at line %d: %s", e ? e->line : 0,
 		         e && e->message ? e->message : "unknown error");
-		n = strlen(err);
-		if (n && err[n - 1] == '\n')
+		for (n = strlen(err); n && (err[n - 1] == '\n' || err[n - 1] == ' '); n--)
 			err[n - 1] = '\0';
+		for (n = 0; err[n]; n++) /* libxml2 quotes the input: one printable line */
+			if ((unsigned char)err[n] < 0x20 || (unsigned char)err[n] >= 0x7f)
+				err[n] = '?';
 		xmlFreeDoc(*doc);
 		*doc = NULL;
 		xmlFreeParserCtxt(ctx);

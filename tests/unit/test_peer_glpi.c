@@ -135,6 +135,28 @@ static void test_ours_still_needs_fleetcensus(void **state)
 	assert_string_equal(err, "content.operatingsystem: not an object");
 }
 
+/* A second operatingsystem member (cJSON keeps both) is dropped too: only
+ * the kept facts reach os_json (found by fuzz_peer_glpi). */
+static void test_duplicate_os(void **state)
+{
+	static const char dup[] =
+	    "{\"deviceid\":\"d\",\"content\":{\"versionclient\":\"GLPI-Agent_v1\","
+	    "\"operatingsystem\":{\"full_name\":\"Microsoft Windows 10 Pro\"},"
+	    "\"operatingsystem\":{\"full_name\":\"x\",\"fqdn\":\"jdoe-laptop.corp\"}}}";
+	struct ingest_limits lim;
+	struct ingest_report r;
+	char err[FC_ERRLEN];
+	int status;
+
+	(void)state;
+	ingest_limits_default(&lim);
+	ingest_report_init(&r);
+	assert_int_equal(ingest_decode(dup, sizeof(dup) - 1, NULL, &lim, &r, &status, err), FC_OK);
+	assert_null(strstr(r.os_json, "jdoe"));
+	assert_non_null(strstr(r.os_json, "Windows 10 Pro"));
+	ingest_report_release(&r);
+}
+
 static void test_agent_name(void **state)
 {
 	char n[PEER_AGENT_LEN], v[PEER_AGENT_LEN];
@@ -160,6 +182,7 @@ int main(void)
 	    cmocka_unit_test(test_plain_glpi),
 	    cmocka_unit_test(test_keys),
 	    cmocka_unit_test(test_ours_still_needs_fleetcensus),
+	    cmocka_unit_test(test_duplicate_os),
 	    cmocka_unit_test(test_agent_name),
 	};
 
