@@ -550,6 +550,8 @@ static enum MHD_Result queue_job(struct http_server *srv, struct MHD_Connection 
 	if (job_queue(srv, c, r, j))
 		return MHD_YES;
 	job_free(j);
+	if (r->route == ROUTE_PEER)
+		return http_peer_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy server");
 	return reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
 	                       "the collector is busy (its queue of reports is full), try again "
 	                       "later",

@@ -223,4 +223,34 @@ test_expect_success "GET on the peer paths: 405; a JSON error for a JSON request
 '
 srv_finish srv
 test_expect_success "the collector exited cleanly" 'srv_clean srv'
+
+# Back-pressure: a collector whose writer queue holds one report, and a
+# burst of 60 GLPI inventories of 3,000 packages each (as t385 does for
+# ours): every answer is 200 or the GLPI protocol's busy answer, 503 with
+# Retry-After and {"status":"error","message":"busy server","expiration":"30m"}.
+test_expect_success "a full queue: GLPI agents get the busy answer (503, busy server, 30m)" '
+	srv_start busy "$DB" --queue 1 --max-connections 256 &&
+	jq -c ".content.softwares as \$s | .content.softwares = [range(0; 3000) as \$i |
+		\$s[\$i % (\$s | length)] | .name = \"\(.name)-\(\$i)\"]" "$GLPI/inventory.json" >big.json &&
+	cat >burst.sh <<-\EOF &&
+	i=$1 url=$2 tok=$3
+	jq -c --arg hw "$(printf "4c4c4544-0000-4000-8000-%012d" "$i")" ".content.hardware.uuid = \$hw" \
+		big.json >"g$i.json"
+	curl -sS --max-time 120 -o "ga$i" -D "gh$i" -w "%{http_code}\n" -u "any:$tok" \
+		-H "Content-Type: application/json" -H "GLPI-Agent-ID: 3a609a2e-947f-4e6a-9af9-32c024ac3944" \
+		--data-binary @"g$i.json" "$url/front/inventory.php" >"gs$i"
+	EOF
+	seq 1 60 | xargs -P 60 -I{} sh burst.sh {} "$URL" "$A" &&
+	srv_stop busy &&
+	cat gs* | sort | uniq -c &&
+	! cat gs* | grep -v -E "^(200|503)$" &&
+	busy=$(grep -l "^503$" gs* | wc -l) &&
+	echo "# busy answers: $busy" &&
+	test "$busy" -gt 0 &&
+	for f in $(grep -l "^503$" gs*); do
+		n=${f#gs} &&
+		jq -e ".status == \"error\" and .message == \"busy server\" and .expiration == \"30m\"" "ga$n" >/dev/null &&
+		grep -qi "^Retry-After:" "gh$n" || return 1
+	done
+'
 test_done
