@@ -1,7 +1,8 @@
 #!/bin/sh
 # Debian's real fusioninventory-agent (2.6) delivers to /front/inventory.php
 # with only its server URL and credentials set: one machine, this Debian
-# release, the package count of dpkg-query -W; a second run updates it.
+# release, the package count of dpkg-query -W; a second run updates it;
+# over HTTP and over HTTPS with the test CA.
 # Its state directory is fixed (/var/lib/fusioninventory-agent): it is saved
 # before and put back after. An empty --conf-file keeps /etc out of it.
 . "$(dirname "$0")/lib.sh"
@@ -31,10 +32,13 @@ PKGS=$(dpkg-query -W | wc -l)
 : >empty.cfg
 srv_start srv "$DB" || :
 
+# fusion PASSWORD [options]: one run of the agent against URL/front/inventory.php.
 fusion() {
+	f_pw=$1
+	shift
 	timeout 300 fusioninventory-agent --conf-file="$TEST_DIR/empty.cfg" --no-httpd \
-		--tasks=inventory --server "$URL/front/inventory.php" --user any --password "$1" \
-		>>fusion.log 2>&1
+		--tasks=inventory --server "$URL/front/inventory.php" --user any --password "$f_pw" \
+		"$@" >>fusion.log 2>&1
 }
 
 test_expect_success "fusioninventory-agent delivers: one machine, this Debian release" '
@@ -58,5 +62,16 @@ test_expect_success "a wrong password is refused (401), nothing stored" '
 	grep -q "POST /front/inventory.php 401" srv/log
 '
 srv_finish srv
+
+# The agent keeps one deviceid for all its servers: over HTTPS it is the
+# same machine again.
+test_expect_success "fusioninventory-agent delivers over HTTPS with the test CA: the same machine" '
+	make_test_ca tls &&
+	srv_start https "$DB" --tls-cert tls/cert.pem --tls-key tls/key.pem &&
+	fusion "$TOKEN" --ca-cert-file "$TEST_DIR/tls/ca.pem" &&
+	test "$(sql "$DB" "SELECT count(*) FROM machines")" = 1 &&
+	test "$(sql "$DB" "SELECT count(*) FROM reports")" = 3 &&
+	srv_stop https
+'
 test_expect_success "the collector exited cleanly" 'srv_clean srv'
 test_done
