@@ -318,6 +318,14 @@ enum fc_rc peer_glpi_adopt(cJSON *root, cJSON *content, char *err)
 		snprintf(err, FC_ERRLEN, "content.fleetcensus: missing");
 		return FC_EPARSE;
 	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "partial")) && (!os || !sw)) {
+		/* only the changed sections: storing it would lose the others */
+		snprintf(err, FC_ERRLEN,
+		         "partial inventory without content.%s: not counted (set the GLPI "
+		         "agent's full-inventory-postpone = 0)",
+		         os ? "softwares" : "operatingsystem");
+		return FC_EPARSE;
+	}
 	fc = json_add_obj(content, "fleetcensus");
 	facts = os_facts(os);
 	if (!fc || !facts) {

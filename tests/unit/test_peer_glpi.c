@@ -133,6 +133,10 @@ static void test_ours_still_needs_fleetcensus(void **state)
 	assert_string_equal(err, "content.fleetcensus: missing");
 	assert_int_equal(ingest_decode(bad, strlen(bad), NULL, &lim, &r, &status, err), FC_EPARSE);
 	assert_string_equal(err, "content.operatingsystem: not an object");
+	bad = "{\"partial\":true,\"content\":{\"versionclient\":\"GLPI-Agent_v1\","
+	      "\"softwares\":[{\"name\":\"x\"}]}}";
+	assert_int_equal(ingest_decode(bad, strlen(bad), NULL, &lim, &r, &status, err), FC_EPARSE);
+	assert_non_null(strstr(err, "partial inventory without content.operatingsystem"));
 }
 
 /* A second operatingsystem member (cJSON keeps both) is dropped too: only
