@@ -134,6 +134,12 @@ test_expect_success "plain XML, again: the same machine; another organisation to
 	test "$(sql "$DB" "SELECT count(DISTINCT org_id) FROM machines")" = 2
 '
 
+test_expect_success "a GLPI agent PROLOG (GLPI-Agent-ID): the JSON answer that moves it to JSON" '
+	test "$(peer /front/inventory.php "any:$A" prolog.z application/x-compress-zlib \
+		-H "GLPI-Agent-ID: 3a609a2e-947f-4e6a-9af9-32c024ac3944")" = 200 &&
+	unzlib answer | jq -e ".status == \"ok\" and .expiration == 24"
+'
+
 test_expect_success "GLPI CONTACT (replayed): ok, an expiration, inventory the one task" '
 	zlib "$GLPI/contact.json" >contact.z &&
 	test "$(peer /front/inventory.php "any:$A" contact.z application/x-compress-zlib \
