@@ -322,10 +322,9 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
                                  size_t len)
 {
 	size_t max = srv->cfg->limits.max_body;
-
-	r->bytes_in += len;
 	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER;
 
+	r->bytes_in += len;
 	if (keep && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
 		r->too_big = true;
 	if (r->bytes_in > max && (!keep || r->bytes_in - max > max)) {
