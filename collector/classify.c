@@ -189,6 +189,58 @@ bool classify_parse_xy(const char *s, long long *x, long long *y)
 /* "Microsoft Windows XP Professional", "Microsoft Windows 10 Pro",
  * "Microsoft Windows Server 2008 R2 Standard", with kernel_version
  * "10.0.22631" where the agent sends it. */
+/* The edition words other agents send in a Windows caption, in English
+ * (French captions, "Professionnel" on XP and 7 being "Professional"); an
+ * edition that starts with none of them (a modified build's name) is "". */
+static void glpi_edition(const char *product, long long build, char e[64])
+{
+	static const char *const known[] = {
+	    "Home",      "Pro",      "Professional", "Enterprise", "Ultimate",   "Starter",
+	    "Education", "Standard", "Datacenter",   "Web",        "Essentials", "Foundation",
+	    "Media",     "Tablet",   "Embedded",     "IoT",        "Business",   "Storage",
+	    "Small",     "Hyper-V",  "Team",         "Cloud",      "SE",
+	};
+	bool old = !strcmp(product, "Windows XP") || !strcmp(product, "Windows Vista") ||
+	           !strcmp(product, "Windows 7") || !strcmp(product, "Windows 2000");
+	char w[64] = "", ch[32] = "";
+	const char *p = e, *b;
+	size_t n, i;
+	bool ok = false, lts = strstr(e, "LTSB") || strstr(e, "LTSC");
+
+	while (*p) {
+		n = strcspn(p, " ");
+		if (n == 13 && !strncmp(p, "Professionnel", 13))
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), "%s%s", *w ? " " : "",
+			         old ? "Professional" : "Pro");
+		else if (n == 10 && !strncmp(p, "Entreprise", 10))
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), "%sEnterprise",
+			         *w ? " " : "");
+		else if (n == 7 && !strncmp(p, "Famille", 7))
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), "%sHome", *w ? " " : "");
+		else if (n == 4 && (!strncmp(p, "LTSB", 4) || !strncmp(p, "LTSC", 4)))
+			snprintf(ch, sizeof(ch), "%.4s", p);
+		else if (n && !(lts && n == 4 && isdigit((unsigned char)p[0])))
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), "%s%.*s", *w ? " " : "",
+			         (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	for (i = 0; i < NELEM(known) && !ok; i++)
+		ok = !strncmp(w, known[i], strlen(known[i])) &&
+		     (w[strlen(known[i])] == '\0' || w[strlen(known[i])] == ' ');
+	if (!ok)
+		w[0] = '\0';
+	if (ok && ch[0]) {
+		b = classify_win_ltsc_name(build);
+		if (b)
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), " %s", b);
+		else
+			snprintf(w + strlen(w), sizeof(w) - strlen(w), " %s", ch);
+	}
+	classify_put(e, 64, w);
+}
+
 static bool glpi_windows(const cJSON *os, const char *name, struct os_class *out)
 {
 	static const char *const products[] = {
@@ -253,11 +305,21 @@ static bool glpi_windows(const cJSON *os, const char *name, struct os_class *out
 			}
 		}
 	}
+	/* other agents' misreports: Windows 10 as 8 (an old manifest), 11 as
+	 * 10 (the caption of early builds), and the frozen ReleaseId 2009 */
+	if ((!strcmp(p, "Windows 8") || !strcmp(p, "Windows 8.1")) && x == 10 && y == 0)
+		p = build >= 22000 ? "Windows 11" : "Windows 10";
 	if (!strcmp(p, "Windows 10") && build >= 22000)
-		classify_put(out->os_product, sizeof(out->os_product), "Windows 11");
+		p = "Windows 11";
+	classify_put(out->os_product, sizeof(out->os_product), p);
+	glpi_edition(p, build, out->os_edition);
+	if (ver && !strcmp(ver, "2009") && build > 19042)
+		ver = NULL;
 	if (ver && strlen(ver) == 4 && (ver[2] == 'H' || isdigit((unsigned char)ver[2])) &&
 	    (!strcmp(p, "Windows 10") || !strcmp(p, "Windows 11")))
 		classify_put(out->os_release, sizeof(out->os_release), ver);
+	else if (!strcmp(p, "Windows 10") || !strcmp(p, "Windows 11"))
+		classify_put(out->os_release, sizeof(out->os_release), classify_win_release(build));
 	classify_put(out->os_service_pack, sizeof(out->os_service_pack),
 	             classify_jstr(os, "service_pack"));
 	return true;
@@ -272,6 +334,10 @@ static bool classify_glpi(const cJSON *os, struct os_class *out)
 		name = classify_jstr(os, "name") ? classify_jstr(os, "name") : name;
 	if (!name)
 		return false;
+	/* a name that says nothing ("RedHatEnterpriseServer"): the full name */
+	if (!strstr(name, "Windows") && !classify_id_from_name(name) &&
+	    !strstr(name, " release ") && classify_jstr(os, "full_name"))
+		name = classify_jstr(os, "full_name");
 	if (strstr(name, "Windows"))
 		return glpi_windows(os, name, out);
 	if (classify_redhat_line(name, out)) {

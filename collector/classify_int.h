@@ -54,6 +54,14 @@ bool classify_parse_xy(const char *s, long long *x, long long *y);
  * windows) said enough to classify. */
 bool classify_windows(const cJSON *w, struct os_class *out);
 
+/* The feature release (22H2, 24H2, ...) of a Windows 10 or 11 build, or
+ * NULL when the build is not one of them. */
+const char *classify_win_release(long long build);
+
+/* The LTSB/LTSC channel name of a Windows 10/11 build ("LTSC 2019"), or
+ * NULL. */
+const char *classify_win_ltsc_name(long long build);
+
 /* The Linux rules (classify_linux.c). From os-release keys: */
 bool classify_osrelease(const cJSON *osr, struct os_class *out);
 /* from the legacy release files ({path: first line}): */

@@ -443,3 +443,14 @@ bool classify_windows(const cJSON *w, struct os_class *out)
 	}
 	return true;
 }
+
+const char *classify_win_release(long long build)
+{
+	return build >= 22000 ? lookup(win11_releases, NELEM(win11_releases), build)
+	                      : lookup(win10_releases, NELEM(win10_releases), build);
+}
+
+const char *classify_win_ltsc_name(long long build)
+{
+	return lookup(ltsc_names, NELEM(ltsc_names), build);
+}

@@ -213,6 +213,8 @@ enum MHD_Result http_reply_error_hdr(struct MHD_Connection *c, struct http_req *
 enum MHD_Result http_reply_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
                                  const char *msg)
 {
+	if (r->route == ROUTE_PEER)
+		return http_peer_error(c, r, status, msg);
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		return http_reply_error_hdr(c, r, status, msg, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		                            "Bearer");
@@ -292,11 +294,12 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
                                  size_t len)
 {
 	size_t max = srv->cfg->limits.max_body;
+	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER;
 
 	r->bytes_in += len;
-	if (r->route == ROUTE_INVENTORY && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
+	if (keep && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
 		r->too_big = true;
-	if (r->bytes_in > max && (r->route != ROUTE_INVENTORY || r->bytes_in - max > max)) {
+	if (r->bytes_in > max && (!keep || r->bytes_in - max > max)) {
 		server_log("%s %s: closing the connection after %zu body bytes", r->method, r->path,
 		           r->bytes_in);
 		return MHD_NO;
@@ -380,6 +383,9 @@ static enum http_route route_of(const char *url)
 	    (!url[strlen(HTTP_CAMPAIGNS)] || url[strlen(HTTP_CAMPAIGNS)] == '/') &&
 	    strlen(url) < strlen(HTTP_CAMPAIGNS) + 256)
 		return ROUTE_CAMPAIGNS;
+	if (!strcmp(url, "/ocsinventory") || !strcmp(url, "/ocsinventory/") ||
+	    !strcmp(url, "/front/inventory.php"))
+		return ROUTE_PEER;
 	return ROUTE_NONE;
 }
 
@@ -521,6 +527,11 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	}
 	if (r->route == ROUTE_NONE)
 		return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");
+	if (r->route == ROUTE_PEER && !post)
+		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+		                            MHD_HTTP_HEADER_ALLOW, "POST");
+	if (r->route == ROUTE_PEER)
+		return http_peer_begin(srv, c, r);
 	if (r->route == ROUTE_INVENTORY && !post)
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "POST");
@@ -560,6 +571,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
 	case ROUTE_REPORTS: return http_reports(srv, c, r);
 	case ROUTE_CAMPAIGNS: return http_campaigns(srv, c, r);
+	case ROUTE_PEER:
+		return r->job ? http_inventory_answer(srv, c, r) : http_peer_finish(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -170,9 +170,27 @@ static bool job_queue(struct http_server *srv, struct MHD_Connection *c, struct 
 	return true;
 }
 
-/* The writer is done with r's report: the answer. */
-static enum MHD_Result inventory_answer(struct http_server *srv, struct MHD_Connection *c,
-                                        struct http_req *r)
+/* Queues j for the writer, or answers 503 when the queue is full (in the
+ * peer agents' form on their route). */
+static enum MHD_Result queue_job(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r, struct http_job *j)
+{
+	j->c = c;
+	j->put.org_id = r->org_id;
+	j->put.r = &j->rep;
+	if (job_queue(srv, c, r, j))
+		return MHD_YES;
+	http_job_free(j);
+	if (r->route == ROUTE_PEER)
+		return http_peer_error(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "busy server");
+	return http_reply_error_hdr(c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
+	                            "the collector is busy (its queue of reports is full), try "
+	                            "again later",
+	                            MHD_HTTP_HEADER_RETRY_AFTER, QUEUE_RETRY_AFTER);
+}
+
+enum MHD_Result http_inventory_answer(struct http_server *srv, struct MHD_Connection *c,
+                                      struct http_req *r)
 {
 	struct http_job *j = r->job;
 	const struct store_put_result *res = &j->put.res;
@@ -199,7 +217,8 @@ static enum MHD_Result inventory_answer(struct http_server *srv, struct MHD_Conn
 		ret = reply_resend(c, r, msg);
 	} else {
 		metrics_count_report(&srv->metrics, res->duplicate, http_seconds_since(&j->t0));
-		ret = inventory_stored(srv, c, r, res);
+		ret = r->route == ROUTE_PEER ? http_peer_stored(srv, c, r)
+		                             : inventory_stored(srv, c, r, res);
 	}
 	r->job = NULL;
 	http_job_free(j);
@@ -217,7 +236,7 @@ enum MHD_Result http_inventory_finish(struct http_server *srv, struct MHD_Connec
 	enum fc_rc rc;
 
 	if (r->job)
-		return inventory_answer(srv, c, r);
+		return http_inventory_answer(srv, c, r);
 	if (r->too_big) {
 		snprintf(err, FC_ERRLEN, "body exceeds the limit of %zu bytes",
 		         srv->cfg->limits.max_body);
@@ -239,17 +258,18 @@ enum MHD_Result http_inventory_finish(struct http_server *srv, struct MHD_Connec
 		http_job_free(j);
 		return http_reply_error(c, r, (unsigned)status, err);
 	}
-	j->c = c;
-	j->put.org_id = r->org_id;
-	j->put.r = &j->rep;
-	if (job_queue(srv, c, r, j))
-		return MHD_YES;
-	http_job_free(j);
-	return http_reply_error_hdr(
-	    c, r, MHD_HTTP_SERVICE_UNAVAILABLE,
-	    "the collector is busy (its queue of reports is full), try again "
-	    "later",
-	    MHD_HTTP_HEADER_RETRY_AFTER, QUEUE_RETRY_AFTER);
+	return queue_job(srv, c, r, j);
+}
+
+enum MHD_Result http_inventory_queue(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r, struct ingest_report *rep)
+{
+	struct http_job *j = xcalloc(1, sizeof(*j));
+
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	j->rep = *rep;
+	ingest_report_init(rep);
+	return queue_job(srv, c, r, j);
 }
 
 /* Starts the writer thread, on its own connection to cfg->db_path. */

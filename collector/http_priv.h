@@ -58,7 +58,8 @@ enum http_route {
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
 	ROUTE_REPORTS,
-	ROUTE_CAMPAIGNS
+	ROUTE_CAMPAIGNS,
+	ROUTE_PEER /* /ocsinventory, /front/inventory.php: other agents (http_peer.c) */
 };
 
 /* GET /api/v1/reports/KIND */
@@ -88,6 +89,7 @@ struct http_req {
 	char campaign[256]; /* ROUTE_CAMPAIGNS: the path after HTTP_CAMPAIGNS (decoded) */
 	struct buf body;
 	struct http_job *job; /* ROUTE_INVENTORY: queued for the writer; answered when done */
+	unsigned peer; /* ROUTE_PEER: how to answer (HTTP_PEER_* in http_peer.c) */
 };
 
 /* Queues an answer with a copy of the len bytes at body (MHD_RESPMEM_MUST_COPY),
@@ -146,6 +148,11 @@ enum MHD_Result http_inventory_begin(struct http_server *srv, struct MHD_Connect
 enum MHD_Result http_inventory_finish(struct http_server *srv, struct MHD_Connection *c,
                                       struct http_req *r);
 
+/* The writer is done with r's report (r->job): the answer, in the form of
+ * r's route. */
+enum MHD_Result http_inventory_answer(struct http_server *srv, struct MHD_Connection *c,
+                                      struct http_req *r);
+
 /* Frees a job (NULL allowed): a report the writer never answered. */
 void http_job_free(struct http_job *j);
 
@@ -156,6 +163,25 @@ enum fc_rc http_writer_start(struct http_server *srv, char *err);
 /* Lets the writer commit what is queued (resuming each connection), then
  * ends it. Nothing when it was not started. */
 void http_writer_stop(struct http_server *srv);
+
+/* Queues the decoded report rep (its contents are taken; rep is left
+ * empty) for the writer as POST /api/v1/inventory does, suspending the
+ * connection; the answer goes out on the next call. Answers 503 itself when
+ * the queue is full. */
+enum MHD_Result http_inventory_queue(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r, struct ingest_report *rep);
+
+/* ROUTE_PEER (http_peer.c): the first call (basic authentication, size),
+ * the last (decode, answer or queue), the answer once stored, and errors
+ * in the form the agent reads. */
+enum MHD_Result http_peer_begin(struct http_server *srv, struct MHD_Connection *c,
+                                struct http_req *r);
+enum MHD_Result http_peer_finish(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r);
+enum MHD_Result http_peer_stored(struct http_server *srv, struct MHD_Connection *c,
+                                 struct http_req *r);
+enum MHD_Result http_peer_error(struct MHD_Connection *c, struct http_req *r, unsigned status,
+                                const char *msg);
 
 /* Answers GET /api/v1/machines (reader and admin tokens). */
 enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,

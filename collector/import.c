@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "peer_ocs.h"
 #include "platform.h"
 #include "textesc.h"
 
@@ -91,6 +92,21 @@ const char *import_outcome(const struct store_put_result *res)
 	return res->stale ? "stale" : "updated";
 }
 
+/* An OCS or FusionInventory XML inventory file (an INVENTORY request). */
+static enum fc_rc import_ocs(const struct buf *body, const struct ingest_limits *lim,
+                             struct ingest_report *rep, char *err)
+{
+	struct peer_ocs_msg msg = {.user_agent = ""};
+	int status;
+	enum fc_rc rc = peer_ocs_decode(body->ptr, body->len, lim, &msg, rep, &status, err);
+
+	if (!rc && strcmp(msg.query, "INVENTORY")) {
+		snprintf(err, FC_ERRLEN, "an OCS %s request, not an INVENTORY", msg.query);
+		rc = FC_EPARSE;
+	}
+	return rc;
+}
+
 enum fc_rc import_one(struct store *st, int64_t org_id, const char *path,
                       const struct import_opts *o, struct store_put_result *res, bool *store_failed,
                       char *err)
@@ -106,12 +122,15 @@ enum fc_rc import_one(struct store *st, int64_t org_id, const char *path,
 	rc = import_read(path, o->follow_symlinks, &body, err);
 	if (rc)
 		goto out_release;
-	rc = ingest_decode(buf_cstr(&body), body.len,
-	                   body.len >= 2 && (unsigned char)body.ptr[0] == 0x1f &&
-	                           (unsigned char)body.ptr[1] == 0x8b
-	                       ? "gzip"
-	                       : NULL,
-	                   &o->limits, &rep, &status, err);
+	if (peer_ocs_sniff(body.ptr, body.len))
+		rc = import_ocs(&body, &o->limits, &rep, err); /* an .ocs or .xml file */
+	else
+		rc = ingest_decode(buf_cstr(&body), body.len,
+		                   body.len >= 2 && (unsigned char)body.ptr[0] == 0x1f &&
+		                           (unsigned char)body.ptr[1] == 0x8b
+		                       ? "gzip"
+		                       : NULL,
+		                   &o->limits, &rep, &status, err);
 	if (rc) {
 		rc = rc == FC_ELIMIT ? FC_ELIMIT : FC_EPARSE;
 		goto out_release;

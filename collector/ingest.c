@@ -39,6 +39,7 @@
 #include "fctime.h"
 #include "gzip.h"
 #include "ingest_int.h"
+#include "peer_glpi.h"
 #include "sha256.h"
 #include "uuid.h"
 #include "xalloc.h"
@@ -635,6 +636,8 @@ static enum fc_rc ingest_doc(cJSON *root, const struct ingest_limits *lim,
 		return FC_EPARSE;
 	}
 	rc = member(root, "", "content", cJSON_Object, true, &content, err);
+	if (!rc && !cJSON_GetObjectItemCaseSensitive(content, "fleetcensus"))
+		rc = peer_glpi_adopt(root, (cJSON *)content, err); /* another agent's */
 	if (!rc)
 		rc = ingest_fleetcensus(content, out, err);
 	if (!rc)

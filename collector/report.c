@@ -428,15 +428,40 @@ static enum support_status os_status(const struct run *r, const char *product, c
 /* ---- machines, stale ---- */
 
 static const char *const machines_cols[] = {
-    "org",        "machine",         "hostname",   "last_seen",      "os_family",
-    "os_id",      "os_product",      "os_edition", "os_version",     "os_build",
-    "os_release", "os_service_pack", "arch",       "support_status", "support_end"};
+    "org",        "machine",        "hostname",    "last_seen", "os_family",  "os_id",
+    "os_product", "os_edition",     "os_version",  "os_build",  "os_release", "os_service_pack",
+    "arch",       "support_status", "support_end", "agent"};
+
+/* The other agent that sent a machine's facts ("FusionInventory-Agent 2.6"),
+ * from the "peer" object peer_glpi.c stores in os_json (its name and
+ * version never hold a quote or a backslash); "" for ours. */
+static void peer_agent(const char *os_json, char out[130])
+{
+	static const char key[] = "\"peer\":{\"agent\":\"";
+	const char *p = os_json ? strstr(os_json, key) : NULL, *v;
+	size_t n;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += sizeof(key) - 1;
+	n = strcspn(p, "\"");
+	if (n > 64)
+		return;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	v = strstr(p + n, "\"version\":\"");
+	if (v && v - (p + n) < 4) {
+		v += 11;
+		snprintf(out + n, 130 - n, "%s%.*s", n ? " " : "", (int)strcspn(v, "\""), v);
+	}
+}
 
 static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 {
 	struct run *r = ctx;
-	char seen[21], end[11];
-	const char *v[15];
+	char seen[21], end[11], agent[130];
+	const char *v[16];
 	enum support_status s;
 
 	if (!org_wanted(r, m->org) || m->last_seen < r->since)
@@ -458,6 +483,8 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 	v[12] = m->arch;
 	v[13] = support_status_name(s);
 	v[14] = end;
+	peer_agent(m->os_json, agent);
+	v[15] = agent;
 	return writer_row(&r->w, v, NULL);
 }
 
@@ -485,7 +512,7 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	enum fc_rc rc;
 
 	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
-	            stale ? 5 : 15);
+	            stale ? 5 : 16);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,

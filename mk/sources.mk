@@ -97,6 +97,7 @@ COLLECTOR_SRC := \
 	collector/http_campaigns.c \
 	collector/http_inventory.c \
 	collector/http_machines.c \
+	collector/http_peer.c \
 	collector/http_reports.c \
 	collector/import.c \
 	collector/ingest.c \
@@ -105,6 +106,8 @@ COLLECTOR_SRC := \
 	collector/ingest_scan.c \
 	collector/lifecycle.c \
 	collector/metrics.c \
+	collector/peer_glpi.c \
+	collector/peer_ocs.c \
 	collector/privs.c \
 	collector/readiness.c \
 	collector/report.c \
@@ -162,6 +165,8 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
+	tests/unit/test_peer_glpi.c \
+	tests/unit/test_peer_ocs.c \
 	tests/unit/test_readiness.c \
 	tests/unit/test_report_kinds.c \
 	tests/unit/test_store.c \
@@ -190,6 +195,8 @@ FUZZ_COLLECTOR_TARGETS := \
 	http \
 	ingest \
 	lifecycle \
+	peer_glpi \
+	peer_ocs \
 	schedule \
 	textesc \
 	# end

@@ -2,17 +2,19 @@
 # Installs the Debian packages fleetcensus needs to build and test, when they
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
-PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev sqlite3 curl
+PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev libxml2-dev sqlite3 curl
 libxlsxwriter-dev python3-openpyxl
 libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc man-db
 musl-tools mingw-w64 dpkg-dev xz-utils bzip2 tcl debian-archive-keyring file strace
 wine wine64
-clang-14 libclang-rt-14-dev llvm-14"
+clang-14 libclang-rt-14-dev llvm-14
+ocsinventory-agent fusioninventory-agent"
 # The last three lines: static and cross agents (packaging/build-deps.sh builds their
 # libraries from Debian sources: dpkg-dev unpacks them, tcl makes SQLite's
 # amalgamation) and their test (file, strace, chroot from coreutils);
 # wine runs the Windows agent in the tests; clang-14 builds the fuzz targets.
-# man-db: t700-install renders the installed man pages (systemd, for its
+# ocsinventory-agent, fusioninventory-agent: t460/t465 run these peer agents
+# against a collector (tests only). man-db: t700-install renders the installed man pages (systemd, for its
 # systemd-analyze verify, is not pulled in: too large; that check skips).
 missing=""
 for p in $PKGS; do

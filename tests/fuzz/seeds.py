@@ -360,6 +360,45 @@ def report_seeds(s, reports):
     s.add("ingest", b"\x07\x00[]")
 
 
+def peer_seeds(s):
+    # OCS/FusionInventory XML and GLPI JSON: the shared corpus's inventories,
+    # the GLPI agent fixtures, and the hostile classes t470 sends
+    base = os.path.join(shared_corpus() or "", "peer-inventories", "windows")
+    files = sorted(os.listdir(base)) if os.path.isdir(base) else []
+    for name in files:
+        path = os.path.join(base, name)
+        with open(path, "rb") as f:
+            data = f.read()[:MAX_SEED - 2]
+        if name.endswith((".xml", ".ocs")):
+            s.add("peer_ocs", b"\x00\x00" + data)
+            s.add("peer_ocs", b"\x01\x00" + data)
+        elif name.endswith(".json"):
+            s.add("peer_glpi", b"\x00" + data)
+    for name in ("contact.json", "inventory.json"):
+        path = os.path.join(FIXTURES, "glpi-agent", name)
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                s.add("peer_glpi", b"\x00" + f.read())
+    prolog = (b'<?xml version="1.0" encoding="UTF-8"?>\n<REQUEST><DEVICEID>h-2024-01-31-12-00-00'
+              b'</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>\n')
+    s.add("peer_ocs", b"\x00\x00" + prolog)
+    s.add("peer_ocs", b"\x00\x00" + zlib.compress(prolog))
+    s.add("peer_ocs", b"\x00\x01" + prolog)
+    s.add("peer_ocs", b'\x00\x00<?xml version="1.0"?><!DOCTYPE R [<!ENTITY a "aa"><!ENTITY b "&a;&a;">]>'
+          b"<REQUEST><QUERY>PROLOG</QUERY><DEVICEID>&b;</DEVICEID></REQUEST>")
+    s.add("peer_ocs", b'\x00\x00<?xml version="1.0"?><!DOCTYPE R SYSTEM "file:///etc/passwd">'
+          b"<REQUEST><QUERY>PROLOG</QUERY></REQUEST>")
+    s.add("peer_ocs", b"\x00\x00<REQUEST><QUERY>INVENTORY</QUERY><CONTENT><HARDWARE><OSNAME>"
+          b"Microsoft Windows 7 Entreprise</OSNAME><OSVERSION>6.1.7600</OSVERSION></HARDWARE>"
+          b"<ENVS><KEY>PROCESSOR_ARCHITEW6432</KEY><VAL>AMD64</VAL></ENVS>"
+          b"<SOFTWARES><NAME>a</NAME><ARCHITECTURE>amd64</ARCHITECTURE></SOFTWARES>"
+          b"</CONTENT></REQUEST>")
+    s.add("peer_glpi", b'\x00{"deviceid":"d-2024-01-31-12-00-00","content":{"versionclient":'
+          b'"GLPI-Agent_v1.12","bios":{"ssn":"X1"},"networks":[{"mac":"00:11:22:33:44:55"}],'
+          b'"operatingsystem":{"full_name":"Microsoft Windows 10 Pro","kernel_version":'
+          b'"10.0.22631","version":"2009","arch":"64-bit"},"softwares":[{"name":"x"}]}}')
+
+
 def http_seeds(s, reports):
     # structured: method, path, auth, flags, then query \0 headers \0 auth \0 body
     queries = [b"", b"format=csv", b"format=table&as_of=2025-01-01", b"org=fuzz-org&window=30",
@@ -510,6 +549,7 @@ def main():
     reports = agent_reports(agent, corpus)
     report_seeds(s, reports)
     http_seeds(s, reports)
+    peer_seeds(s)
     print("seeds: " + ", ".join("%s %d" % kv for kv in sorted(s.count.items())))
 
 

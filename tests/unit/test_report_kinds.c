@@ -425,7 +425,7 @@ static void test_hostile_values(void **state)
 	static const struct {
 		const char *kind;
 		size_t ncols, rows;
-	} kinds[] = {{"machines", 15, 4}, {"counts", 8, 4}, {"tender", 8, 8},
+	} kinds[] = {{"machines", 16, 4}, {"counts", 8, 4}, {"tender", 8, 8},
 	             {"software", 6, 4},  {"trend", 3, 3},  {"stale", 5, 1}};
 	struct fixture *f = *state;
 	struct report_opts o;
