@@ -203,15 +203,28 @@ enum vendor { V_UNKNOWN, V_INTEL, V_AMD, V_QUALCOMM, V_OTHER };
 
 static enum vendor cpu_vendor(const struct ready_facts *f)
 {
-	if (!f->cpu_vendor[0])
+	/* CPUID vendor ids of x86 makers that Windows 11 supports none of */
+	static const char *const others[] = {"CentaurHauls", "HygonGenuine", "  Shanghai  ",
+	                                     "GenuineTMx86", "CyrixInstead", "VIA VIA VIA ",
+	                                     "Vortex86 SoC", "RiseRiseRise", "NexGenDriven"};
+	const char *v = f->cpu_vendor;
+	size_t i;
+
+	if (!v[0])
 		return V_UNKNOWN;
-	if (!strcmp(f->cpu_vendor, "GenuineIntel"))
+	/* the CPUID id (our agent), or the maker's name (other inventory agents) */
+	if (!strcmp(v, "GenuineIntel") || !strcasecmp(v, "Intel") ||
+	    !strncasecmp(v, "Intel Corporation", 17))
 		return V_INTEL;
-	if (!strcmp(f->cpu_vendor, "AuthenticAMD"))
+	if (!strcmp(v, "AuthenticAMD") || !strcasecmp(v, "AMD") ||
+	    !strncasecmp(v, "Advanced Micro Devices", 22))
 		return V_AMD;
-	if (!strncasecmp(f->cpu_vendor, "Qualcomm", 8))
+	if (!strncasecmp(v, "Qualcomm", 8))
 		return V_QUALCOMM;
-	return V_OTHER;
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (!strcmp(v, others[i]))
+			return V_OTHER;
+	return V_UNKNOWN; /* a name we do not know: never a guess */
 }
 
 /* HardwareReadiness.ps1 v2, CpuFamily.Validate for Intel. */

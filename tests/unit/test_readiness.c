@@ -230,6 +230,16 @@ static void amd_qualcomm_other(void **state)
 	     "CpuFms"},
 	    {"vendor unknown", "{\"cpu\":{\"manufacturer\":null}}", "unknown",
 	     "CpuFms?;Sse42Popcnt?"},
+	    /* other inventory agents name the maker, not the CPUID id */
+	    {"maker name Intel, model unknown",
+	     "{\"cpu\":{\"manufacturer\":\"Intel\",\"familynumber\":null,\"model\":null}}",
+	     "unknown", "CpuFms?"},
+	    {"maker name AMD, Zen 1",
+	     "{\"cpu\":{\"manufacturer\":\"AMD\",\"familynumber\":\"23\","
+	     "\"model\":\"1\"}}",
+	     "replace", "CpuFms"},
+	    {"a vendor text nobody knows", "{\"cpu\":{\"manufacturer\":\"Virtual CPU\"}}",
+	     "unknown", "CpuFms?;Sse42Popcnt?"},
 	};
 
 	(void)state;
