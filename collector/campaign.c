@@ -191,11 +191,8 @@ static bool spec_ok(const struct campaign_spec *s, char *err)
 		camp_seterr(err, "--products: want P[,P...], no empty product");
 		return false;
 	}
-	if (s->split && s->split[0]) {
-		camp_seterr(err,
-		            "--split %s: not available yet (it needs the Windows 11 readiness "
-		            "columns, issue 15)",
-		            s->split);
+	if (s->split && s->split[0] && strcmp(s->split, "win11")) {
+		camp_seterr(err, "--split: want win11, not '%.64s'", s->split);
 		return false;
 	}
 	if (!s->as_of || !fctime_parse_date(s->as_of, &t) || t < 0) {
@@ -234,7 +231,7 @@ enum fc_rc campaign_create(struct store *st, const struct campaign_spec *spec,
 	memset(&c, 0, sizeof(c));
 	c.name = spec->name;
 	c.products = spec->products;
-	c.split = "";
+	c.split = spec->split ? spec->split : "";
 	c.as_of = spec->as_of;
 	c.horizon_months = spec->horizon_months;
 	c.deadline = spec->deadline;
@@ -244,10 +241,10 @@ enum fc_rc campaign_create(struct store *st, const struct campaign_spec *spec,
 	c.created = now;
 	snprintf(desc, sizeof(desc),
 	         "products=%s as_of=%s horizon_months=%ld deadline=%s min_cell=%ld prices=%s "
-	         "fees=%s",
+	         "fees=%s%s%s",
 	         spec->products, spec->as_of, spec->horizon_months, spec->deadline, spec->min_cell,
 	         spec->prices_name ? spec->prices_name : "-",
-	         spec->fees_name ? spec->fees_name : "-");
+	         spec->fees_name ? spec->fees_name : "-", c.split[0] ? " split=" : "", c.split);
 	rc = store_campaign_begin(st, err);
 	if (rc)
 		return rc;

@@ -38,7 +38,7 @@ int64_t campaign_now(void);
 struct campaign_spec {
 	const char *name;
 	const char *products; /* os_product names, comma-separated */
-	const char *split; /* NULL or "": none; "win11" (not available yet) */
+	const char *split; /* NULL or "": none; "win11": a line per Windows 11 verdict */
 	const char *as_of; /* YYYY-MM-DD */
 	long horizon_months;
 	const char *deadline; /* YYYY-MM-DD: the last day changes are taken */

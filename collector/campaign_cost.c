@@ -2,7 +2,8 @@
  * create, kept with the campaign) and its cost forecast (campaign cost):
  * per organisation and ESU year the ESU cost (cumulative: joining in year N
  * pays years 1..N-1 in year N), the replacement cost where a "replace"
- * price exists, and the joining fee of the organisation's size band.
+ * price exists (with --split win11: of the machines whose verdict is
+ * replace only), and the joining fee of the organisation's size band.
  * Amounts are whole cents; docs/campaigns.md has the rules. */
 #include <errno.h>
 #include <fnmatch.h>
@@ -374,8 +375,10 @@ static const struct price *price_find(const struct sched *s, const char *product
 }
 
 /* Adds one row's costs: ESU year k's price is paid in year k, or in the
- * joining year jy when k < jy (the missed years); a replacement in jy. */
-static void cost_row(struct clines *cl, const struct sched *s, const struct crow *r, int jy)
+ * joining year jy when k < jy (the missed years); a replacement in jy (with
+ * --split win11 only for the machines whose verdict is replace). */
+static void cost_row(struct clines *cl, const struct sched *s, const struct camp *c,
+                     const struct crow *r, int jy)
 {
 	const struct price *p;
 	struct cline *l;
@@ -390,6 +393,8 @@ static void cost_row(struct clines *cl, const struct sched *s, const struct crow
 		if (k >= jy)
 			l->machines += r->machines;
 	}
+	if (!strcmp(c->split, "win11") && strcmp(r->split, "replace"))
+		return;
 	p = price_find(s, r->product, r->edition, 0);
 	if (p)
 		cline_get(cl, r->org, jy, p->currency)->replace += r->machines * p->cents;
@@ -522,7 +527,7 @@ static enum fc_rc cost_compute(struct store *st, const struct lifecycle *lc, con
 	if (rc == FC_OK && c->fees[0])
 		rc = sched_read(c->fees, strlen(c->fees), "fees", true, &s, err);
 	for (i = 0; rc == FC_OK && i < rs->n; i++)
-		cost_row(&cl, &s, &rs->v[i], esu_year_of(start, rs->v[i].joined_at));
+		cost_row(&cl, &s, c, &rs->v[i], esu_year_of(start, rs->v[i].joined_at));
 	if (rc == FC_OK)
 		rc = store_member_each(st, c->id, fee_member, &fm, err);
 	for (i = 0; rc == FC_OK && i < fm.n; i++)

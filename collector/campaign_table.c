@@ -92,7 +92,7 @@ static enum fc_rc live_row(const struct report_tender_row *t, void *ctx)
 	struct collect *k = ctx;
 
 	if (product_in(k->c->products, t->os_product))
-		collect_one(k, t->os_product, t->os_edition, t->os_release, t->arch, "",
+		collect_one(k, t->os_product, t->os_edition, t->os_release, t->arch, t->win11,
 		            t->support_status, t->machines);
 	return FC_OK;
 }
@@ -105,8 +105,8 @@ static enum fc_rc frozen_row(const struct store_campaign_row *r, void *ctx)
 }
 
 /* The live rows of one organisation (the tender report's, at the
- * campaign's as-of and horizon), appended to k->out. The hook for --split:
- * with a split column the rows would be grouped by it too. */
+ * campaign's as-of and horizon, with its --split: grouped by the Windows 11
+ * verdict too), appended to k->out. */
 static enum fc_rc live_rows(struct store *st, const struct lifecycle *lc, struct collect *k,
                             char *err)
 {
@@ -118,6 +118,7 @@ static enum fc_rc live_rows(struct store *st, const struct lifecycle *lc, struct
 	o.horizon_months = (long)k->c->horizon_months;
 	o.orgs[0] = k->m->org;
 	o.n_orgs = 1;
+	o.split = k->c->split[0] ? k->c->split : NULL;
 	return report_tender_each(st, lc, &o, live_row, k, err);
 }
 
@@ -266,7 +267,11 @@ enum fc_rc ctable_render(struct ctable *t, size_t n, enum campaign_format fmt, s
 static const char *const show_cols[] = {"org",        "state",          "signed_at",
                                         "os_product", "os_edition",     "os_release",
                                         "arch",       "support_status", "machines"};
-#define SHOW_NCOLS 9
+/* With --split win11: the verdict after arch. */
+static const char *const show_split_cols[] = {
+    "org",        "state", "signed_at", "os_product",     "os_edition",
+    "os_release", "arch",  "win11",     "support_status", "machines"};
+#define SHOW_NCOLS_MAX 10
 
 /* The text of a count under --min-cell k, as the tender report has it. */
 static bool cell_text(int64_t n, int64_t k, char out[24])
@@ -282,9 +287,11 @@ static bool cell_text(int64_t n, int64_t k, char out[24])
 static void show_row(struct ctable *t, const struct crow *r, const char *org, const char *state,
                      const char *signed_at, const char *count, bool numeric)
 {
-	const char *v[SHOW_NCOLS];
-	bool num[SHOW_NCOLS] = {false};
+	const char *v[SHOW_NCOLS_MAX];
+	bool num[SHOW_NCOLS_MAX] = {false};
+	size_t k = 7;
 
+	assert(t->ncols <= SHOW_NCOLS_MAX);
 	v[0] = org;
 	v[1] = state;
 	v[2] = signed_at;
@@ -292,9 +299,11 @@ static void show_row(struct ctable *t, const struct crow *r, const char *org, co
 	v[4] = r->edition;
 	v[5] = r->release;
 	v[6] = r->arch;
-	v[7] = r->status;
-	v[8] = count;
-	num[8] = numeric;
+	if (t->ncols == SHOW_NCOLS_MAX)
+		v[k++] = r->split;
+	v[k++] = r->status;
+	v[k] = count;
+	num[k] = numeric;
 	ctable_row(t, v, num);
 }
 
@@ -368,7 +377,10 @@ enum fc_rc campaign_show(struct store *st, const struct lifecycle *lc, const cha
 	rc = camp_get(st, name, &c, err);
 	if (rc == FC_OK)
 		rc = crows_collect(st, lc, &c, org_id, &rs, err);
-	ctable_init(&t, "campaign", show_cols, SHOW_NCOLS);
+	if (rc == FC_OK && c.split[0])
+		ctable_init(&t, "campaign", show_split_cols, SHOW_NCOLS_MAX);
+	else
+		ctable_init(&t, "campaign", show_cols, SHOW_NCOLS_MAX - 1);
 	for (i = 0; rc == FC_OK && i < rs.n; i = last) {
 		for (last = i + 1; last < rs.n && same_line(&rs.v[i], &rs.v[last]); last++)
 			;

@@ -1059,9 +1059,14 @@ enum fc_rc report_tender_each(struct store *st, const struct lifecycle *lc,
 	rc = run_prepare(&r);
 	if (rc)
 		return rc;
+	if (o->split && strcmp(o->split, "win11")) {
+		seterr(err, "--split: want win11, not", o->split);
+		return FC_EUSAGE;
+	}
 	date_add_months(r.as_of, o->horizon_months, horizon);
-	r.agg.nkeys = 5;
-	rc = store_class_groups(st, r.org_id, r.since, tender_group, &r, err);
+	r.agg.nkeys = o->split ? 6 : 5;
+	rc = o->split ? store_ready_groups(st, r.org_id, r.since, false, tender_group, &r, err)
+	              : store_class_groups(st, r.org_id, r.since, tender_group, &r, err);
 	if (rc == FC_OK)
 		agg_finish(&r.agg);
 	for (i = 0; rc == FC_OK && i < r.agg.n; i++) {
@@ -1073,7 +1078,8 @@ enum fc_rc report_tender_each(struct store *st, const struct lifecycle *lc,
 		row.os_edition = r.agg.rows[i].keys[1];
 		row.os_release = r.agg.rows[i].keys[2];
 		row.arch = r.agg.rows[i].keys[3];
-		row.org = r.agg.rows[i].keys[4];
+		row.win11 = o->split ? r.agg.rows[i].keys[4] : "";
+		row.org = r.agg.rows[i].keys[r.agg.nkeys - 1];
 		row.support_status = support_status_name(s);
 		row.support_end = end;
 		row.machines = r.agg.rows[i].n;

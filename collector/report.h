@@ -78,18 +78,19 @@ enum fc_rc report_writer_free(struct report_writer *rw, enum fc_rc rc);
 void report_add_months(const char *as_of, long months, char out[11]);
 
 /* One row of the tender report before --min-cell: an organisation's
- * machines of one product, edition, release and arch whose support (at
- * as_of + horizon) is esu or eol. Valid during the callback only. */
+ * machines of one product, edition, release, arch (and with o->split
+ * "win11" Windows 11 verdict, else win11 is "") whose support (at as_of +
+ * horizon) is esu or eol. Valid during the callback only. */
 struct report_tender_row {
-	const char *org, *os_product, *os_edition, *os_release, *arch;
+	const char *org, *os_product, *os_edition, *os_release, *arch, *win11;
 	const char *support_status, *support_end;
 	int64_t machines;
 };
 typedef enum fc_rc (*report_tender_cb)(const struct report_tender_row *row, void *ctx);
 
 /* Calls cb for each row the tender report would count (o's as_of, window,
- * horizon_months and orgs; not min_cell or format), ordered by product,
- * edition, release, arch and organisation. Returns FC_OK, cb's code,
+ * horizon_months, orgs and split; not min_cell or format), ordered by
+ * product, edition, release, arch, [win11,] organisation. Returns FC_OK, cb's code,
  * FC_EUSAGE, FC_ENOENT, FC_EDB (err set). */
 enum fc_rc report_tender_each(struct store *st, const struct lifecycle *lc,
                               const struct report_opts *o, report_tender_cb cb, void *ctx,

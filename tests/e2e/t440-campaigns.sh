@@ -6,8 +6,11 @@
 # a reader not at all; the cost forecast and fees computed by hand (three
 # organisations, two ESU years, one joining late); the audit log; XLSX read
 # back with openpyxl equals the CSV; malformed schedules name file, line and
-# column and store nothing; --split is refused until readiness exists.
-# Time is set with FC_TEST_NOW (test-only, read by campaign.c).
+# column and store nothing; --split win11 over hand-written inventories
+# with the readiness facts (as t430 makes them): a line per verdict, sign
+# freezes per verdict, --min-cell per line, replace priced only for the
+# replace machines (by hand). Time is set with FC_TEST_NOW (test-only,
+# read by campaign.c).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-collector.sh"
 
@@ -67,10 +70,10 @@ printf 'product,edition,year,price,currency\nWindows 10,*,1,61,USD\nWindows 10,*
 printf 'size_band,population_min,population_max,fee,currency\n<30000,0,29999,5000,EUR\n>=30000,30000,,15000,EUR\n' \
 	>"$TEST_DIR/fees.csv"
 
-test_expect_success 'create: --split is refused until readiness exists (64)' '
-	set +e; at 2026-01-05 campaign create esu10 --products "Windows 10" --split win11 \
+test_expect_success 'create: --split other than win11 is refused (64), nothing stored' '
+	set +e; at 2026-01-05 campaign create esu10 --products "Windows 10" --split esu_eligible \
 		--as-of 2026-06-01 --deadline 2026-12-31 2>err; st=$?; set -e &&
-	test $st = 64 && grep -q "not available yet" err &&
+	test $st = 64 && grep -q "split: want win11, not .esu_eligible." err &&
 	test "$(sql "$DB" "SELECT count(*) FROM campaigns")" = 0
 '
 
@@ -265,6 +268,165 @@ test_expect_success 'no such campaign, organisation (65); only admins create (77
 	set +e; at 2026-01-01 campaign create x --products "Windows 10" --as-of 2026-06-01 \
 		--deadline 2026-12-31 --token-file north.mgr 2>err; st=$?; set -e &&
 	test $st = 77
+'
+
+# ---- --split win11, in a database of its own ----
+DB=$TEST_DIR/w11.db
+export FLEETCENSUS_DB="$DB"
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# Everything a Windows 11 upgrade needs, on an Intel 6/158/10 (i5-8500),
+# as t430 has it; a Windows 10 Pro 22H2.
+WPRO='{"major":10,"minor":0,"build":19045,"ubr":5131,"product_type":1,
+ "edition_id":"Professional","display_version":"22H2","native_arch":"AMD64"}'
+CPU='{"manufacturer":"GenuineIntel","familynumber":"6","model":"158","stepping":10,
+ "name":"Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz","core":6,"speed":3000}'
+BIOS='{"bmanufacturer":"Dell Inc.","bversion":"1.2.3","bdate":"2018-05-04",
+ "smanufacturer":"Dell Inc.","smodel":"OptiPlex 7060","secure_boot":"enabled"}'
+HW='{"cpu_logical":6,"cpu_platform_flags":2,"cpu_sse42":true,"cpu_popcnt":true,
+ "memory_installed_mib":8192,"system_volume_mib":243000,"firmware":"uefi",
+ "secure_boot_capable":true,"secure_boot_setup_mode":false,"tpm_present":true,
+ "tpm_version":"2.0","os_bits":64,"esu_licensed_year":0}'
+C=.content
+# An AMD Zen 1 (family 23 model 1): not on the Windows 11 list, replace.
+ZEN1="$C.cpus[0].manufacturer = \"AuthenticAMD\" | $C.cpus[0].familynumber = \"23\" |
+	$C.cpus[0].model = \"1\""
+# Booted in legacy BIOS mode: firmware.
+BIOSBOOT="$C.fleetcensus.hw.firmware = \"bios\" | $C.fleetcensus.hw.secure_boot_capable = false |
+	$C.bios.secure_boot = \"unsupported\""
+
+# rmachine ORG N HOST [JQ-FILTER]: imports a hand-written Windows 10 Pro
+# inventory of machine N with the readiness facts above (changed by the
+# filter).
+rmachine() {
+	jq -n --arg rid "$(uuid)" --arg at "$NOW" --arg host "$3" \
+		--arg hw "$(printf '00000000-0000-4000-8000-%012d' "$2")" \
+		--argjson win "$WPRO" --argjson cpu "$CPU" --argjson bios "$BIOS" --argjson fh "$HW" '
+	{deviceid: ($host + "-2026-01-01-00-00-00"),
+	 content: {
+	  hardware: {name: $host, uuid: $hw, memory: 7863, chassis_type: "3"},
+	  bios: $bios, cpus: [$cpu],
+	  operatingsystem: {name: "Windows", arch: "x86_64"},
+	  softwares: [],
+	  fleetcensus: {schema: 1, report_id: $rid, collected_at: $at,
+	   sections: {os: "ok", software: "ok", hardware: "ok"},
+	   windows: $win, hw: $fh}}}' | jq -c "${4:-.}" >"r$2.json" &&
+	collector import --org "$1" "r$2.json" >/dev/null
+}
+
+# split NAME: campaign NAME's show table as CSV without CRs.
+split_rows() {
+	collector campaign show "$1" --format csv | tr -d '\r'
+}
+
+test_expect_success 'split: machines with their verdicts' '
+	collector org add north >/dev/null && collector org add west >/dev/null &&
+	rmachine north 1 n-ready && rmachine north 2 n-zen1 "$ZEN1" &&
+	rmachine north 3 n-zen1b "$ZEN1" &&
+	rmachine west 4 w-ready && rmachine west 5 w-zen1 "$ZEN1" &&
+	sql "$DB" "SELECT o.name, m.hostname, m.win11 FROM machines m JOIN organisations o
+		ON o.id = m.org_id ORDER BY m.hostname" >got &&
+	cat >want <<-EOF &&
+	north|n-ready|ready
+	north|n-zen1|replace
+	north|n-zen1b|replace
+	west|w-ready|ready
+	west|w-zen1|replace
+	EOF
+	diff -u want got
+'
+
+test_expect_success 'split: create --split win11; a line per verdict; sign freezes per verdict' '
+	at 2026-01-05 campaign create w11 --products "Windows 10" --split win11 \
+		--as-of 2026-06-01 --deadline 2026-12-31 --prices prices.csv &&
+	test "$(sql "$DB" "SELECT split FROM campaigns WHERE name = '"'w11'"'")" = win11 &&
+	collector campaign log w11 --format csv | tr -d "\r" | grep -q "create,,,.* split=win11$" &&
+	at 2026-01-10 campaign join w11 --org north &&
+	at 2026-01-10 campaign join w11 --org west &&
+	at 2026-01-12 campaign sign w11 --org north &&
+	test "$(sql "$DB" "SELECT split, machines FROM campaign_rows ORDER BY split")" = \
+		"$(printf "ready|1\nreplace|2")" &&
+	rmachine north 6 n-zen1c "$ZEN1" &&
+	rmachine west 7 w-bios "$BIOSBOOT" &&
+	split_rows w11 >got &&
+	cat >want <<-EOF &&
+	org,state,signed_at,os_product,os_edition,os_release,arch,win11,support_status,machines
+	west,joined,,Windows 10,Pro,22H2,x86_64,firmware,esu,1
+	ALL,,,Windows 10,Pro,22H2,x86_64,firmware,esu,1
+	north,signed,2026-01-12T00:00:00Z,Windows 10,Pro,22H2,x86_64,ready,esu,1
+	west,joined,,Windows 10,Pro,22H2,x86_64,ready,esu,1
+	ALL,,,Windows 10,Pro,22H2,x86_64,ready,esu,2
+	north,signed,2026-01-12T00:00:00Z,Windows 10,Pro,22H2,x86_64,replace,esu,2
+	west,joined,,Windows 10,Pro,22H2,x86_64,replace,esu,1
+	ALL,,,Windows 10,Pro,22H2,x86_64,replace,esu,3
+	EOF
+	diff -u want got &&
+	collector campaign show w11 --format json |
+		jq -e "length == 8 and (map(.win11) | unique) == [\"firmware\", \"ready\", \"replace\"]"
+'
+
+test_expect_success 'split: the same lines as report tender --split win11 (live rows)' '
+	collector report tender --split win11 --as-of 2026-06-01 --format csv | tr -d "\r" |
+		awk -F, "\$1 == \"west\" { print \$6 \",\" \$9 }" >got &&
+	split_rows w11 | awk -F, "\$1 == \"west\" { print \$8 \",\" \$10 }" >want &&
+	diff -u want got && test "$(wc -l <got)" = 3
+'
+
+# The cost, by hand: ESU year 1 USD 61, year 2 USD 122, both joined in
+# year 1; replace EUR 800 for the replace machines only.
+#   north (signed: 1 ready, 2 replace): y1 3 x 61 = 183, replace 2 x 800;
+#         y2 3 x 122 = 366
+#   west (live: 1 firmware, 1 ready, 1 replace): y1 3 x 61 = 183, replace
+#         1 x 800; y2 3 x 122 = 366
+test_expect_success 'split: cost charges replace only for replace machines' '
+	collector campaign cost w11 --format csv | tr -d "\r" >got &&
+	cat >want <<-EOF &&
+	org,year,year_start,currency,machines,esu,replace,fee,total
+	north,1,2025-10-15,EUR,0,0.00,1600.00,0.00,0.00
+	north,1,2025-10-15,USD,3,183.00,0.00,0.00,183.00
+	north,2,2026-10-15,USD,3,366.00,0.00,0.00,366.00
+	west,1,2025-10-15,EUR,0,0.00,800.00,0.00,0.00
+	west,1,2025-10-15,USD,3,183.00,0.00,0.00,183.00
+	west,2,2026-10-15,USD,3,366.00,0.00,0.00,366.00
+	ALL,1,2025-10-15,EUR,0,0.00,2400.00,0.00,0.00
+	ALL,1,2025-10-15,USD,6,366.00,0.00,0.00,366.00
+	ALL,2,2026-10-15,USD,6,732.00,0.00,0.00,732.00
+	EOF
+	diff -u want got
+'
+
+test_expect_success 'split: --min-cell per (product, edition, release, arch, win11) line' '
+	at 2026-01-05 campaign create w11k --products "Windows 10" --split win11 \
+		--as-of 2026-06-01 --deadline 2026-12-31 --min-cell 2 &&
+	at 2026-01-10 campaign join w11k --org north &&
+	at 2026-01-10 campaign join w11k --org west &&
+	split_rows w11k | cut -d, -f1,8,10 >got &&
+	cat >want <<-EOF &&
+	org,win11,machines
+	west,firmware,<2
+	ALL,firmware,<2
+	north,ready,<2
+	west,ready,<2
+	ALL,ready,>=2
+	north,replace,3
+	west,replace,<2
+	ALL,replace,>=2
+	EOF
+	diff -u want got
+'
+
+test_expect_success 'split: xlsx read back equals the CSV, with the win11 column' '
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import openpyxl" 2>/dev/null ||
+		skip_test "python3-openpyxl is not installed" &&
+	collector campaign show w11 --format csv >w11.csv &&
+	collector campaign show w11 --format xlsx --output w11.xlsx &&
+	/usr/bin/python3 - w11.csv w11.xlsx <<-PY
+	import csv, sys, openpyxl
+	rows = list(csv.reader(open(sys.argv[1], newline="")))
+	got = [["" if v is None else str(v) for v in r]
+	       for r in openpyxl.load_workbook(sys.argv[2]).active.iter_rows(values_only=True)]
+	assert got == rows, (got, rows)
+	assert rows[0][7] == "win11", rows[0]
+	PY
 '
 
 test_done

@@ -3,7 +3,8 @@
 # tables as the CLI; a manager token joins, signs and withdraws for its own
 # organisation only, a reader token never (403, nothing changed); an admin
 # names the organisation; GET changes nothing; wrong methods get 405; after
-# the deadline a change is refused with 409. FC_TEST_NOW sets the server's
+# the deadline a change is refused with 409; a --split win11 campaign's
+# table and cost over HTTP equal the CLI's. FC_TEST_NOW sets the server's
 # "now" (test-only).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-collector.sh"
@@ -50,6 +51,10 @@ AGENT=$(cat "$TEST_DIR/agent.tok")
 NMGR_ID=$(collector token list --db "$DB" | awk '$2 == "manager" && $3 == "north" { print $1 }')
 FC_TEST_NOW=2026-01-05 collector campaign create "esu 10" --products "Windows 10" \
 	--as-of 2026-06-01 --deadline 2026-12-31 --db "$DB"
+printf 'product,edition,year,price,currency\nWindows 10,*,1,61,USD\nWindows 10,*,replace,800,EUR\n' \
+	>"$TEST_DIR/prices.csv"
+FC_TEST_NOW=2026-01-05 collector campaign create w11 --products "Windows 10" --split win11 \
+	--as-of 2026-06-01 --deadline 2026-12-31 --prices "$TEST_DIR/prices.csv" --db "$DB"
 FC_TEST_NOW=2026-01-10
 export FC_TEST_NOW
 srv_start "$TEST_DIR/srv" "$DB"
@@ -133,6 +138,22 @@ test_expect_success 'withdraw, then re-join and re-sign, over HTTP' '
 	st=$(postc "$NMGR" "/api/v1/campaigns/esu%2010/join") && test "$st" = 200 &&
 	st=$(postc "$NMGR" "/api/v1/campaigns/esu%2010/sign") && test "$st" = 200 &&
 	test "$(sql "$DB" "SELECT sum(machines) FROM campaign_rows")" = 2
+'
+
+test_expect_success 'split win11: join and sign over HTTP; show and cost equal the CLI' '
+	st=$(postc "$NMGR" "/api/v1/campaigns/w11/join") && test "$st" = 200 &&
+	st=$(postc "$NMGR" "/api/v1/campaigns/w11/sign") && test "$st" = 200 &&
+	st=$(postc "$SMGR" "/api/v1/campaigns/w11/join") && test "$st" = 200 &&
+	test "$(sql "$DB" "SELECT count(*) FROM campaign_rows r JOIN campaigns c
+		ON c.id = r.campaign_id WHERE c.name = '"'w11'"' AND r.split = '"''"'")" = 0 &&
+	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/w11?format=csv") && test "$st" = 200 &&
+	collector campaign show w11 --format csv --db "$DB" >want && cmp want answer &&
+	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/w11/cost?format=csv") && test "$st" = 200 &&
+	collector campaign cost w11 --format csv --db "$DB" >want && cmp want answer &&
+	st=$(get "$URL" "$ADMIN" "/api/v1/campaigns/w11") && test "$st" = 200 &&
+	jq -e "all(.[]; has(\"win11\")) and ([.[] | select(.org == \"ALL\") | .machines] | add) == 3" answer &&
+	st=$(get "$URL" "$READER" "/api/v1/campaigns/w11?format=csv") && test "$st" = 200 &&
+	head -n 1 answer | tr -d "\r" | grep -qx "org,state,signed_at,os_product,os_edition,os_release,arch,win11,support_status,machines"
 '
 
 srv_finish "$TEST_DIR/srv"

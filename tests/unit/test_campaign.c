@@ -2,8 +2,9 @@
  * store_campaign.c) over a real temporary store: the schedules' errors
  * name file, line and column and store nothing; signing freezes rows while
  * an unsigned organisation's follow its machines; who may act; the
- * deadline and close; --min-cell; the cost forecast computed by hand; the
- * audit log. Time is set with FC_TEST_NOW. */
+ * deadline and close; --min-cell; the cost forecast computed by hand;
+ * --split win11 (a line per Windows 11 verdict, frozen per verdict, only
+ * replace machines replaced); the audit log. Time is set with FC_TEST_NOW. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -85,8 +86,16 @@ static int teardown(void **state)
 	return rc;
 }
 
-/* Stores a Windows 10 machine number n for organisation i. */
-static void machine(struct fixture *f, size_t i, unsigned n)
+/* Readiness facts (docs/protocol.md) of a Skylake i5-6500: its CPU is not
+ * on the Windows 11 list, so the verdict is replace whatever else is
+ * unknown (docs/readiness.md); a machine without facts is unknown. */
+#define HW_REPLACE                                                                                 \
+	"{\"cpu\":{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\","                      \
+	"\"model\":\"94\",\"name\":\"i5-6500\"}}"
+
+/* Stores a Windows 10 machine number n for organisation i, with readiness
+ * facts hw (NULL: none). */
+static void machine_hw(struct fixture *f, size_t i, unsigned n, const char *hw_json)
 {
 	struct ingest_report r;
 	char hw[37];
@@ -94,8 +103,17 @@ static void machine(struct fixture *f, size_t i, unsigned n)
 	snprintf(hw, sizeof(hw), "00000000-0000-4000-8000-%012u", n);
 	report_init_at(&r, ++f->serial, hw, "host", T0);
 	r.os_json = xstrdup(OS_WIN10);
+	if (hw_json) {
+		free(r.hw_json);
+		r.hw_json = xstrdup(hw_json);
+	}
 	r.software_ok = true;
 	store_put_ok(f->s, f->org[i], &r, T0 + 60);
+}
+
+static void machine(struct fixture *f, size_t i, unsigned n)
+{
+	machine_hw(f, i, n, NULL);
 }
 
 static enum fc_rc create(struct fixture *f, const char *prices, const char *fees, long min_cell,
@@ -208,7 +226,7 @@ static void test_bad_schedules_store_nothing(void **state)
 	assert_int_equal(create(f, PRICES, FEES, 0, err), FC_EEXIST);
 }
 
-static void test_split_not_available(void **state)
+static void test_split_checked(void **state)
 {
 	struct fixture *f = *state;
 	struct campaign_spec s;
@@ -217,11 +235,11 @@ static void test_split_not_available(void **state)
 	memset(&s, 0, sizeof(s));
 	s.name = "w11";
 	s.products = "Windows 10";
-	s.split = "win11";
+	s.split = "esu_eligible";
 	s.as_of = AS_OF;
 	s.deadline = "2026-12-31";
 	assert_int_equal(campaign_create(f->s, &s, &f->admin, err), FC_EUSAGE);
-	assert_non_null(strstr(err, "not available yet"));
+	assert_non_null(strstr(err, "--split: want win11, not 'esu_eligible'"));
 	s.split = NULL;
 	s.deadline = "2026-02-30";
 	assert_int_equal(campaign_create(f->s, &s, &f->admin, err), FC_EUSAGE);
@@ -383,6 +401,72 @@ static void test_cost_by_hand(void **state)
 	             "ALL,2,2026-10-15,USD,6,916.50,0.00,0.00,916.50\n");
 }
 
+/* ---- --split win11 ----
+ * north: machines 1 and 2 replace, 3 unknown (signed; 4, replace, comes
+ * after); west: 21 replace, 22 unknown (joined, live). Prices: ESU year 1
+ * USD 61.50, year 2 USD 122, replacement EUR 800; no fees. Both join in
+ * year 1; only the replace machines are replaced:
+ *   north: y1 3 x 61.50 = 184.50 USD, replace 2 x 800 = 1,600 EUR;
+ *          y2 3 x 122 = 366.00 USD
+ *   west:  y1 2 x 61.50 = 123.00 USD, replace 1 x 800 = 800 EUR;
+ *          y2 2 x 122 = 244.00 USD
+ *   ALL:   y1 307.50 USD, 2,400 EUR; y2 610.00 USD */
+static void test_split_win11(void **state)
+{
+	struct fixture *f = *state;
+	struct campaign_spec s;
+	char err[FC_ERRLEN] = "";
+
+	machine_hw(f, 0, 1, HW_REPLACE);
+	machine_hw(f, 0, 2, HW_REPLACE);
+	machine(f, 0, 3);
+	machine_hw(f, 2, 21, HW_REPLACE);
+	assert_int_equal(count(f, "SELECT count(*) FROM machines WHERE win11 = 'replace'"), 3);
+	memset(&s, 0, sizeof(s));
+	s.name = "esu10";
+	s.products = "Windows 10";
+	s.split = "win11";
+	s.as_of = AS_OF;
+	s.deadline = "2026-12-31";
+	s.prices = PRICES "Windows 10,*,replace,800,EUR\n";
+	s.prices_len = strlen(s.prices);
+	s.prices_name = "prices.csv";
+	assert_int_equal(campaign_create(f->s, &s, &f->admin, err), FC_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM campaigns WHERE split = 'win11'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM campaign_log WHERE action = 'create'"
+	                          " AND \"new\" LIKE '% split=win11'"),
+	                 1);
+	assert_int_equal(act(f, "2026-01-10", 0, CAMPAIGN_JOIN, NULL, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-10", 2, CAMPAIGN_JOIN, NULL, err), FC_OK);
+	assert_int_equal(act(f, "2026-01-11", 0, CAMPAIGN_SIGN, NULL, err), FC_OK);
+	/* signing froze a row per verdict */
+	assert_int_equal(count(f, "SELECT count(*) FROM campaign_rows"), 2);
+	assert_int_equal(count(f, "SELECT machines FROM campaign_rows WHERE split = 'replace'"), 2);
+	assert_int_equal(count(f, "SELECT machines FROM campaign_rows WHERE split = 'unknown'"), 1);
+	machine_hw(f, 0, 4, HW_REPLACE); /* after signing: not in north's rows */
+	machine(f, 2, 22); /* west is live: a new unknown line */
+	assert_table(f, false, NULL,
+	             "org,state,signed_at,os_product,os_edition,os_release,arch,win11,"
+	             "support_status,machines\n"
+	             "north,signed,2026-01-11T00:00:00Z,Windows 10,Pro,22H2,x86_64,replace,esu,2\n"
+	             "west,joined,,Windows 10,Pro,22H2,x86_64,replace,esu,1\n"
+	             "ALL,,,Windows 10,Pro,22H2,x86_64,replace,esu,3\n"
+	             "north,signed,2026-01-11T00:00:00Z,Windows 10,Pro,22H2,x86_64,unknown,esu,1\n"
+	             "west,joined,,Windows 10,Pro,22H2,x86_64,unknown,esu,1\n"
+	             "ALL,,,Windows 10,Pro,22H2,x86_64,unknown,esu,2\n");
+	assert_table(f, true, NULL,
+	             "org,year,year_start,currency,machines,esu,replace,fee,total\n"
+	             "north,1,2025-10-15,EUR,0,0.00,1600.00,0.00,0.00\n"
+	             "north,1,2025-10-15,USD,3,184.50,0.00,0.00,184.50\n"
+	             "north,2,2026-10-15,USD,3,366.00,0.00,0.00,366.00\n"
+	             "west,1,2025-10-15,EUR,0,0.00,800.00,0.00,0.00\n"
+	             "west,1,2025-10-15,USD,2,123.00,0.00,0.00,123.00\n"
+	             "west,2,2026-10-15,USD,2,244.00,0.00,0.00,244.00\n"
+	             "ALL,1,2025-10-15,EUR,0,0.00,2400.00,0.00,0.00\n"
+	             "ALL,1,2025-10-15,USD,5,307.50,0.00,0.00,307.50\n"
+	             "ALL,2,2026-10-15,USD,5,610.00,0.00,0.00,610.00\n");
+}
+
 /* A member with nothing in the tender still pays its joining fee; a
  * withdrawn one does not. */
 static void test_fee_without_machines(void **state)
@@ -466,12 +550,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_bad_schedules_store_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_split_not_available, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_split_checked, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sign_freezes_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_who_may_act, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadline_and_close, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_min_cell, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cost_by_hand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_split_win11, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fee_without_machines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_cost_needs_population, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_log_complete, setup, teardown),
