@@ -216,6 +216,26 @@ void store_classify(const char *os_json, struct os_class *c);
  * Returns SQLite's code. */
 int store_bind_class(sqlite3_stmt *st, int first, const struct os_class *c);
 
+/* The caller's callback of a grouped count (store_class_groups,
+ * store_ready_groups), the ctx of store_group_row. */
+struct store_groups {
+	store_class_cb cb;
+	void *ctx;
+};
+
+/* Row callback of a grouped count: org, os_family, os_product, os_edition,
+ * os_release, arch, then machines (the verdicts "") or win11,
+ * esu_eligible, bios_year and machines. */
+enum fc_rc store_group_row(sqlite3_stmt *st, void *ctx);
+
+/* What a reclassification pass goes through: the store, the count of
+ * machines changed, and err for the update's failures. */
+struct store_fix {
+	struct store *s;
+	int64_t *changed;
+	char *err;
+};
+
 /* store_snapshot inside the caller's transaction (ingest uses it). */
 enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, bool force,
                              bool *taken, char *err);
