@@ -105,12 +105,9 @@ enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err)
 	if (rc)
 		return rc;
 	rc = store_reclassify_tx(s, changed, err);
-	if (!rc)
-		rc = store_commit(s, err);
-	if (rc) {
-		store_rollback(s);
+	rc = store_end(s, rc, err);
+	if (rc)
 		*changed = 0;
-	}
 	return rc;
 }
 
@@ -267,12 +264,9 @@ enum fc_rc store_snapshot(struct store *s, const char *date, int64_t since, bool
 	if (rc)
 		return rc;
 	rc = store_snapshot_tx(s, date, since, force, taken, err);
-	if (!rc)
-		rc = store_commit(s, err);
-	if (rc) {
-		store_rollback(s);
+	rc = store_end(s, rc, err);
+	if (rc)
 		*taken = false;
-	}
 	return rc;
 }
 

@@ -79,11 +79,9 @@ struct store {
 	int64_t clock_skew; /* store_set_clock_skew */
 };
 
-/* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-void store_seterr(char *err, const char *fmt, ...);
+/* fc_seterr (fc_rc.h), by the name store.c and store_schema.c still call
+ * it. */
+#define store_seterr fc_seterr
 /* A failure the caller reports: writes it to err, or logs it (LOG_ERR)
  * when err is NULL, so that it is told once. */
 #if defined(__GNUC__)
@@ -176,6 +174,9 @@ enum fc_rc store_begin(struct store *s, char *err);
 enum fc_rc store_commit(struct store *s, char *err);
 /* Rolls back the open transaction, if any; failures are only logged. */
 void store_rollback(struct store *s);
+/* Ends the open transaction: commits it when rc is FC_OK, else (or when
+ * the commit fails) rolls it back. Returns rc or the commit's failure. */
+enum fc_rc store_end(struct store *s, enum fc_rc rc, char *err);
 
 /* Deletes every software list no machine uses (in the caller's
  * transaction). */
