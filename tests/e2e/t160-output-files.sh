@@ -14,15 +14,6 @@ if [ "$(id -u)" != 0 ]; then
 	exit $?
 fi
 
-# kind FILE: what stat says FILE is ("character special file", "fifo", ...).
-kind() {
-	stat -c %F "$1"
-}
-
-mode() {
-	stat -c %a "$1"
-}
-
 # fifo_read FIFO OUT: opens FIFO at once (read-write, so that it never waits
 # for a writer), touches ./ready, then copies into OUT what is written up to
 # and including a newline (the report's last byte); gives up after 60 s.
@@ -35,16 +26,6 @@ data = b""
 while not data.endswith(b"\n"):
     data += os.read(fd, 65536)
 open(sys.argv[2], "wb").write(data)' "$1" "$2"
-}
-
-# wait_for FILE: waits up to 10 s for FILE to exist.
-wait_for() {
-	wf_n=0
-	while [ ! -e "$1" ] && [ $wf_n -lt 100 ]; do
-		sleep 0.1
-		wf_n=$((wf_n + 1))
-	done
-	[ -e "$1" ]
 }
 
 test_expect_success '--output onto a character device: written in place, stays a device' '
