@@ -182,6 +182,17 @@ craft() {
 		>"$c_out"
 }
 
+# windows_machine ORG N WINDOWS: imports into $DB for organisation ORG the
+# template as machine N (its own hardware UUID and agent id, no machine id)
+# running WINDOWS (the fleetcensus.windows object), crafted into mN.json.
+windows_machine() {
+	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
+		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
+		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
+		.content.fleetcensus.windows = $3"
+	collector import --db "$DB" --org "$1" "m$2.json" >/dev/null
+}
+
 # An RFC 3339 time N seconds after the template's collected_at.
 later() {
 	jq -r --argjson n "$1" '.content.fleetcensus.collected_at | fromdateiso8601 + $n |

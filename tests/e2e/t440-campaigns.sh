@@ -36,11 +36,7 @@ W7='{"major":6,"minor":1,"build":7601,"product_type":1,"suite_mask":256,
 machine() {
 	m_os=$W10
 	[ "${3:-}" != w7 ] || m_os=$W7
-	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
-		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
-		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
-		.content.fleetcensus.windows = $m_os"
-	collector import --org "$1" "m$2.json" >/dev/null
+	windows_machine "$1" "$2" "$m_os"
 }
 
 # at DATE CMD...: runs the collector with "now" at DATE.
