@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +22,6 @@
 #define CAMP_NAME_MAX 200
 #define CAMP_PRODUCTS_MAX 1000
 #define TEST_NOW_ENV "FC_TEST_NOW"
-
-void camp_seterr(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, FC_ERRLEN, fmt, ap);
-	va_end(ap);
-}
 
 void campaign_actor_cli(struct campaign_actor *a)
 {
@@ -135,12 +123,12 @@ static bool camp_open(const struct camp *c, int64_t now, char *err)
 
 	if (c->closed) {
 		(void)fctime_format_rfc3339(c->closed, when);
-		camp_seterr(err, "campaign '%s' is final: it was closed at %s", c->name, when);
+		fc_seterr(err, "campaign '%s' is final: it was closed at %s", c->name, when);
 		return false;
 	}
 	if (fctime_parse_date(c->deadline, &day) && now >= day + SECONDS_PER_DAY) {
-		camp_seterr(err, "campaign '%s' is final: its deadline %s has passed", c->name,
-		            c->deadline);
+		fc_seterr(err, "campaign '%s' is final: its deadline %s has passed", c->name,
+		          c->deadline);
 		return false;
 	}
 	return true;
@@ -164,12 +152,12 @@ static bool name_ok(const char *what, const char *s, size_t max, char *err)
 	size_t len = s ? strlen(s) : 0, i;
 
 	if (len == 0 || len > max || !utf8_valid(s, len)) {
-		camp_seterr(err, "%s: want 1 to %zu bytes of UTF-8", what, max);
+		fc_seterr(err, "%s: want 1 to %zu bytes of UTF-8", what, max);
 		return false;
 	}
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-			camp_seterr(err, "%s: no control characters", what);
+			fc_seterr(err, "%s: no control characters", what);
 			return false;
 		}
 	return true;
@@ -183,29 +171,29 @@ static bool spec_ok(const struct campaign_spec *s, char *err)
 	    !name_ok("--products", s->products, CAMP_PRODUCTS_MAX, err))
 		return false;
 	if (strchr(s->name, '/')) {
-		camp_seterr(err, "campaign name: no '/' (it is a part of the HTTP path)");
+		fc_seterr(err, "campaign name: no '/' (it is a part of the HTTP path)");
 		return false;
 	}
 	if (s->products[0] == ',' || s->products[strlen(s->products) - 1] == ',' ||
 	    strstr(s->products, ",,")) {
-		camp_seterr(err, "--products: want P[,P...], no empty product");
+		fc_seterr(err, "--products: want P[,P...], no empty product");
 		return false;
 	}
 	if (s->split && s->split[0] && strcmp(s->split, "win11")) {
-		camp_seterr(err, "--split: want win11, not '%.64s'", s->split);
+		fc_seterr(err, "--split: want win11, not '%.64s'", s->split);
 		return false;
 	}
 	if (!s->as_of || !fctime_parse_date(s->as_of, &t) || t < 0) {
-		camp_seterr(err, "--as-of: want a date YYYY-MM-DD");
+		fc_seterr(err, "--as-of: want a date YYYY-MM-DD");
 		return false;
 	}
 	if (!s->deadline || !fctime_parse_date(s->deadline, &t) || t < 0) {
-		camp_seterr(err, "--deadline: want a date YYYY-MM-DD");
+		fc_seterr(err, "--deadline: want a date YYYY-MM-DD");
 		return false;
 	}
 	if (s->horizon_months < 0 || s->horizon_months > 1200 || s->min_cell < 0 ||
 	    s->min_cell > 1000000) {
-		camp_seterr(err, "--horizon-months (0 to 1200), --min-cell (0 to 1000000)");
+		fc_seterr(err, "--horizon-months (0 to 1200), --min-cell (0 to 1000000)");
 		return false;
 	}
 	return true;
@@ -220,7 +208,7 @@ enum fc_rc campaign_create(struct store *st, const struct campaign_spec *spec,
 	enum fc_rc rc;
 
 	if (a->role != ROLE_ADMIN) {
-		camp_seterr(err, "only an admin creates a campaign");
+		fc_seterr(err, "only an admin creates a campaign");
 		return FC_EPERM;
 	}
 	if (!spec_ok(spec, err))
@@ -251,10 +239,7 @@ enum fc_rc campaign_create(struct store *st, const struct campaign_spec *spec,
 	rc = store_campaign_add(st, &c, &id, err);
 	if (rc == FC_OK)
 		rc = log_add(st, spec->name, a, now, "create", "", "", desc, err);
-	if (rc == FC_OK)
-		rc = store_campaign_commit(st, err);
-	if (rc)
-		store_campaign_rollback(st);
+	rc = store_campaign_end(st, rc, err);
 	return rc;
 }
 
@@ -265,11 +250,11 @@ static enum fc_rc may_act(const struct campaign_actor *a, int64_t org_id, const 
 	if (a->role == ROLE_ADMIN || (a->role == ROLE_MANAGER && a->org_id == org_id))
 		return FC_OK;
 	if (a->role == ROLE_MANAGER)
-		camp_seterr(err, "a manager token acts for its own organisation only, not for '%s'",
-		            org);
+		fc_seterr(err, "a manager token acts for its own organisation only, not for '%s'",
+		          org);
 	else
-		camp_seterr(err, "a %s token cannot join, sign or withdraw (use a manager token)",
-		            auth_role_name(a->role));
+		fc_seterr(err, "a %s token cannot join, sign or withdraw (use a manager token)",
+		          auth_role_name(a->role));
 	return FC_EPERM;
 }
 
@@ -344,11 +329,11 @@ static enum fc_rc apply(struct store *st, const struct lifecycle *lc, const stru
 	enum fc_rc rc = FC_OK;
 
 	if (action == CAMPAIGN_JOIN && in) {
-		camp_seterr(err, "'%s' has joined campaign '%s' already", m->org, c->name);
+		fc_seterr(err, "'%s' has joined campaign '%s' already", m->org, c->name);
 		return FC_EEXIST;
 	}
 	if (action != CAMPAIGN_JOIN && !in) {
-		camp_seterr(err, "'%s' is not in campaign '%s' (join it first)", m->org, c->name);
+		fc_seterr(err, "'%s' is not in campaign '%s' (join it first)", m->org, c->name);
 		return FC_EREFUSED;
 	}
 	if (in)
@@ -413,10 +398,7 @@ enum fc_rc campaign_act(struct store *st, const struct lifecycle *lc, const char
 	}
 	if (rc == FC_OK)
 		rc = apply(st, lc, &c, &m, found, action, a, now, err);
-	if (rc == FC_OK)
-		rc = store_campaign_commit(st, err);
-	if (rc)
-		store_campaign_rollback(st);
+	rc = store_campaign_end(st, rc, err);
 	camp_release(&c);
 	return rc;
 }
@@ -429,7 +411,7 @@ enum fc_rc campaign_close(struct store *st, const char *name, const struct campa
 	enum fc_rc rc;
 
 	if (a->role != ROLE_ADMIN) {
-		camp_seterr(err, "only an admin closes a campaign");
+		fc_seterr(err, "only an admin closes a campaign");
 		return FC_EPERM;
 	}
 	rc = store_campaign_begin(st, err);
@@ -437,17 +419,14 @@ enum fc_rc campaign_close(struct store *st, const char *name, const struct campa
 		return rc;
 	rc = camp_get(st, name, &c, err);
 	if (rc == FC_OK && c.closed) {
-		camp_seterr(err, "campaign '%s' is closed already", name);
+		fc_seterr(err, "campaign '%s' is closed already", name);
 		rc = FC_EREFUSED;
 	}
 	if (rc == FC_OK)
 		rc = store_campaign_close(st, c.id, now, err);
 	if (rc == FC_OK)
 		rc = log_add(st, name, a, now, "close", "", "state=open", "state=closed", err);
-	if (rc == FC_OK)
-		rc = store_campaign_commit(st, err);
-	if (rc)
-		store_campaign_rollback(st);
+	rc = store_campaign_end(st, rc, err);
 	camp_release(&c);
 	return rc;
 }
@@ -461,15 +440,15 @@ static bool attr_ok(const char *key, const char *value, char *err)
 	long long v;
 
 	if (len == 0 || len > STORE_ATTR_KEY_MAX) {
-		camp_seterr(err, "--attr: a key is 1 to %d bytes", STORE_ATTR_KEY_MAX);
+		fc_seterr(err, "--attr: a key is 1 to %d bytes", STORE_ATTR_KEY_MAX);
 		return false;
 	}
 	for (i = 0; i < len; i++)
 		if (!(key[i] >= 'a' && key[i] <= 'z') && !(key[i] >= 'A' && key[i] <= 'Z') &&
 		    !(key[i] >= '0' && key[i] <= '9') && key[i] != '_' && key[i] != '-' &&
 		    key[i] != '.') {
-			camp_seterr(err, "--attr '%s': a key has letters, digits, '_', '-', '.'",
-			            key);
+			fc_seterr(err, "--attr '%s': a key has letters, digits, '_', '-', '.'",
+			          key);
 			return false;
 		}
 	if (!value)
@@ -480,7 +459,7 @@ static bool attr_ok(const char *key, const char *value, char *err)
 		errno = 0;
 		v = strtoll(value, &end, 10);
 		if (errno || end == value || *end || value[0] == '-' || value[0] == '+' || v < 0) {
-			camp_seterr(err, "--population: want a whole number, not '%s'", value);
+			fc_seterr(err, "--population: want a whole number, not '%s'", value);
 			return false;
 		}
 	}
@@ -496,7 +475,7 @@ enum fc_rc campaign_org_set(struct store *st, const char *org, const char *key, 
 	enum fc_rc rc;
 
 	if (a->role != ROLE_ADMIN) {
-		camp_seterr(err, "only an admin sets organisation attributes");
+		fc_seterr(err, "only an admin sets organisation attributes");
 		return FC_EPERM;
 	}
 	if (!attr_ok(key, value, err))
@@ -513,9 +492,6 @@ enum fc_rc campaign_org_set(struct store *st, const char *org, const char *key, 
 	if (rc == FC_OK)
 		rc = log_add(st, "", a, now, what, org, found ? old_value : "", value ? value : "",
 		             err);
-	if (rc == FC_OK)
-		rc = store_campaign_commit(st, err);
-	if (rc)
-		store_campaign_rollback(st);
+	rc = store_campaign_end(st, rc, err);
 	return rc;
 }

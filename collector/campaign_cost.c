@@ -222,7 +222,7 @@ static enum fc_rc sched_read(const char *text, size_t len, const char *name, boo
 	int col;
 
 	if (len > SCHED_MAX_BYTES) {
-		camp_seterr(err, "%s: larger than 1 MiB", name);
+		fc_seterr(err, "%s: larger than 1 MiB", name);
 		return FC_EUSAGE;
 	}
 	for (; p < end; p = nl + 1) {
@@ -236,8 +236,8 @@ static enum fc_rc sched_read(const char *text, size_t len, const char *name, boo
 		if (line == 1) {
 			if (n != strlen(fees ? fee_header : price_header) ||
 			    memcmp(p, fees ? fee_header : price_header, n)) {
-				camp_seterr(err, "%s:1:1: want the header '%s'", name,
-				            fees ? fee_header : price_header);
+				fc_seterr(err, "%s:1:1: want the header '%s'", name,
+				          fees ? fee_header : price_header);
 				return FC_EUSAGE;
 			}
 			continue;
@@ -245,7 +245,7 @@ static enum fc_rc sched_read(const char *text, size_t len, const char *name, boo
 		if (n == 0)
 			continue;
 		if ((fees ? s->nfees : s->nprices) == SCHED_MAX_ROWS) {
-			camp_seterr(err, "%s:%zu: more than %d rows", name, line, SCHED_MAX_ROWS);
+			fc_seterr(err, "%s:%zu: more than %d rows", name, line, SCHED_MAX_ROWS);
 			return FC_EUSAGE;
 		}
 		col = split_line(p, n, f, &msg);
@@ -259,13 +259,13 @@ static enum fc_rc sched_read(const char *text, size_t len, const char *name, boo
 			s->nprices += !col;
 		}
 		if (col) {
-			camp_seterr(err, "%s:%zu:%d: %s", name, line, col, msg);
+			fc_seterr(err, "%s:%zu:%d: %s", name, line, col, msg);
 			return FC_EUSAGE;
 		}
 	}
 	if (line == 0) {
-		camp_seterr(err, "%s:1:1: empty (want the header '%s')", name,
-		            fees ? fee_header : price_header);
+		fc_seterr(err, "%s:1:1: empty (want the header '%s')", name,
+		          fees ? fee_header : price_header);
 		return FC_EUSAGE;
 	}
 	return FC_OK;
@@ -416,10 +416,10 @@ static enum fc_rc cost_fee(struct store *st, struct clines *cl, const struct sch
 	if (rc)
 		return rc;
 	if (!found || !parse_count(pop, &n)) {
-		camp_seterr(err,
-		            "organisation '%s' has no population for the fee schedule (org set %s "
-		            "--population N)",
-		            r->org, r->org);
+		fc_seterr(err,
+		          "organisation '%s' has no population for the fee schedule (org set %s "
+		          "--population N)",
+		          r->org, r->org);
 		return FC_EREFUSED;
 	}
 	for (i = 0; i < s->nfees; i++)
@@ -427,9 +427,8 @@ static enum fc_rc cost_fee(struct store *st, struct clines *cl, const struct sch
 			cline_get(cl, r->org, jy, s->fees[i].currency)->fee += s->fees[i].cents;
 			return FC_OK;
 		}
-	camp_seterr(err,
-	            "organisation '%s' (population %lld) is in no size band of the fee schedule",
-	            r->org, (long long)n);
+	fc_seterr(err, "organisation '%s' (population %lld) is in no size band of the fee schedule",
+	          r->org, (long long)n);
 	return FC_EREFUSED;
 }
 
@@ -518,8 +517,8 @@ static enum fc_rc cost_compute(struct store *st, const struct lifecycle *lc, con
 	size_t i;
 
 	if (!esu_start(lc, c->products, start)) {
-		camp_seterr(err, "the lifecycle catalogue has no end of support for '%s'",
-		            c->products);
+		fc_seterr(err, "the lifecycle catalogue has no end of support for '%s'",
+		          c->products);
 		return FC_EREFUSED;
 	}
 	if (c->prices[0])
@@ -551,7 +550,7 @@ enum fc_rc campaign_cost(struct store *st, const struct lifecycle *lc, const cha
 	enum fc_rc rc;
 
 	if (a->role == ROLE_AGENT) {
-		camp_seterr(err, "an agent token cannot read campaigns");
+		fc_seterr(err, "an agent token cannot read campaigns");
 		return FC_EPERM;
 	}
 	ctable_init(&t, "cost", cost_cols, COST_NCOLS);
@@ -585,7 +584,7 @@ enum fc_rc campaign_bands_load(const char *path, struct campaign_bands **out, ch
 	*out = NULL;
 	f = fopen(path, "rb");
 	if (!f) {
-		camp_seterr(err, "%s: %s", path, strerror(errno));
+		fc_seterr(err, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? FC_ENOENT : FC_EIO;
 	}
 	text = xmalloc(SCHED_MAX_BYTES + 2);
@@ -593,7 +592,7 @@ enum fc_rc campaign_bands_load(const char *path, struct campaign_bands **out, ch
 	rc = ferror(f) ? FC_EIO : FC_OK;
 	fclose(f);
 	if (rc)
-		camp_seterr(err, "%s: read error", path);
+		fc_seterr(err, "%s: read error", path);
 	b = xcalloc(1, sizeof(*b));
 	if (rc == FC_OK)
 		rc = sched_read(text, len, path, true, &b->s, err);

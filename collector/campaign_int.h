@@ -68,12 +68,6 @@ void ctable_release(struct ctable *t);
 enum fc_rc ctable_render(struct ctable *t, size_t n, enum campaign_format fmt, struct buf *out,
                          char *err);
 
-/* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-void camp_seterr(char *err, const char *fmt, ...);
-
 /* Checks the price and fee schedules (campaign_cost.c); err names the
  * file, line and column of the first error. FC_OK, FC_EUSAGE. */
 enum fc_rc camp_schedules_check(const struct campaign_spec *spec, char *err);

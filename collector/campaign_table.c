@@ -258,7 +258,7 @@ enum fc_rc ctable_render(struct ctable *t, size_t n, enum campaign_format fmt, s
 		                       t->num + i * t->ncols);
 	rc = report_writer_free(w, rc);
 	if (rc == FC_ELIMIT)
-		camp_seterr(err, "the table exceeds the output limit");
+		fc_seterr(err, "the table exceeds the output limit");
 	return rc;
 }
 
@@ -353,8 +353,8 @@ static enum fc_rc scope_of(const struct campaign_actor *a, int64_t *org_id, char
 {
 	*org_id = a->role == ROLE_ADMIN ? 0 : a->org_id;
 	if (a->role == ROLE_AGENT) {
-		camp_seterr(err, "an agent token cannot read campaigns (use a reader, manager or "
-		                 "admin token)");
+		fc_seterr(err, "an agent token cannot read campaigns (use a reader, manager or "
+		               "admin token)");
 		return FC_EPERM;
 	}
 	return FC_OK;
@@ -498,7 +498,7 @@ enum fc_rc campaign_log(struct store *st, const char *name, const struct campaig
 	enum fc_rc rc;
 
 	if (a->role != ROLE_ADMIN) {
-		camp_seterr(err, "only an admin reads the campaign log");
+		fc_seterr(err, "only an admin reads the campaign log");
 		return FC_EPERM;
 	}
 	ctable_init(&t, "log", log_cols, LOG_NCOLS);

@@ -239,25 +239,13 @@ static void copy_printable(char *dst, size_t size, const char *src, bool keep_sp
 	dst[i] = '\0';
 }
 
-unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
-                           char *msg)
+unsigned http_token_check(struct http_server *srv, struct http_req *r, const char *token, char *msg)
 {
 	unsigned char hash[AUTH_HASH_LEN];
 	struct store_token tok;
 	char err[FC_ERRLEN];
-	const char *hdr, *token;
 	enum fc_rc rc;
 
-	hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!hdr) {
-		snprintf(msg, FC_ERRLEN, "missing Authorization header (want 'Bearer TOKEN')");
-		return MHD_HTTP_UNAUTHORIZED;
-	}
-	token = auth_bearer(hdr);
-	if (!token) {
-		snprintf(msg, FC_ERRLEN, "malformed Authorization header (want 'Bearer TOKEN')");
-		return MHD_HTTP_UNAUTHORIZED;
-	}
 	auth_token_hash(token, hash);
 	pthread_mutex_lock(&srv->store_lock);
 	rc = store_token_check(srv->st, hash, &tok, err);
@@ -282,6 +270,24 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 	return 0;
+}
+
+unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, struct http_req *r,
+                           char *msg)
+{
+	const char *hdr, *token;
+
+	hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!hdr) {
+		snprintf(msg, FC_ERRLEN, "missing Authorization header (want 'Bearer TOKEN')");
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	token = auth_bearer(hdr);
+	if (!token) {
+		snprintf(msg, FC_ERRLEN, "malformed Authorization header (want 'Bearer TOKEN')");
+		return MHD_HTTP_UNAUTHORIZED;
+	}
+	return http_token_check(srv, r, token, msg);
 }
 
 /* ---- request bodies ---- */

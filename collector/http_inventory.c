@@ -45,24 +45,17 @@ static enum MHD_Result reply_resend(struct MHD_Connection *c, struct http_req *r
 	return http_reply_error_doc(c, r, MHD_HTTP_CONFLICT, msg, "full", NULL, NULL);
 }
 
-/* First call: the token must be a live agent token and a declared
- * Content-Length must fit limits.max_body; then the body is collected. */
-enum MHD_Result http_inventory_begin(struct http_server *srv, struct MHD_Connection *c,
-                                     struct http_req *r)
+unsigned http_report_allowed(struct http_server *srv, struct MHD_Connection *c,
+                             const struct http_req *r, char *msg)
 {
-	char msg[FC_ERRLEN];
-	unsigned status;
 	const char *cl;
 	unsigned long long n;
 	char *end;
 
-	status = http_authenticate(srv, c, r, msg);
-	if (status)
-		return http_reply_error(c, r, status, msg);
 	if (r->role != ROLE_AGENT) {
 		snprintf(msg, FC_ERRLEN, "a %s token cannot send reports (use an agent token)",
 		         auth_role_name(r->role));
-		return http_reply_error(c, r, MHD_HTTP_FORBIDDEN, msg);
+		return MHD_HTTP_FORBIDDEN;
 	}
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl) {
@@ -72,10 +65,24 @@ enum MHD_Result http_inventory_begin(struct http_server *srv, struct MHD_Connect
 			snprintf(msg, FC_ERRLEN,
 			         "body of %llu bytes exceeds the limit of %zu bytes", n,
 			         srv->cfg->limits.max_body);
-			return http_reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, msg);
+			return MHD_HTTP_CONTENT_TOO_LARGE;
 		}
 	}
-	return MHD_YES;
+	return 0;
+}
+
+/* First call: the token must be a live agent token and a declared
+ * Content-Length must fit limits.max_body; then the body is collected. */
+enum MHD_Result http_inventory_begin(struct http_server *srv, struct MHD_Connection *c,
+                                     struct http_req *r)
+{
+	char msg[FC_ERRLEN];
+	unsigned status;
+
+	status = http_authenticate(srv, c, r, msg);
+	if (!status)
+		status = http_report_allowed(srv, c, r, msg);
+	return status ? http_reply_error(c, r, status, msg) : MHD_YES;
 }
 
 static enum MHD_Result inventory_stored(struct http_server *srv, struct MHD_Connection *c,

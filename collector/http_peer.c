@@ -278,11 +278,8 @@ static unsigned peer_authenticate(struct http_server *srv, struct MHD_Connection
 {
 	const char *hdr =
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	unsigned char hash[AUTH_HASH_LEN];
-	struct store_token tok;
-	char pw[257], err[FC_ERRLEN];
-	enum fc_rc rc;
-	size_t i;
+	char pw[257];
+	unsigned status;
 
 	if (!hdr) {
 		snprintf(msg, FC_ERRLEN,
@@ -294,33 +291,9 @@ static unsigned peer_authenticate(struct http_server *srv, struct MHD_Connection
 		snprintf(msg, FC_ERRLEN, "malformed Authorization header (want Basic credentials)");
 		return MHD_HTTP_UNAUTHORIZED;
 	}
-	auth_token_hash(pw, hash);
+	status = http_token_check(srv, r, pw, msg);
 	memset(pw, 0, sizeof(pw));
-	pthread_mutex_lock(&srv->store_lock);
-	rc = store_token_check(srv->st, hash, &tok, err);
-	if (rc == FC_OK) {
-		r->role = tok.role;
-		r->org_id = tok.org_id;
-		snprintf(r->org, sizeof(r->org), "%s", tok.org_name ? tok.org_name : "");
-		for (i = 0; r->org[i]; i++)
-			if ((unsigned char)r->org[i] < 0x20 || r->org[i] == 0x7f)
-				r->org[i] = '?';
-	}
-	pthread_mutex_unlock(&srv->store_lock);
-	if (rc == FC_ENOENT) {
-		snprintf(msg, FC_ERRLEN, "unknown or revoked token");
-		return MHD_HTTP_UNAUTHORIZED;
-	}
-	if (rc == FC_EBUSY) {
-		snprintf(msg, FC_ERRLEN, "database busy, try again later");
-		return MHD_HTTP_SERVICE_UNAVAILABLE;
-	}
-	if (rc) {
-		LOG_ERR("checking a token: %s", err);
-		snprintf(msg, FC_ERRLEN, "internal error checking the token");
-		return MHD_HTTP_INTERNAL_SERVER_ERROR;
-	}
-	return 0;
+	return status;
 }
 
 /* ---- the requests ---- */
@@ -346,32 +319,13 @@ enum MHD_Result http_peer_begin(struct http_server *srv, struct MHD_Connection *
                                 struct http_req *r)
 {
 	char msg[FC_ERRLEN];
-	const char *cl;
-	unsigned long long n;
 	unsigned status;
-	char *end;
 
 	peer_mode(c, r);
 	status = peer_authenticate(srv, c, r, msg);
-	if (status)
-		return http_peer_error(c, r, status, msg);
-	if (r->role != ROLE_AGENT) {
-		snprintf(msg, FC_ERRLEN, "a %s token cannot send reports (use an agent token)",
-		         auth_role_name(r->role));
-		return http_peer_error(c, r, MHD_HTTP_FORBIDDEN, msg);
-	}
-	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl) {
-		errno = 0;
-		n = strtoull(cl, &end, 10);
-		if (!errno && end != cl && n > srv->cfg->limits.max_body) {
-			snprintf(msg, FC_ERRLEN,
-			         "body of %llu bytes exceeds the limit of %zu bytes", n,
-			         srv->cfg->limits.max_body);
-			return http_peer_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, msg);
-		}
-	}
-	return MHD_YES;
+	if (!status)
+		status = http_report_allowed(srv, c, r, msg);
+	return status ? http_peer_error(c, r, status, msg) : MHD_YES;
 }
 
 /* An XML message: PROLOG answered, INVENTORY queued. */

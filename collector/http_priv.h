@@ -127,6 +127,13 @@ enum MHD_Result http_reply_error_hdr(struct MHD_Connection *c, struct http_req *
 /* Seconds on CLOCK_MONOTONIC since t0. */
 double http_seconds_since(const struct timespec *t0);
 
+/* Checks token (the secret, as the client sent it): 0 for a live token,
+ * with r->role, r->org_id, r->token_id and r->org set; otherwise the status
+ * to answer (401 unknown or revoked, 503 database busy, 500 other database
+ * errors), with msg (FC_ERRLEN) saying why. */
+unsigned http_token_check(struct http_server *srv, struct http_req *r, const char *token,
+                          char *msg);
+
 /* Checks the request's bearer token. Returns 0 for a live token, with
  * r->role, r->org_id and r->org set; otherwise the status to answer (401
  * when missing, malformed, unknown or revoked, 503 when the database is
@@ -136,6 +143,12 @@ unsigned http_authenticate(struct http_server *srv, struct MHD_Connection *c, st
 
 /* Writes t (Unix time) as RFC 3339 UTC, "" when it cannot be shown. */
 void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN]);
+
+/* The first call's checks of a report (http_inventory.c), after the
+ * token: an agent token, and a declared Content-Length within
+ * limits.max_body. Returns 0, or the status to answer with msg (FC_ERRLEN). */
+unsigned http_report_allowed(struct http_server *srv, struct MHD_Connection *c,
+                             const struct http_req *r, char *msg);
 
 /* POST /api/v1/inventory (http_inventory.c). First call: an agent token
  * and a declared size within limits.max_body, else the error is answered. */

@@ -13,14 +13,9 @@ enum fc_rc store_campaign_begin(struct store *s, char *err)
 	return store_begin(s, err);
 }
 
-enum fc_rc store_campaign_commit(struct store *s, char *err)
+enum fc_rc store_campaign_end(struct store *s, enum fc_rc rc, char *err)
 {
-	return store_commit(s, err);
-}
-
-void store_campaign_rollback(struct store *s)
-{
-	store_rollback(s);
+	return store_end(s, rc, err);
 }
 
 /* ---- organisation attributes ---- */
@@ -88,7 +83,7 @@ enum fc_rc store_campaign_add(struct store *s, const struct store_campaign *c, i
 	if (rc)
 		return rc;
 	if (v.found) {
-		store_seterr(err, "campaign '%s' exists already", c->name);
+		fc_seterr(err, "campaign '%s' exists already", c->name);
 		return FC_EEXIST;
 	}
 	rc = store_exec(s, STORE_ONCE,
@@ -142,7 +137,7 @@ enum fc_rc store_campaign_get(struct store *s, const char *name, store_campaign_
 	rc = store_exec(s, STORE_ONCE, "SELECT " CAMPAIGN_COLS " FROM campaigns WHERE name = ?1",
 	                STORE_ARGS(STORE_TEXT(name)), campaign_row, &e, "reading a campaign", err);
 	if (rc == FC_OK && !e.found) {
-		store_seterr(err, "no campaign '%s'", name);
+		fc_seterr(err, "no campaign '%s'", name);
 		rc = FC_ENOENT;
 	}
 	return rc;

@@ -20,9 +20,10 @@
  * a rule checked is still true when its change is stored. Returns FC_OK,
  * FC_EBUSY, FC_EDB. */
 enum fc_rc store_campaign_begin(struct store *s, char *err);
-enum fc_rc store_campaign_commit(struct store *s, char *err);
-/* Rolls back the open transaction, if any (failures only logged). */
-void store_campaign_rollback(struct store *s);
+/* Ends it: commits when rc is FC_OK, else (or when the commit fails) rolls
+ * it back (failures of the rollback only logged). Returns rc or the
+ * commit's failure. */
+enum fc_rc store_campaign_end(struct store *s, enum fc_rc rc, char *err);
 
 /* ---- organisation attributes ---- */
 

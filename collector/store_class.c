@@ -55,19 +55,11 @@ static bool class_differs(sqlite3_stmt *st, int first, const struct os_class *c)
 	return strcmp(store_col(st, first + 10), c->flagged ? c->flag_reason : "") != 0;
 }
 
-/* What a reclassification goes through: the store, the count of machines
- * changed, and err for class_set's failures. */
-struct reclassify {
-	struct store *s;
-	int64_t *changed;
-	char *err;
-};
-
 /* Row (id, os_json, classification) of a machine: stores the machine's
  * classification when it differs. */
 static enum fc_rc reclassify_row(sqlite3_stmt *st, void *ctx)
 {
-	const struct reclassify *r = ctx;
+	const struct store_fix *r = ctx;
 	struct os_class c;
 	enum fc_rc rc;
 
@@ -88,7 +80,7 @@ static enum fc_rc reclassify_row(sqlite3_stmt *st, void *ctx)
 
 enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err)
 {
-	struct reclassify r = {s, changed, err};
+	struct store_fix r = {s, changed, err};
 	int64_t ready = 0;
 	enum fc_rc rc;
 
@@ -113,12 +105,9 @@ enum fc_rc store_reclassify(struct store *s, int64_t *changed, char *err)
 	if (rc)
 		return rc;
 	rc = store_reclassify_tx(s, changed, err);
-	if (!rc)
-		rc = store_commit(s, err);
-	if (rc) {
-		store_rollback(s);
+	rc = store_end(s, rc, err);
+	if (rc)
 		*changed = 0;
-	}
 	return rc;
 }
 
@@ -129,16 +118,16 @@ int64_t store_first_full_day(int64_t since)
 
 /* The caller's callback of the listings below. */
 struct each {
-	store_class_cb group;
 	store_sw_cb sw;
 	store_trend_cb trend;
 	void *ctx;
 };
 
-static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
+enum fc_rc store_group_row(sqlite3_stmt *st, void *ctx)
 {
-	const struct each *e = ctx;
+	const struct store_groups *e = ctx;
 	struct store_class_group g;
+	int n = sqlite3_column_count(st) - 1;
 
 	g.org = store_col(st, 0);
 	g.os_family = store_col(st, 1);
@@ -147,14 +136,19 @@ static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
 	g.os_release = store_col(st, 4);
 	g.arch = store_col(st, 5);
 	g.win11 = g.esu_eligible = g.bios_year = "";
-	g.machines = sqlite3_column_int64(st, 6);
-	return e->group(&g, e->ctx);
+	if (n == 9) {
+		g.win11 = store_col(st, 6);
+		g.esu_eligible = store_col(st, 7);
+		g.bios_year = store_col(st, 8);
+	}
+	g.machines = sqlite3_column_int64(st, n);
+	return e->cb(&g, e->ctx);
 }
 
 enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
                               void *ctx, char *err)
 {
-	struct each e = {cb, NULL, NULL, ctx};
+	struct store_groups e = {cb, ctx};
 
 	return store_exec(
 	    s, ST_CLASS_GROUPS,
@@ -163,7 +157,7 @@ enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, st
 	    " GROUP BY o.name, c.os_family, c.os_product, c.os_edition, c.os_release,"
 	    " c.arch ORDER BY 1, 2, 3, 4, 5, 6",
 	    STORE_ARGS(STORE_INT(org_id), STORE_INT(since), STORE_INT(store_first_full_day(since))),
-	    group_row, &e, "counting machines", err);
+	    store_group_row, &e, "counting machines", err);
 }
 
 /* The LIKE pattern (ESCAPE '\') of a '*' '?' pattern; the caller frees it. */
@@ -204,7 +198,7 @@ enum fc_rc store_software_counts(struct store *s, int64_t org_id, int64_t since,
 {
 	char *name_like = like_pattern(name_pattern);
 	char *version_like = version_pattern ? like_pattern(version_pattern) : NULL;
-	struct each e = {NULL, cb, NULL, ctx};
+	struct each e = {cb, NULL, ctx};
 	enum fc_rc rc;
 
 	rc = store_exec(s, ST_SW_COUNTS,
@@ -270,12 +264,9 @@ enum fc_rc store_snapshot(struct store *s, const char *date, int64_t since, bool
 	if (rc)
 		return rc;
 	rc = store_snapshot_tx(s, date, since, force, taken, err);
-	if (!rc)
-		rc = store_commit(s, err);
-	if (rc) {
-		store_rollback(s);
+	rc = store_end(s, rc, err);
+	if (rc)
 		*taken = false;
-	}
 	return rc;
 }
 
@@ -293,7 +284,7 @@ static enum fc_rc trend_row(sqlite3_stmt *st, void *ctx)
 enum fc_rc store_trend_each(struct store *s, int64_t org_id, const char *product, const char *from,
                             const char *to, store_trend_cb cb, void *ctx, char *err)
 {
-	struct each e = {NULL, NULL, cb, ctx};
+	struct each e = {NULL, cb, ctx};
 
 	return store_exec(
 	    s, ST_TREND,

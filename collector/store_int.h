@@ -79,11 +79,9 @@ struct store {
 	int64_t clock_skew; /* store_set_clock_skew */
 };
 
-/* Writes one line to err (FC_ERRLEN bytes; err may be NULL). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-void store_seterr(char *err, const char *fmt, ...);
+/* fc_seterr (fc_rc.h), by the name store.c and store_schema.c still call
+ * it. */
+#define store_seterr fc_seterr
 /* A failure the caller reports: writes it to err, or logs it (LOG_ERR)
  * when err is NULL, so that it is told once. */
 #if defined(__GNUC__)
@@ -176,6 +174,9 @@ enum fc_rc store_begin(struct store *s, char *err);
 enum fc_rc store_commit(struct store *s, char *err);
 /* Rolls back the open transaction, if any; failures are only logged. */
 void store_rollback(struct store *s);
+/* Ends the open transaction: commits it when rc is FC_OK, else (or when
+ * the commit fails) rolls it back. Returns rc or the commit's failure. */
+enum fc_rc store_end(struct store *s, enum fc_rc rc, char *err);
 
 /* Deletes every software list no machine uses (in the caller's
  * transaction). */
@@ -215,6 +216,26 @@ void store_classify(const char *os_json, struct os_class *c);
 /* Binds c's STORE_CLASS_NCOLS columns to st from parameter first on.
  * Returns SQLite's code. */
 int store_bind_class(sqlite3_stmt *st, int first, const struct os_class *c);
+
+/* The caller's callback of a grouped count (store_class_groups,
+ * store_ready_groups), the ctx of store_group_row. */
+struct store_groups {
+	store_class_cb cb;
+	void *ctx;
+};
+
+/* Row callback of a grouped count: org, os_family, os_product, os_edition,
+ * os_release, arch, then machines (the verdicts "") or win11,
+ * esu_eligible, bios_year and machines. */
+enum fc_rc store_group_row(sqlite3_stmt *st, void *ctx);
+
+/* What a reclassification pass goes through: the store, the count of
+ * machines changed, and err for the update's failures. */
+struct store_fix {
+	struct store *s;
+	int64_t *changed;
+	char *err;
+};
 
 /* store_snapshot inside the caller's transaction (ingest uses it). */
 enum fc_rc store_snapshot_tx(struct store *s, const char *date, int64_t since, bool force,

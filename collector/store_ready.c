@@ -59,18 +59,11 @@ enum fc_rc store_ready_put(struct store *s, int64_t id, const struct os_class *c
 	                  NULL, NULL, "storing a readiness verdict", err);
 }
 
-/* What a reclassification goes through. */
-struct ready_fix {
-	struct store *s;
-	int64_t *changed;
-	char *err;
-};
-
 /* Row (id, os_family, os_product, os_edition, os_build, os_release, arch,
  * hw_json, the verdict columns): stores the verdict when it differs. */
 static enum fc_rc fix_row(sqlite3_stmt *st, void *ctx)
 {
-	const struct ready_fix *r = ctx;
+	const struct store_fix *r = ctx;
 	struct os_class cls;
 	struct ready_verdict v;
 	const char *t[READY_NCOLS];
@@ -107,7 +100,7 @@ static enum fc_rc fix_row(sqlite3_stmt *st, void *ctx)
 
 enum fc_rc store_ready_reclassify_tx(struct store *s, int64_t *changed, char *err)
 {
-	struct ready_fix r = {s, changed, err};
+	struct store_fix r = {s, changed, err};
 
 	*changed = 0;
 	return store_exec(s, ST_READY_EACH,
@@ -119,28 +112,9 @@ enum fc_rc store_ready_reclassify_tx(struct store *s, int64_t *changed, char *er
 /* ---- reading ---- */
 
 struct ready_each {
-	store_class_cb group;
 	store_ready_cb machine;
 	void *ctx;
 };
-
-static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
-{
-	const struct ready_each *e = ctx;
-	struct store_class_group g;
-
-	g.org = store_col(st, 0);
-	g.os_family = store_col(st, 1);
-	g.os_product = store_col(st, 2);
-	g.os_edition = store_col(st, 3);
-	g.os_release = store_col(st, 4);
-	g.arch = store_col(st, 5);
-	g.win11 = store_col(st, 6);
-	g.esu_eligible = store_col(st, 7);
-	g.bios_year = store_col(st, 8);
-	g.machines = sqlite3_column_int64(st, 9);
-	return e->group(&g, e->ctx);
-}
 
 /* Machines of ?1 (0: all) last seen at or after ?2, ?3 the first whole
  * day (store_first_full_day): ready_counts for the whole days, the
@@ -155,7 +129,7 @@ static enum fc_rc group_row(sqlite3_stmt *st, void *ctx)
 enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bool by_year,
                               store_class_cb cb, void *ctx, char *err)
 {
-	struct ready_each e = {cb, NULL, ctx};
+	struct store_groups e = {cb, ctx};
 
 	if (by_year)
 		return store_exec(
@@ -167,7 +141,7 @@ enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bo
 		    " GROUP BY o.name, m.os_family, m.os_product, m.os_edition, m.os_release, "
 		    "m.arch,"
 		    " m.win11, m.esu_eligible, m.bios_year ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
-		    STORE_ARGS(STORE_INT(org_id), STORE_INT(since)), group_row, &e,
+		    STORE_ARGS(STORE_INT(org_id), STORE_INT(since)), store_group_row, &e,
 		    "counting machines by BIOS year", err);
 	return store_exec(
 	    s, ST_READY_GROUPS,
@@ -177,7 +151,7 @@ enum fc_rc store_ready_groups(struct store *s, int64_t org_id, int64_t since, bo
 	    " c.os_product, c.os_edition, c.os_release, c.arch, c.win11, c.esu_eligible"
 	    " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
 	    STORE_ARGS(STORE_INT(org_id), STORE_INT(since), STORE_INT(store_first_full_day(since))),
-	    group_row, &e, "counting machines by readiness", err);
+	    store_group_row, &e, "counting machines by readiness", err);
 }
 
 static enum fc_rc machine_row(sqlite3_stmt *st, void *ctx)
@@ -205,7 +179,7 @@ static enum fc_rc machine_row(sqlite3_stmt *st, void *ctx)
 enum fc_rc store_ready_each(struct store *s, int64_t org_id, store_ready_cb cb, void *ctx,
                             char *err)
 {
-	struct ready_each e = {NULL, cb, ctx};
+	struct ready_each e = {cb, ctx};
 
 	return store_exec(s, ST_READY_MACHINES,
 	                  "SELECT o.name, m.public_id, m.hostname, m.last_seen, m.os_product,"

@@ -15,17 +15,6 @@
 
 #include "log.h"
 
-void store_seterr(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, FC_ERRLEN, fmt, ap);
-	va_end(ap);
-}
-
 void store_fail(char *err, const char *fmt, ...)
 {
 	char msg[FC_ERRLEN];
@@ -72,17 +61,17 @@ enum fc_rc store_dbfail(struct store *s, int rc, const char *what, char *err)
 
 	if (why) { /* transient like SQLITE_FULL: 503, not 500 */
 		LOG_WARN("database: %s: %s (%s)", what, msg, why);
-		store_seterr(err, "database busy: %s: %s (%s)", what, msg, why);
+		fc_seterr(err, "database busy: %s: %s (%s)", what, msg, why);
 		return FC_EBUSY;
 	}
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
 	    primary == SQLITE_READONLY) {
 		LOG_WARN("database: %s: %s", what, msg);
-		store_seterr(err, "database busy: %s: %s", what, msg);
+		fc_seterr(err, "database busy: %s: %s", what, msg);
 		return FC_EBUSY;
 	}
 	LOG_ERR("database: %s: %s (extended code %d)", what, msg, rc);
-	store_seterr(err, "database error: %s: %s", what, msg);
+	fc_seterr(err, "database error: %s: %s", what, msg);
 	return FC_EDB;
 }
 
@@ -99,8 +88,8 @@ enum fc_rc store_stmt(struct store *s, enum store_stmt id, const char *sql, sqli
 		if (rc != SQLITE_OK) {
 			s->st[id] = NULL;
 			LOG_ERR("database: cannot prepare '%s': %s", sql, sqlite3_errmsg(s->db));
-			store_seterr(err, "database error: cannot prepare a statement: %s",
-			             sqlite3_errmsg(s->db));
+			fc_seterr(err, "database error: cannot prepare a statement: %s",
+			          sqlite3_errmsg(s->db));
 			return FC_EDB;
 		}
 	}
@@ -238,6 +227,15 @@ enum fc_rc store_begin(struct store *s, char *err)
 enum fc_rc store_commit(struct store *s, char *err)
 {
 	return store_run(s, ST_COMMIT, "COMMIT", "committing", err);
+}
+
+enum fc_rc store_end(struct store *s, enum fc_rc rc, char *err)
+{
+	if (!rc)
+		rc = store_commit(s, err);
+	if (rc)
+		store_rollback(s);
+	return rc;
 }
 
 void store_rollback(struct store *s)

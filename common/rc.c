@@ -1,5 +1,9 @@
-/* rc.c - descriptions of the fc_rc codes. */
+/* rc.c - descriptions of the fc_rc codes and the one writer of error
+ * messages (fc_seterr). */
 #include "fc_rc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 
 const char *fc_strerror(enum fc_rc rc)
 {
@@ -22,4 +26,15 @@ const char *fc_strerror(enum fc_rc rc)
 	case FC_EPERM: return "not permitted";
 	}
 	return "unknown error";
+}
+
+void fc_seterr(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, FC_ERRLEN, fmt, ap);
+	va_end(ap);
 }

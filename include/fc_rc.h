@@ -5,6 +5,8 @@
 #ifndef FC_INCLUDE_FC_RC_H
 #define FC_INCLUDE_FC_RC_H
 
+#include "fc_printf.h"
+
 enum fc_rc {
 	FC_OK = 0,
 	FC_ENOMEM, /* out of memory (only where a library reports it) */
@@ -29,5 +31,9 @@ const char *fc_strerror(enum fc_rc rc);
 
 /* Size of an error message buffer handed to parsers and readers. */
 #define FC_ERRLEN 256
+
+/* Writes one message to err (FC_ERRLEN bytes, cut short when longer);
+ * does nothing when err is NULL. */
+FC_PRINTF(2, 3) void fc_seterr(char *err, const char *fmt, ...);
 
 #endif

@@ -182,10 +182,53 @@ craft() {
 		>"$c_out"
 }
 
+# windows_machine ORG N WINDOWS: imports into $DB for organisation ORG the
+# template as machine N (its own hardware UUID and agent id, no machine id)
+# running WINDOWS (the fleetcensus.windows object), crafted into mN.json.
+windows_machine() {
+	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
+		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
+		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
+		.content.fleetcensus.windows = $3"
+	collector import --db "$DB" --org "$1" "m$2.json" >/dev/null
+}
+
 # An RFC 3339 time N seconds after the template's collected_at.
 later() {
 	jq -r --argjson n "$1" '.content.fleetcensus.collected_at | fromdateiso8601 + $n |
 		todateiso8601' "$TPL"
+}
+
+# The readiness facts (docs/protocol.md) of a machine with everything a
+# Windows 11 upgrade needs, on an Intel 6/158/10 (i5-8500): content.cpus[0]
+# (READY_CPU), content.bios (READY_BIOS) and content.fleetcensus.hw
+# (READY_HW) of ready_inv.
+READY_CPU='{"manufacturer":"GenuineIntel","familynumber":"6","model":"158","stepping":10,
+ "name":"Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz","core":6,"speed":3000}'
+READY_BIOS='{"bmanufacturer":"Dell Inc.","bversion":"1.2.3","bdate":"2018-05-04",
+ "smanufacturer":"Dell Inc.","smodel":"OptiPlex 7060","secure_boot":"enabled"}'
+READY_HW='{"cpu_logical":6,"cpu_platform_flags":2,"cpu_sse42":true,"cpu_popcnt":true,
+ "memory_installed_mib":8192,"system_volume_mib":243000,"firmware":"uefi",
+ "secure_boot_capable":true,"secure_boot_setup_mode":false,"tpm_present":true,
+ "tpm_version":"2.0","os_bits":64,"esu_licensed_year":0}'
+
+# ready_inv FILE N HOST WINDOWS [JQ-FILTER]: a hand-written inventory of
+# machine N (its own hardware UUID) running WINDOWS (the fleetcensus.windows
+# object), collected at $NOW, with the facts above changed by the filter.
+ready_inv() {
+	jq -n --arg rid "$(uuid)" --arg at "$NOW" --arg host "$3" \
+		--arg hw "$(printf '00000000-0000-4000-8000-%012d' "$2")" \
+		--argjson win "$4" --argjson cpu "$READY_CPU" --argjson bios "$READY_BIOS" \
+		--argjson fh "$READY_HW" '
+	{deviceid: ($host + "-2026-01-01-00-00-00"),
+	 content: {
+	  hardware: {name: $host, uuid: $hw, memory: 7863, chassis_type: "3"},
+	  bios: $bios, cpus: [$cpu],
+	  operatingsystem: {name: "Windows", arch: "x86_64"},
+	  softwares: [],
+	  fleetcensus: {schema: 1, report_id: $rid, collected_at: $at,
+	   sections: {os: "ok", software: "ok", hardware: "ok"},
+	   windows: $win, hw: $fh}}}' | jq -c "${5:-.}" >"$1"
 }
 
 # skip_without CMD...: skips the whole file when a tool is missing.

@@ -63,6 +63,26 @@ jqr() {
 	jq -c -r "$1" "$2"
 }
 
+# kind FILE: what stat says FILE is ("character special file", "fifo", ...).
+kind() {
+	stat -c %F "$1"
+}
+
+# mode FILE: FILE's permission bits in octal (600, 644, ...).
+mode() {
+	stat -c %a "$1"
+}
+
+# wait_for FILE: waits up to 10 s for FILE to exist.
+wait_for() {
+	wf_n=0
+	while [ ! -e "$1" ] && [ $wf_n -lt 100 ]; do
+		sleep 0.1
+		wf_n=$((wf_n + 1))
+	done
+	[ -e "$1" ]
+}
+
 have_shared() {
 	[ -d "$SHARED/corpus" ] && [ -f "$SCHEMA" ]
 }

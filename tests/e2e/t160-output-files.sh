@@ -14,15 +14,6 @@ if [ "$(id -u)" != 0 ]; then
 	exit $?
 fi
 
-# kind FILE: what stat says FILE is ("character special file", "fifo", ...).
-kind() {
-	stat -c %F "$1"
-}
-
-mode() {
-	stat -c %a "$1"
-}
-
 # fifo_read FIFO OUT: opens FIFO at once (read-write, so that it never waits
 # for a writer), touches ./ready, then copies into OUT what is written up to
 # and including a newline (the report's last byte); gives up after 60 s.
@@ -35,16 +26,6 @@ data = b""
 while not data.endswith(b"\n"):
     data += os.read(fd, 65536)
 open(sys.argv[2], "wb").write(data)' "$1" "$2"
-}
-
-# wait_for FILE: waits up to 10 s for FILE to exist.
-wait_for() {
-	wf_n=0
-	while [ ! -e "$1" ] && [ $wf_n -lt 100 ]; do
-		sleep 0.1
-		wf_n=$((wf_n + 1))
-	done
-	[ -e "$1" ]
 }
 
 test_expect_success '--output onto a character device: written in place, stays a device' '
@@ -136,114 +117,6 @@ test_expect_success '--output onto a link to nothing or to a block device: refus
 	expect_status 73 agent --root "$ROOT" --state-dir st --output blk-link 2>err &&
 	grep -q "blk-link" err &&
 	test "$(kind blk)" = "block special file"
-'
-
-test_done
-	exit $?
-fi
-
-# kind FILE: what stat says FILE is ("character special file", "fifo", ...).
-kind() {
-	stat -c %F "$1"
-}
-
-mode() {
-	stat -c %a "$1"
-}
-
-# fifo_read FIFO OUT: opens FIFO at once (read-write, so that it never waits
-# for a writer), touches ./ready, then copies into OUT what is written up to
-# and including a newline (the report's last byte); gives up after 60 s.
-fifo_read() {
-	$PY -c 'import os, signal, sys
-signal.alarm(60)
-fd = os.open(sys.argv[1], os.O_RDWR)
-open("ready", "w").close()
-data = b""
-while not data.endswith(b"\n"):
-    data += os.read(fd, 65536)
-open(sys.argv[2], "wb").write(data)' "$1" "$2"
-}
-
-# wait_for FILE: waits up to 10 s for FILE to exist.
-wait_for() {
-	wf_n=0
-	while [ ! -e "$1" ] && [ $wf_n -lt 100 ]; do
-		sleep 0.1
-		wf_n=$((wf_n + 1))
-	done
-	[ -e "$1" ]
-}
-
-test_expect_success '--output onto a character device: written in place, stays a device' '
-	mknod null c 1 3 &&
-	agent --root "$ROOT" --state-dir st --output null 2>err &&
-	test "$(kind null)" = "character special file" &&
-	test "$(stat -c %t,%T null)" = 1,3 &&
-	! test -s err &&
-	test -z "$(ls -A | grep "^\.null")"
-'
-
-test_expect_success '--output onto a FIFO with a reader: the reader gets the whole report' '
-	mkfifo pipe &&
-	{ fifo_read pipe got & } &&
-	wait_for ready &&
-	timeout 60 "$AGENT_BIN" --config "$TEST_DIR/.empty.conf" --root "$ROOT" --state-dir st \
-		--output pipe &&
-	wait &&
-	test "$(kind pipe)" = fifo &&
-	test "$(jqr $X.os_release.ID got)" = debian &&
-	test "$(jqr ".content.softwares | length" got)" = 6 &&
-	test "$(tail -c 1 got | od -An -c | tr -d " ")" = "\\n"
-'
-
-test_expect_success '--output onto a FIFO nobody reads: refused at once (73), stays a FIFO' '
-	mkfifo lonely &&
-	expect_status 73 timeout 20 "$AGENT_BIN" --config "$TEST_DIR/.empty.conf" \
-		--root "$ROOT" --state-dir st --output lonely 2>err &&
-	grep -q "no process reads the FIFO .lonely." err &&
-	test "$(kind lonely)" = fifo
-'
-
-test_expect_success '--output onto a block device: refused (73), the node untouched' '
-	mknod blk b 7 0 &&
-	expect_status 73 agent --root "$ROOT" --state-dir st --output blk 2>err &&
-	grep -q "blk.* not a regular file, character device or FIFO" err &&
-	test "$(kind blk)" = "block special file"
-'
-
-test_expect_success 'a new file gets 0666 minus the umask: 0600 at 077, 0644 at 022' '
-	(umask 077 && agent --root "$ROOT" --state-dir st --output new077.json) &&
-	test "$(mode new077.json)" = 600 &&
-	(umask 022 && agent --root "$ROOT" --state-dir st --output new022.json) &&
-	test "$(mode new022.json)" = 644 &&
-	(umask 027 && agent --root "$ROOT" --state-dir st --output new027.json) &&
-	test "$(mode new027.json)" = 640
-'
-
-test_expect_success 'a replaced file keeps its mode: 0600 stays 0600 at umask 022' '
-	echo old >keep.json && chmod 600 keep.json &&
-	(umask 022 && agent --root "$ROOT" --state-dir st --output keep.json) &&
-	test "$(mode keep.json)" = 600 &&
-	test "$(jqr $X.os_release.ID keep.json)" = debian &&
-	echo old >shared.json && chmod 664 shared.json &&
-	(umask 077 && agent --root "$ROOT" --state-dir st --output shared.json) &&
-	test "$(mode shared.json)" = 664
-'
-
-test_expect_success '--output DIR/: the new file follows the umask (0600 at 077)' '
-	mkdir drop &&
-	(umask 077 && agent --root "$ROOT" --state-dir st --output drop/) &&
-	f=$(ls drop) && test -n "$f" &&
-	test "$(mode "drop/$f")" = 600
-'
-
-test_expect_success '--output onto a symbolic link to a file: the link is replaced, not its target' '
-	echo target >target.json &&
-	ln -s target.json link.json &&
-	agent --root "$ROOT" --state-dir st --output link.json &&
-	test "$(kind link.json)" = "regular file" &&
-	test "$(cat target.json)" = target
 '
 
 test_done

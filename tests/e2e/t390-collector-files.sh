@@ -26,14 +26,6 @@ ORG="Gemeente Zeist"
 umask 022
 collector org add "$ORG" --db "$DB" >/dev/null
 
-kind() {
-	stat -c %F "$1"
-}
-
-mode() {
-	stat -c %a "$1"
-}
-
 # fifo_read FIFO OUT: opens FIFO at once (read-write, so that it never waits
 # for a writer), touches ./ready, then copies into OUT what is written up to
 # the first pause of a second after some data; gives up after 60 s.
@@ -46,15 +38,6 @@ data = os.read(fd, 65536)
 while select.select([fd], [], [], 1)[0]:
     data += os.read(fd, 65536)
 open(sys.argv[2], "wb").write(data)' "$1" "$2"
-}
-
-wait_for() {
-	wf_n=0
-	while [ ! -e "$1" ] && [ $wf_n -lt 100 ]; do
-		sleep 0.1
-		wf_n=$((wf_n + 1))
-	done
-	[ -e "$1" ]
 }
 
 test_expect_success 'the database, its -wal and -shm are created 0600 at umask 022' '

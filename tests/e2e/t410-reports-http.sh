@@ -20,11 +20,7 @@ W7='{"major":6,"minor":1,"build":7601,"product_type":1,"suite_mask":256,
 
 # machine ORG N: a Windows 7 machine with its own hardware UUID.
 machine() {
-	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
-		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
-		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
-		.content.fleetcensus.windows = $W7"
-	collector import --db "$DB" --org "$1" "m$2.json" >/dev/null
+	windows_machine "$1" "$2" "$W7"
 }
 
 make_template "$TPL"

@@ -34,39 +34,11 @@ HOME_=$(win10 Core 19045 22H2)
 PRO21=$(win10 Professional 19044 21H2)
 LTSC=$(win10 EnterpriseS 19044 21H2)
 
-# Everything a Windows 11 upgrade needs, on an Intel 6/158/10 (i5-8500).
-CPU='{"manufacturer":"GenuineIntel","familynumber":"6","model":"158","stepping":10,
- "name":"Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz","core":6,"speed":3000}'
-BIOS='{"bmanufacturer":"Dell Inc.","bversion":"1.2.3","bdate":"2018-05-04",
- "smanufacturer":"Dell Inc.","smodel":"OptiPlex 7060","secure_boot":"enabled"}'
-HW='{"cpu_logical":6,"cpu_platform_flags":2,"cpu_sse42":true,"cpu_popcnt":true,
- "memory_installed_mib":8192,"system_volume_mib":243000,"firmware":"uefi",
- "secure_boot_capable":true,"secure_boot_setup_mode":false,"tpm_present":true,
- "tpm_version":"2.0","os_bits":64,"esu_licensed_year":0}'
-
-# inv FILE N HOST WINDOWS [JQ-FILTER]: a hand-written inventory of machine N
-# (its own hardware UUID) running WINDOWS (the fleetcensus.windows object),
-# with the facts above changed by the filter.
-inv() {
-	jq -n --arg rid "$(uuid)" --arg at "$NOW" --arg host "$3" \
-		--arg hw "$(printf '00000000-0000-4000-8000-%012d' "$2")" \
-		--argjson win "$4" --argjson cpu "$CPU" --argjson bios "$BIOS" --argjson fh "$HW" '
-	{deviceid: ($host + "-2026-01-01-00-00-00"),
-	 content: {
-	  hardware: {name: $host, uuid: $hw, memory: 7863, chassis_type: "3"},
-	  bios: $bios, cpus: [$cpu],
-	  operatingsystem: {name: "Windows", arch: "x86_64"},
-	  softwares: [],
-	  fleetcensus: {schema: 1, report_id: $rid, collected_at: $at,
-	   sections: {os: "ok", software: "ok", hardware: "ok"},
-	   windows: $win, hw: $fh}}}' | jq -c "${5:-.}" >"$1"
-}
-
 # machine TOKEN N HOST WINDOWS [JQ-FILTER]: POSTs it; fails unless 200.
 machine() {
 	m_tok=$1
 	shift
-	inv "m$1.json" "$@"
+	ready_inv "m$1.json" "$@"
 	m_st=$(post "$URL" "$m_tok" "m$1.json")
 	[ "$m_st" = 200 ] || { echo "POST $2: $m_st $(cat answer)" >&2; return 1; }
 }
@@ -113,13 +85,13 @@ test_expect_success 'inventories with the readiness facts are stored' '
 '
 
 test_expect_success 'a fact of the wrong type is refused, the field named' '
-	inv bad.json 99 bad "$PRO" "$C.fleetcensus.hw.tpm_present = \"yes\"" &&
+	ready_inv bad.json 99 bad "$PRO" "$C.fleetcensus.hw.tpm_present = \"yes\"" &&
 	test "$(post "$URL" "$NORTH" bad.json)" = 400 &&
 	error_says "content.fleetcensus.hw.tpm_present: not a boolean" &&
-	inv bad.json 99 bad "$PRO" "$C.cpus[0].stepping = \"9\"" &&
+	ready_inv bad.json 99 bad "$PRO" "$C.cpus[0].stepping = \"9\"" &&
 	test "$(post "$URL" "$NORTH" bad.json)" = 400 &&
 	error_says "content.cpus\\[0\\].stepping: not a whole number" &&
-	inv bad.json 99 bad "$PRO" "$C.fleetcensus.hw_unknown = {tpm_present: 1}" &&
+	ready_inv bad.json 99 bad "$PRO" "$C.fleetcensus.hw_unknown = {tpm_present: 1}" &&
 	test "$(post "$URL" "$NORTH" bad.json)" = 400 &&
 	error_says "hw_unknown.tpm_present: not a string" &&
 	test "$(sql "$DB" "SELECT count(*) FROM machines")" = 14

@@ -36,11 +36,7 @@ W7='{"major":6,"minor":1,"build":7601,"product_type":1,"suite_mask":256,
 machine() {
 	m_os=$W10
 	[ "${3:-}" != w7 ] || m_os=$W7
-	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
-		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
-		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
-		.content.fleetcensus.windows = $m_os"
-	collector import --org "$1" "m$2.json" >/dev/null
+	windows_machine "$1" "$2" "$m_os"
 }
 
 # at DATE CMD...: runs the collector with "now" at DATE.
@@ -274,18 +270,9 @@ test_expect_success 'no such campaign, organisation (65); only admins create (77
 DB=$TEST_DIR/w11.db
 export FLEETCENSUS_DB="$DB"
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-# Everything a Windows 11 upgrade needs, on an Intel 6/158/10 (i5-8500),
-# as t430 has it; a Windows 10 Pro 22H2.
+# A Windows 10 Pro 22H2 (the readiness facts: lib-collector.sh's ready_inv).
 WPRO='{"major":10,"minor":0,"build":19045,"ubr":5131,"product_type":1,
  "edition_id":"Professional","display_version":"22H2","native_arch":"AMD64"}'
-CPU='{"manufacturer":"GenuineIntel","familynumber":"6","model":"158","stepping":10,
- "name":"Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz","core":6,"speed":3000}'
-BIOS='{"bmanufacturer":"Dell Inc.","bversion":"1.2.3","bdate":"2018-05-04",
- "smanufacturer":"Dell Inc.","smodel":"OptiPlex 7060","secure_boot":"enabled"}'
-HW='{"cpu_logical":6,"cpu_platform_flags":2,"cpu_sse42":true,"cpu_popcnt":true,
- "memory_installed_mib":8192,"system_volume_mib":243000,"firmware":"uefi",
- "secure_boot_capable":true,"secure_boot_setup_mode":false,"tpm_present":true,
- "tpm_version":"2.0","os_bits":64,"esu_licensed_year":0}'
 C=.content
 # An AMD Zen 1 (family 23 model 1): not on the Windows 11 list, replace.
 ZEN1="$C.cpus[0].manufacturer = \"AuthenticAMD\" | $C.cpus[0].familynumber = \"23\" |
@@ -295,21 +282,10 @@ BIOSBOOT="$C.fleetcensus.hw.firmware = \"bios\" | $C.fleetcensus.hw.secure_boot_
 	$C.bios.secure_boot = \"unsupported\""
 
 # rmachine ORG N HOST [JQ-FILTER]: imports a hand-written Windows 10 Pro
-# inventory of machine N with the readiness facts above (changed by the
+# inventory of machine N (ready_inv: a machine ready for Windows 11, changed by the
 # filter).
 rmachine() {
-	jq -n --arg rid "$(uuid)" --arg at "$NOW" --arg host "$3" \
-		--arg hw "$(printf '00000000-0000-4000-8000-%012d' "$2")" \
-		--argjson win "$WPRO" --argjson cpu "$CPU" --argjson bios "$BIOS" --argjson fh "$HW" '
-	{deviceid: ($host + "-2026-01-01-00-00-00"),
-	 content: {
-	  hardware: {name: $host, uuid: $hw, memory: 7863, chassis_type: "3"},
-	  bios: $bios, cpus: [$cpu],
-	  operatingsystem: {name: "Windows", arch: "x86_64"},
-	  softwares: [],
-	  fleetcensus: {schema: 1, report_id: $rid, collected_at: $at,
-	   sections: {os: "ok", software: "ok", hardware: "ok"},
-	   windows: $win, hw: $fh}}}' | jq -c "${4:-.}" >"r$2.json" &&
+	ready_inv "r$2.json" "$2" "$3" "$WPRO" "${4:-.}" &&
 	collector import --org "$1" "r$2.json" >/dev/null
 }
 

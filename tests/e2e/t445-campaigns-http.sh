@@ -23,12 +23,9 @@ W10='{"major":10,"minor":0,"build":19045,"ubr":3803,"product_type":1,"suite_mask
  "release_id":"2009","native_arch":"AMD64","current_version":"6.3",
  "installation_type":"Client"}'
 
+# machine ORG N: a Windows 10 machine with its own hardware UUID.
 machine() {
-	craft "m$2.json" ".content.hardware.uuid = \"$(printf '00000000-0000-4000-8000-%012d' "$2")\" |
-		.content.fleetcensus.agent_id = \"$(printf '11111111-0000-4000-8000-%012d' "$2")\" |
-		del(.content.fleetcensus.machine_id) | del(.content.fleetcensus.os_release) |
-		.content.fleetcensus.windows = $W10"
-	collector import --db "$DB" --org "$1" "m$2.json" >/dev/null
+	windows_machine "$1" "$2" "$W10"
 }
 
 # postc TOKEN PATH: POSTs an empty body to URL/PATH; prints the status.
