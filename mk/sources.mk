@@ -86,6 +86,9 @@ COLLECTOR_SRC := \
 	collector/arena.c \
 	collector/auth.c \
 	collector/classify.c \
+	collector/cmd.c \
+	collector/cmd_admin.c \
+	collector/cmd_data.c \
 	collector/http.c \
 	collector/http_machines.c \
 	collector/http_reports.c \

@@ -1,0 +1,299 @@
+/* cmd_admin.c - the collector's housekeeping commands: organisations,
+ * tokens, retention (prune), reclassify, snapshot. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "fctime.h"
+#include "log.h"
+#include "store.h"
+
+static void show_time(int64_t t, char out[32])
+{
+	if (!t || !fctime_format_rfc3339(t, out))
+		snprintf(out, 32, "never");
+}
+
+/* Makes a token of role for org_id (0 for admin), stores its hash and puts
+ * the token in token. */
+static enum fc_rc new_token(struct store *st, enum token_role role, int64_t org_id,
+                            char token[AUTH_TOKEN_LEN + 1], char *err)
+{
+	unsigned char hash[AUTH_HASH_LEN];
+	int64_t id;
+	enum fc_rc rc = auth_token_new(token);
+
+	if (rc) {
+		snprintf(err, FC_ERRLEN, "cannot make a random token: %s", fc_strerror(rc));
+		return rc;
+	}
+	auth_token_hash(token, hash);
+	return store_token_add(st, role, org_id, hash, &id, err);
+}
+
+int cmd_org_add(struct cmd_opts *o)
+{
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	int64_t org_id = 0;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, true, false, &st);
+
+	if (code)
+		return code;
+	rc = store_org_add(st, o->args[0], &org_id, err);
+	if (rc == FC_OK) {
+		rc = new_token(st, ROLE_AGENT, org_id, token, err);
+		if (rc && store_org_remove(st, o->args[0], true, err2) != FC_OK)
+			LOG_ERR("organisation '%s' was created without a token: %s", o->args[0],
+			        err2);
+	}
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org add '%s': %s", o->args[0], err);
+		return cmd_exit_for(rc);
+	}
+	fprintf(o->out, "%s\n", token);
+	return cmd_flush(o, EXIT_DONE);
+}
+
+static enum fc_rc print_org(const struct store_org *org, void *ctx)
+{
+	FILE *out = ctx;
+	char created[32];
+
+	show_time(org->created, created);
+	fprintf(out, "%s\t%" PRId64 "\t%s\n", org->name, org->machines, created);
+	return FC_OK;
+}
+
+int cmd_org_list(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, false, true, &st);
+
+	if (code)
+		return code;
+	fprintf(o->out, "NAME\tMACHINES\tCREATED\n");
+	rc = store_org_each(st, print_org, o->out, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org list: %s", err);
+		return cmd_flush(o, cmd_exit_for(rc));
+	}
+	return cmd_flush(o, EXIT_DONE);
+}
+
+int cmd_org_rename(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, true, false, &st);
+
+	if (code)
+		return code;
+	rc = store_org_rename(st, o->args[0], o->args[1], err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("org rename '%s': %s", o->args[0], err);
+		return cmd_exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+int cmd_org_remove(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, true, false, &st);
+
+	if (code)
+		return code;
+	rc = store_org_remove(st, o->args[0], o->force, err);
+	store_close(st);
+	if (rc == FC_EEXIST && !o->force)
+		LOG_ERR("org remove '%s': %s (--force removes it with its machines)", o->args[0],
+		        err);
+	else if (rc)
+		LOG_ERR("org remove '%s': %s", o->args[0], err);
+	return cmd_exit_for(rc);
+}
+
+/* ---- token ---- */
+
+int cmd_token_add(struct cmd_opts *o)
+{
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum token_role role;
+	int64_t org_id = 0;
+	enum fc_rc rc = FC_OK;
+	int code;
+
+	if (!o->role || !auth_role_parse(o->role, &role)) {
+		LOG_ERR("token add: --role must be agent, reader or admin");
+		return EXIT_USAGE;
+	}
+	if ((role == ROLE_ADMIN) != !o->org) {
+		LOG_ERR("token add: %s", role == ROLE_ADMIN ? "an admin token has no --org"
+		                                            : "--org NAME is needed");
+		return EXIT_USAGE;
+	}
+	code = cmd_open_store(o, true, false, &st);
+	if (code)
+		return code;
+	if (o->org)
+		rc = store_org_find(st, o->org, &org_id, err);
+	if (rc == FC_OK)
+		rc = new_token(st, role, org_id, token, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token add: %s", rc == FC_ENOENT && o->org ? "no such organisation" : err);
+		return cmd_exit_for(rc);
+	}
+	fprintf(o->out, "%s\n", token);
+	return cmd_flush(o, EXIT_DONE);
+}
+
+static enum fc_rc print_token(const struct store_token *t, void *ctx)
+{
+	FILE *out = ctx;
+	char created[32], used[32];
+
+	show_time(t->created, created);
+	show_time(t->last_used, used);
+	fprintf(out, "%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", t->id, auth_role_name(t->role),
+	        t->org_name ? t->org_name : "-", created, used, t->revoked ? "revoked" : "active");
+	return FC_OK;
+}
+
+int cmd_token_list(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, false, true, &st);
+
+	if (code)
+		return code;
+	fprintf(o->out, "ID\tROLE\tORG\tCREATED\tLAST_USED\tSTATE\n");
+	rc = store_token_each(st, print_token, o->out, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token list: %s", err);
+		return cmd_flush(o, cmd_exit_for(rc));
+	}
+	return cmd_flush(o, EXIT_DONE);
+}
+
+int cmd_token_revoke(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "", *end;
+	struct store *st = NULL;
+	long long id;
+	enum fc_rc rc;
+	int code;
+
+	errno = 0;
+	id = strtoll(o->args[0], &end, 10);
+	if (errno || end == o->args[0] || *end || id <= 0) {
+		LOG_ERR("token revoke: '%s' is not a token id (see token list)", o->args[0]);
+		return EXIT_USAGE;
+	}
+	code = cmd_open_store(o, true, false, &st);
+	if (code)
+		return code;
+	rc = store_token_revoke(st, (int64_t)id, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("token revoke %lld: %s", id, rc == FC_ENOENT ? "no such token" : err);
+		return cmd_exit_for(rc);
+	}
+	return EXIT_DONE;
+}
+
+/* Retention: forgets the metadata of reports received more than DAYS days
+ * ago. The machines and their newest facts stay. */
+int cmd_prune(struct cmd_opts *o)
+{
+	struct store *st = NULL;
+	char *end, err[FC_ERRLEN];
+	long days;
+	int64_t deleted = 0;
+	enum fc_rc rc;
+	int code;
+
+	errno = 0;
+	days = strtol(o->args[0], &end, 10);
+	if (errno || end == o->args[0] || *end || days < 1 || days > 36500) {
+		LOG_ERR("prune: DAYS must be a whole number from 1 to 36500, not '%s'", o->args[0]);
+		return EXIT_USAGE;
+	}
+	code = cmd_open_store(o, false, false, &st);
+	if (code)
+		return code;
+	rc = store_prune_reports(st, (int64_t)time(NULL) - (int64_t)days * 86400, &deleted, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("prune: %s", err);
+		return cmd_exit_for(rc);
+	}
+	fprintf(o->out, "%lld report records older than %ld days removed\n", (long long)deleted,
+	        days);
+	return cmd_flush(o, 0);
+}
+
+int cmd_reclassify(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	int64_t changed = 0;
+	enum fc_rc rc;
+	int code;
+
+	code = cmd_open_store(o, false, false, &st);
+	if (code)
+		return code;
+	rc = store_reclassify(st, &changed, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("reclassify: %s", err);
+		return cmd_exit_for(rc);
+	}
+	fprintf(o->out, "%lld machines changed\n", (long long)changed);
+	return cmd_flush(o, EXIT_DONE);
+}
+
+int cmd_snapshot(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "", date[FCTIME_DATE_LEN];
+	struct store *st = NULL;
+	int64_t now = (int64_t)time(NULL);
+	bool taken = false;
+	enum fc_rc rc;
+	int code;
+
+	if (!fctime_format_date(now, date))
+		return EXIT_SOFTWARE;
+	code = cmd_open_store(o, false, false, &st);
+	if (code)
+		return code;
+	rc = store_snapshot(st, date, now - STORE_SNAPSHOT_WINDOW, true, &taken, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("snapshot: %s", err);
+		return cmd_exit_for(rc);
+	}
+	return EXIT_DONE;
+}
