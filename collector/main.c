@@ -15,6 +15,8 @@
 #include "ingest.h"
 #include "log.h"
 #include "report.h"
+#include "report_params.h"
+#include "xalloc.h"
 
 #define DB_DEFAULT "/var/lib/fleetcensus/collector.db"
 #define DB_ENV "FLEETCENSUS_DB"
@@ -346,7 +348,10 @@ static bool parse_num(const struct optdef *d, const char *s, unsigned long long 
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v < d->min || v > d->max) {
-		LOG_ERR("--%s: '%s' is not a number from %llu to %llu", d->name, s, d->min, d->max);
+		char want[64];
+
+		snprintf(want, sizeof(want), "a number from %llu to %llu", d->min, d->max);
+		cmd_bad_value(d->name, s, want);
 		return false;
 	}
 	*out = v;
@@ -381,11 +386,10 @@ static void set_number(struct cmd_opts *o, enum opt_id id, unsigned long long v)
 /* Copies a date option's value (YYYY-MM-DD) into date. */
 static bool set_date(const char *name, const char *val, char date[11])
 {
-	if (strlen(val) != 10) {
-		LOG_ERR("want a date YYYY-MM-DD, not '%s'", val);
+	if (strlen(val) != 10 || val[4] != '-' || val[7] != '-') {
+		cmd_bad_value(name, val, "a date YYYY-MM-DD");
 		return false;
 	}
-	(void)name;
 	memcpy(date, val, 11);
 	return true;
 }
@@ -426,10 +430,8 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 			r->format = REPORT_CSV;
 		else if (!strcmp(val, "json"))
 			r->format = REPORT_JSON;
-		else {
-			LOG_ERR("--format: want table, csv or json, not '%s'", val);
-			return EXIT_USAGE;
-		}
+		else
+			return cmd_bad_value("format", val, "table, csv or json");
 		break;
 	case OPT_OUTPUT: o->output = val; break;
 	case OPT_BY: r->by = val; break;
@@ -543,10 +545,36 @@ static const struct command *find_command(const char *group, struct cmd_opts *o,
 	return NULL;
 }
 
-/* Checks the options and arguments cl holds against what c takes. */
-static int check_usage(const struct command *c, const struct cli *cl)
+/* Checks that report kind takes each report option in seen (the
+ * parameter of the same name, report_params.h). An unknown kind is left to
+ * the report to refuse. */
+static int check_report_kind(const char *kind, uint64_t seen)
 {
-	const char *name = c->action ? c->action : c->group;
+	char param[32];
+	unsigned i;
+	char *p;
+
+	if (!report_kind_known(kind))
+		return 0;
+	for (i = 0; i < OPT__COUNT; i++) {
+		if (!(seen & O(i) & O_REPORT) || i == OPT_OUTPUT)
+			continue;
+		snprintf(param, sizeof(param), "%s", optdefs[i].name);
+		for (p = param; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (report_param_applies(kind, param))
+			continue;
+		LOG_ERR("report %s: option '--%s' does not apply (see --help)", kind,
+		        optdefs[i].name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Checks that c takes every option given. */
+static int check_options(const struct command *c, const struct cli *cl)
+{
 	uint64_t seen = cl->seen & ~O(OPT_HELP), extra;
 	unsigned i;
 
@@ -560,6 +588,19 @@ static int check_usage(const struct command *c, const struct cli *cl)
 		        c->action ? " " : "", c->action ? c->action : "", optdefs[i].name);
 		return EXIT_USAGE;
 	}
+	if (c->run == cmd_report && cl->o.nargs >= 1)
+		return check_report_kind(cl->o.args[0], seen & c->opts);
+	return 0;
+}
+
+/* Checks the options and arguments cl holds against what c takes. */
+static int check_usage(const struct command *c, const struct cli *cl)
+{
+	const char *name = c->action ? c->action : c->group;
+	int code = check_options(c, cl);
+
+	if (code)
+		return code;
 	if (cl->o.nargs < c->min_args) {
 		LOG_ERR("%s: missing argument (usage: fleetcensus-collector %s)", name,
 		        c->synopsis);
@@ -570,6 +611,46 @@ static int check_usage(const struct command *c, const struct cli *cl)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* The index in argv of the command name: the first argument that is not an
+ * option or an option's value, so that options may come before it
+ * (--db FILE org list). argc when there is none. */
+static int command_index(int argc, char **argv)
+{
+	const char *name;
+	size_t len;
+	int i;
+	unsigned k;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--"))
+			return i + 1;
+		if (argv[i][1] != '-' || strchr(argv[i], '='))
+			continue;
+		name = argv[i] + 2;
+		len = strlen(name);
+		for (k = 0; k < OPT__COUNT; k++)
+			if (!strncmp(optdefs[k].name, name, len) && optdefs[k].type != T_FLAG)
+				break;
+		if (k < OPT__COUNT)
+			i++; /* its value */
+	}
+	return i;
+}
+
+/* Moves the command name to argv[1], after the options given before it. */
+static char **command_first(int argc, char **argv, int at)
+{
+	char **v = xcalloc((size_t)argc + 1, sizeof(*v));
+	int i, n = 0;
+
+	v[n++] = argv[0];
+	v[n++] = argv[at];
+	for (i = 1; i < argc; i++)
+		if (i != at)
+			v[n++] = argv[i];
+	return v;
 }
 
 int main(int argc, char **argv)
@@ -596,6 +677,13 @@ int main(int argc, char **argv)
 		printf("fleetcensus-collector %s\n", FC_VERSION);
 		return cmd_flush(&cl.o, EXIT_DONE);
 	}
+	code = command_index(argc, argv);
+	if (code >= argc) {
+		LOG_ERR("missing command (see --help)");
+		return EXIT_USAGE;
+	}
+	if (code > 1)
+		argv = command_first(argc, argv, code);
 	code = parse_options(argc - 1, argv + 1, &cl);
 	if (code)
 		return code;

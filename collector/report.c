@@ -798,7 +798,8 @@ static enum fc_rc run_trend(struct run *r)
 	writer_init(&r->w, o->format, r->out, trend_cols, 3);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
-		rc = store_trend_each(r->st, r->org_id, o->product, o->from, o->to, trend_row, r,
+		rc = store_trend_each(r->st, r->org_id, o->product, o->from,
+		                      o->to[0] || !o->as_of[0] ? o->to : r->as_of, trend_row, r,
 		                      r->err);
 	return writer_end(&r->w, rc);
 }

@@ -100,6 +100,7 @@ COLLECTOR_SRC := \
 	collector/metrics.c \
 	collector/privs.c \
 	collector/report.c \
+	collector/report_params.c \
 	collector/store.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
