@@ -4,7 +4,11 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -42,11 +46,98 @@ int cmd_bad_value(const char *name, const char *value, const char *want)
 	return EXIT_USAGE;
 }
 
+/* Puts the name of the effective user in out ("uid N" when it has none). */
+static void user_name(char *out, size_t n)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (pw)
+		snprintf(out, n, "%s", pw->pw_name);
+	else
+		snprintf(out, n, "uid %lu", (unsigned long)geteuid());
+}
+
+/* Logs that the user lacks what (read, write) on path; returns 77. */
+static int no_permission(const char *db, const char *path, const char *what, const char *why)
+{
+	char user[64];
+	struct stat sb;
+
+	user_name(user, sizeof(user));
+	if (stat(path, &sb) == 0)
+		LOG_ERR("database '%s': user '%s' cannot %s '%s' (mode %04o, uid %lu, gid %lu)%s",
+		        db, user, what, path, (unsigned)(sb.st_mode & 07777),
+		        (unsigned long)sb.st_uid, (unsigned long)sb.st_gid, why);
+	else
+		LOG_ERR("database '%s': user '%s' cannot %s '%s'%s", db, user, what, path, why);
+	return EXIT_NOPERM;
+}
+
+/* The checks of cmd_open_store before SQLite opens db, so that a missing
+ * directory or a permission problem is one line naming it: the directory
+ * must exist; the database must be readable (and writable to write); its
+ * -wal and -shm files, which SQLite needs even to read, must be readable
+ * (and writable to write) or, when missing, creatable in the directory.
+ * Returns 0 or an exit code. */
+static int db_preflight(const char *db, bool create, bool write)
+{
+	char dir[PATH_MAX], side[PATH_MAX + 8];
+	const char *slash = strrchr(db, '/');
+	static const char *const sfx[] = {"-wal", "-shm"};
+	bool dir_w;
+	size_t i;
+
+	if (!*db || !strcmp(db, ":memory:"))
+		return 0;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == db ? 1 : (int)(slash - db), db);
+	if (access(dir, F_OK) != 0 && errno == ENOENT) {
+		LOG_ERR("database '%s': directory '%s' does not exist", db, dir);
+		return create ? EXIT_CANTCREAT : EXIT_NOINPUT;
+	}
+	dir_w = euidaccess(dir, W_OK | X_OK) == 0;
+	if (access(db, F_OK) != 0) {
+		if (errno == ENOENT && create && !dir_w)
+			return no_permission(db, dir, "create files in", "");
+		return 0; /* store_open says what is wrong */
+	}
+	if (euidaccess(db, R_OK) != 0 && errno == EACCES)
+		return no_permission(db, db, "read", "");
+	if (write && euidaccess(db, W_OK) != 0 && errno == EACCES)
+		return no_permission(db, db, "write", "");
+	for (i = 0; i < 2; i++) {
+		snprintf(side, sizeof(side), "%s%s", db, sfx[i]);
+		if (access(side, F_OK) != 0) {
+			if (!dir_w)
+				return no_permission(
+				    db, dir, "create files in",
+				    write ? ""
+				          : " (SQLite needs the -wal and -shm files to read "
+				            "a database; 'serve' keeps them there)");
+			continue;
+		}
+		if (euidaccess(side, write ? R_OK | W_OK : R_OK) != 0 && errno == EACCES)
+			return no_permission(db, side, write ? "write" : "read", "");
+	}
+	return 0;
+}
+
+bool cmd_can_write(const char *db)
+{
+	return euidaccess(db, W_OK) == 0;
+}
+
 int cmd_open_store(const struct cmd_opts *o, bool create, bool readonly, struct store **st)
 {
 	char err[FC_ERRLEN] = "";
 	enum fc_rc rc;
+	int code = db_preflight(o->db, create, !readonly);
 
+	*st = NULL;
+	if (code)
+		return code;
 	if (readonly)
 		rc = store_open_readonly(o->db, st, err);
 	else

@@ -71,6 +71,10 @@ int cmd_bad_value(const char *name, const char *value, const char *want);
  * file (and the user). Returns 0 or an exit code (66, 73, 74, 75, 77). */
 int cmd_open_store(const struct cmd_opts *o, bool create, bool readonly, struct store **st);
 
+/* True when the effective user may write the database file db (else a
+ * command that only reads opens it read-only). */
+bool cmd_can_write(const char *db);
+
 /* The commands (cmd_admin.c). */
 int cmd_org_add(struct cmd_opts *o);
 int cmd_org_list(struct cmd_opts *o);

@@ -98,7 +98,7 @@ int cmd_org_rename(struct cmd_opts *o)
 	char err[FC_ERRLEN] = "";
 	struct store *st = NULL;
 	enum fc_rc rc;
-	int code = cmd_open_store(o, true, false, &st);
+	int code = cmd_open_store(o, false, false, &st);
 
 	if (code)
 		return code;
@@ -116,7 +116,7 @@ int cmd_org_remove(struct cmd_opts *o)
 	char err[FC_ERRLEN] = "";
 	struct store *st = NULL;
 	enum fc_rc rc;
-	int code = cmd_open_store(o, true, false, &st);
+	int code = cmd_open_store(o, false, false, &st);
 
 	if (code)
 		return code;
@@ -211,7 +211,7 @@ int cmd_token_revoke(struct cmd_opts *o)
 		LOG_ERR("token revoke: '%s' is not a token id (see token list)", o->args[0]);
 		return EXIT_USAGE;
 	}
-	code = cmd_open_store(o, true, false, &st);
+	code = cmd_open_store(o, false, false, &st);
 	if (code)
 		return code;
 	rc = store_token_revoke(st, (int64_t)id, err);

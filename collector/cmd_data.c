@@ -72,13 +72,17 @@ int cmd_serve(struct cmd_opts *o)
 		return code;
 	o->http.lifecycle = lc;
 	code = serve_drop(o);
-	if (code == EXIT_DONE)
+	if (code == EXIT_DONE) {
 		code = cmd_open_store(o, true, false, &st);
-	if (code) {
-		if (o->user && code != EXIT_NOPERM && code != EXIT_USAGE)
+		if (code && o->user) {
 			LOG_ERR("serve: user '%s' must be able to write the database and its "
 			        "directory",
 			        o->user);
+			if (code == EXIT_NOPERM) /* --user and the files disagree: configuration */
+				code = EXIT_CONFIG;
+		}
+	}
+	if (code) {
 		http_unbind(&o->http);
 		lifecycle_free(lc);
 		return code;
@@ -175,18 +179,21 @@ int cmd_report(struct cmd_opts *o)
 	struct store *st = NULL;
 	struct buf out;
 	enum fc_rc rc;
+	bool ro;
 	int code;
 
 	o->report.kind = o->args[0];
 	code = load_lifecycle(o, &lc);
 	if (code)
 		return code;
-	code = cmd_open_store(o, false, false, &st);
+	ro = !cmd_can_write(o->db); /* a reader (the cron user): no snapshot then */
+	code = cmd_open_store(o, false, ro, &st);
 	if (code) {
 		lifecycle_free(lc);
 		return code;
 	}
-	report_snapshot_today(st);
+	if (!ro)
+		report_snapshot_today(st);
 	buf_init(&out, REPORT_MAX_OUTPUT);
 	rc = report_run(st, lc, &o->report, &out, err);
 	store_close(st);

@@ -352,6 +352,12 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 		goto out_close;
 	}
 	if (!readonly) {
+		/* Keep the -wal and -shm files after the last close, so that a user
+		 * who may read the database but not write its directory can still
+		 * open it read-only (docs/security.md). */
+		int persist = 1;
+
+		(void)sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 		if (sqlite3_db_readonly(s->db, "main") == 1)
 			LOG_WARN("'%s' is read-only: every write will fail", path);
 		rc = migrate(s, path, &reclassify, err);
@@ -436,6 +442,8 @@ void store_close(struct store *s)
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (s->db && !s->readonly && !sqlite3_db_readonly(s->db, "main")) {
+		/* the kept -wal file is emptied when the last connection closes */
+		(void)sqlite3_exec(s->db, "PRAGMA journal_size_limit = 0", NULL, NULL, NULL);
 		src = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (src != SQLITE_OK)
 			LOG_DEBUG("database: checkpoint on close: %s", sqlite3_errmsg(s->db));
