@@ -14,6 +14,7 @@
 #include "fctime.h"
 #include "log.h"
 #include "store.h"
+#include "textesc.h"
 
 static void show_time(int64_t t, char out[32])
 {
@@ -22,27 +23,27 @@ static void show_time(int64_t t, char out[32])
 }
 
 /* Makes a token of role for org_id (0 for admin), stores its hash and puts
- * the token in token. */
+ * the token in token and its id in *id. */
 static enum fc_rc new_token(struct store *st, enum token_role role, int64_t org_id,
-                            char token[AUTH_TOKEN_LEN + 1], char *err)
+                            char token[AUTH_TOKEN_LEN + 1], int64_t *id, char *err)
 {
 	unsigned char hash[AUTH_HASH_LEN];
-	int64_t id;
 	enum fc_rc rc = auth_token_new(token);
 
+	*id = 0;
 	if (rc) {
 		snprintf(err, FC_ERRLEN, "cannot make a random token: %s", fc_strerror(rc));
 		return rc;
 	}
 	auth_token_hash(token, hash);
-	return store_token_add(st, role, org_id, hash, &id, err);
+	return store_token_add(st, role, org_id, hash, id, err);
 }
 
 int cmd_org_add(struct cmd_opts *o)
 {
 	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
 	struct store *st = NULL;
-	int64_t org_id = 0;
+	int64_t org_id = 0, id;
 	enum fc_rc rc;
 	int code = cmd_open_store(o, true, false, &st);
 
@@ -50,7 +51,7 @@ int cmd_org_add(struct cmd_opts *o)
 		return code;
 	rc = store_org_add(st, o->args[0], &org_id, err);
 	if (rc == FC_OK) {
-		rc = new_token(st, ROLE_AGENT, org_id, token, err);
+		rc = new_token(st, ROLE_AGENT, org_id, token, &id, err);
 		if (rc && store_org_remove(st, o->args[0], true, err2) != FC_OK)
 			LOG_ERR("organisation '%s' was created without a token: %s", o->args[0],
 			        err2);
@@ -134,10 +135,10 @@ int cmd_org_remove(struct cmd_opts *o)
 
 int cmd_token_add(struct cmd_opts *o)
 {
-	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "";
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
 	struct store *st = NULL;
 	enum token_role role;
-	int64_t org_id = 0;
+	int64_t org_id = 0, id = 0, expires = 0;
 	enum fc_rc rc = FC_OK;
 	int code;
 
@@ -150,13 +151,21 @@ int cmd_token_add(struct cmd_opts *o)
 		                                            : "--org NAME is needed");
 		return EXIT_USAGE;
 	}
+	if (o->expires && (!fctime_parse_date(o->expires, &expires) || strlen(o->expires) != 10))
+		return cmd_bad_value("expires", o->expires, "a date YYYY-MM-DD");
+	if (o->expires)
+		expires += 86400; /* valid through that day (UTC) */
 	code = cmd_open_store(o, true, false, &st);
 	if (code)
 		return code;
 	if (o->org)
 		rc = store_org_find(st, o->org, &org_id, err);
 	if (rc == FC_OK)
-		rc = new_token(st, role, org_id, token, err);
+		rc = new_token(st, role, org_id, token, &id, err);
+	if (rc == FC_OK && (o->label || expires))
+		rc = store_token_describe(st, id, o->label ? o->label : "", expires, err);
+	if (rc && id && store_token_revoke(st, id, err2) != FC_OK)
+		LOG_ERR("token %lld was made but not labelled: %s", (long long)id, err2);
 	store_close(st);
 	if (rc) {
 		LOG_ERR("token add: %s", rc == FC_ENOENT && o->org ? "no such organisation" : err);
@@ -169,12 +178,35 @@ int cmd_token_add(struct cmd_opts *o)
 static enum fc_rc print_token(const struct store_token *t, void *ctx)
 {
 	FILE *out = ctx;
-	char created[32], used[32];
+	char created[32], used[32], expires[32];
+	int64_t now = (int64_t)time(NULL);
 
 	show_time(t->created, created);
 	show_time(t->last_used, used);
-	fprintf(out, "%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", t->id, auth_role_name(t->role),
-	        t->org_name ? t->org_name : "-", created, used, t->revoked ? "revoked" : "active");
+	show_time(t->expires, expires);
+	fprintf(out, "%" PRId64 "\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t->id, auth_role_name(t->role),
+	        t->org_name ? t->org_name : "-", created, used, expires,
+	        t->label && t->label[0] ? t->label : "-",
+	        t->revoked                        ? "revoked"
+	        : t->expires && t->expires <= now ? "expired"
+	                                          : "active");
+	return FC_OK;
+}
+
+/* What cmd_token_revoke says about the token it revoked. */
+struct token_about {
+	int64_t id;
+	char text[FC_ERRLEN];
+};
+
+static enum fc_rc about_token(const struct store_token *t, void *ctx)
+{
+	struct token_about *a = ctx;
+
+	if (t->id == a->id)
+		snprintf(a->text, sizeof(a->text), " (%s%s%s%s%s)", auth_role_name(t->role),
+		         t->org_name ? ", " : "", t->org_name ? t->org_name : "",
+		         t->label && t->label[0] ? ", " : "", t->label ? t->label : "");
 	return FC_OK;
 }
 
@@ -187,7 +219,7 @@ int cmd_token_list(struct cmd_opts *o)
 
 	if (code)
 		return code;
-	fprintf(o->out, "ID\tROLE\tORG\tCREATED\tLAST_USED\tSTATE\n");
+	fprintf(o->out, "ID\tROLE\tORG\tCREATED\tLAST_USED\tEXPIRES\tLABEL\tSTATE\n");
 	rc = store_token_each(st, print_token, o->out, err);
 	store_close(st);
 	if (rc) {
@@ -200,6 +232,7 @@ int cmd_token_list(struct cmd_opts *o)
 int cmd_token_revoke(struct cmd_opts *o)
 {
 	char err[FC_ERRLEN] = "", *end;
+	struct token_about about = {0, ""};
 	struct store *st = NULL;
 	long long id;
 	enum fc_rc rc;
@@ -211,16 +244,21 @@ int cmd_token_revoke(struct cmd_opts *o)
 		LOG_ERR("token revoke: '%s' is not a token id (see token list)", o->args[0]);
 		return EXIT_USAGE;
 	}
+	about.id = (int64_t)id;
 	code = cmd_open_store(o, false, false, &st);
 	if (code)
 		return code;
 	rc = store_token_revoke(st, (int64_t)id, err);
+	if (rc == FC_OK && store_token_each(st, about_token, &about, err) != FC_OK)
+		about.text[0] = '\0';
 	store_close(st);
 	if (rc) {
 		LOG_ERR("token revoke %lld: %s", id, rc == FC_ENOENT ? "no such token" : err);
 		return cmd_exit_for(rc);
 	}
-	return EXIT_DONE;
+	if (!o->quiet)
+		textesc_printf(o->out, "token %lld revoked%s", id, about.text);
+	return cmd_flush(o, EXIT_DONE);
 }
 
 /* Retention: forgets the metadata of reports received more than DAYS days
@@ -249,8 +287,9 @@ int cmd_prune(struct cmd_opts *o)
 		LOG_ERR("prune: %s", err);
 		return cmd_exit_for(rc);
 	}
-	fprintf(o->out, "%lld report records older than %ld days removed\n", (long long)deleted,
-	        days);
+	if (!o->quiet)
+		fprintf(o->out, "%lld report record%s older than %ld day%s removed\n",
+		        (long long)deleted, deleted == 1 ? "" : "s", days, days == 1 ? "" : "s");
 	return cmd_flush(o, 0);
 }
 
@@ -271,7 +310,8 @@ int cmd_reclassify(struct cmd_opts *o)
 		LOG_ERR("reclassify: %s", err);
 		return cmd_exit_for(rc);
 	}
-	fprintf(o->out, "%lld machines changed\n", (long long)changed);
+	if (!o->quiet)
+		fprintf(o->out, "%lld machines changed\n", (long long)changed);
 	return cmd_flush(o, EXIT_DONE);
 }
 

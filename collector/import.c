@@ -147,8 +147,9 @@ void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
 		err[0] = '\0';
 		rc = import_one(st, org_id, paths[i], o, &put, &store_failed, err);
 		if (rc == FC_OK) {
-			textesc_printf(out, "%s: machine %s (%s)", paths[i], put.machine,
-			               import_outcome(&put));
+			if (out)
+				textesc_printf(out, "%s: machine %s (%s)", paths[i], put.machine,
+				               import_outcome(&put));
 			res->stored++;
 			continue;
 		}

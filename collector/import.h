@@ -52,7 +52,7 @@ enum fc_rc import_one(struct store *st, int64_t org_id, const char *path,
                       char *err);
 
 /* Imports the n files of paths in order, printing "FILE: machine ID
- * (outcome)" on out for each stored one and logging each failure as
+ * (outcome)" on out (NULL: nothing) for each stored one and logging each failure as
  * "FILE: reason"; stops after a database failure. The outcome in *res. */
 void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
                   const struct import_opts *o, FILE *out, struct import_result *res);

@@ -59,6 +59,10 @@ enum opt_id {
 	OPT_MAXDEPTH,
 	OPT_MAXSTRING,
 	OPT_MAXSW,
+	OPT_LABEL,
+	OPT_EXPIRES,
+	OPT_QUIET,
+	OPT_VERBOSE,
 	OPT_HELP,
 	OPT__COUNT
 };
@@ -148,6 +152,11 @@ static const struct optdef optdefs[OPT__COUNT] = {
     [OPT_MAXSTRING] = {"max-string", T_NUM, 1, 1ULL << 26, "BYTES",
                        "longest JSON string (default %s)"},
     [OPT_MAXSW] = {"max-software", T_NUM, 0, 10000000, "N", "most software entries (default %s)"},
+    [OPT_LABEL] = {"label", T_TEXT, 0, 0, "TEXT", "what the token is for (shown by token list)"},
+    [OPT_EXPIRES] = {"expires", T_TEXT, 0, 0, "DATE",
+                     "refused after this day (UTC), like a revoked one"},
+    [OPT_QUIET] = {"quiet", T_FLAG, 0, 0, NULL, "print nothing on success but what was asked for"},
+    [OPT_VERBOSE] = {"verbose", T_FLAG, 0, 0, NULL, "say more on standard error"},
     [OPT_HELP] = {"help", T_FLAG, 0, 0, NULL, "print this help and exit"},
 };
 
@@ -189,18 +198,20 @@ static const struct command commands[] = {
      cmd_org_remove,
      "Removes an organisation and its tokens. It refuses while the organisation\n"
      "has machines, unless --force, which removes them too.\n"},
-    {"token", "add", "token add (--org NAME --role agent|reader | --role admin) [--db FILE]",
-     O(OPT_DB) | O(OPT_ORG) | O(OPT_ROLE), 0, 0, cmd_token_add,
+    {"token", "add",
+     "token add (--org NAME --role agent|reader | --role admin) [--label TEXT]\n"
+     "       [--expires DATE] [--db FILE]",
+     O(OPT_DB) | O(OPT_ORG) | O(OPT_ROLE) | O(OPT_LABEL) | O(OPT_EXPIRES), 0, 0, cmd_token_add,
      "Makes a token and prints it on standard output, once. An agent token sends\n"
      "reports for its organisation, a reader token reads that organisation's\n"
      "machines, an admin token reads every organisation's.\n"},
     {"token", "list", "token list [--db FILE]", O(OPT_DB), 0, 0, cmd_token_list,
-     "Lists the tokens: id, role, organisation, created, last used, state\n"
-     "(tab-separated, with a header line). Tokens themselves are never shown:\n"
-     "only their SHA-256 is stored.\n"},
+     "Lists the tokens: id, role, organisation, created, last used, expires,\n"
+     "label, state (active, expired, revoked; tab-separated, with a header line).\n"
+     "Tokens themselves are never shown: only their SHA-256 is stored.\n"},
     {"token", "revoke", "token revoke ID [--db FILE]", O(OPT_DB), 1, 1, cmd_token_revoke,
-     "Revokes the token with this id (see token list); it is refused from the next\n"
-     "request on.\n"},
+     "Revokes the token with this id (see token list) and says which it was; it is\n"
+     "refused from the next request on. An unknown id or one revoked already: 65.\n"},
     {"import", NULL, "import --org NAME [options] FILE...",
      O(OPT_DB) | O(OPT_ORG) | O_LIMITS | O(OPT_FOLLOW), 1, INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
@@ -296,6 +307,8 @@ static void usage_command(const struct command *c)
 	for (i = 0; i < OPT__COUNT; i++)
 		if (c->opts & O(i))
 			print_option(stdout, (enum opt_id)i);
+	print_option(stdout, OPT_QUIET);
+	print_option(stdout, OPT_VERBOSE);
 	print_option(stdout, OPT_HELP);
 }
 
@@ -324,7 +337,8 @@ static void usage_top(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %s\n", commands[i].synopsis);
 	fprintf(f, "\nEvery command takes --db FILE (default $" DB_ENV ", else\n" DB_DEFAULT
-	           ") and --help ('fleetcensus-collector COMMAND --help').\n"
+	           "), --quiet, --verbose and --help ('fleetcensus-collector COMMAND\n"
+	           "--help'), before or after the command name.\n"
 	           "\n"
 	           "  -h, --help      print this help and exit\n"
 	           "  -V, --version   print the version and exit\n"
@@ -333,8 +347,9 @@ static void usage_top(FILE *f)
 	           "organisation or token, name taken, organisation has machines), 66 no such\n"
 	           "database or input file, 69 cannot listen, 70 internal error, 73 cannot\n"
 	           "write the database, port file or output file, 74 I/O or database error,\n"
-	           "75 database busy, 77 serve --user cannot drop privileges, 78 bad TLS\n"
-	           "certificate or key. See fleetcensus-collector(8).\n");
+	           "75 database busy, 77 no permission (the database files; serve --user cannot\n"
+	           "drop privileges), 78 configuration (bad TLS certificate or key; serve\n"
+	           "--user NAME on a database NAME cannot write). See fleetcensus-collector(8).\n");
 }
 
 /* ---- options ---- */
@@ -423,6 +438,8 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 	case OPT_KEY: o->http.tls_key = val; break;
 	case OPT_PORTFILE: o->http.port_file = val; break;
 	case OPT_USER: o->user = val; break;
+	case OPT_LABEL: o->label = val; break;
+	case OPT_EXPIRES: o->expires = val; break;
 	case OPT_FORMAT:
 		if (!strcmp(val, "table"))
 			r->format = REPORT_TABLE;
@@ -459,6 +476,10 @@ static int set_option(struct cli *cl, enum opt_id id, const char *val)
 			cl->o.force = true;
 		else if (id == OPT_FOLLOW)
 			cl->o.follow_symlinks = true;
+		else if (id == OPT_QUIET)
+			cl->o.quiet = true;
+		else if (id == OPT_VERBOSE)
+			log_threshold = LOG_LEVEL_INFO;
 		return 0;
 	case T_NUM:
 		if (!parse_num(&optdefs[id], val, &v))
@@ -575,7 +596,7 @@ static int check_report_kind(const char *kind, uint64_t seen)
 /* Checks that c takes every option given. */
 static int check_options(const struct command *c, const struct cli *cl)
 {
-	uint64_t seen = cl->seen & ~O(OPT_HELP), extra;
+	uint64_t seen = cl->seen & ~(O(OPT_HELP) | O(OPT_QUIET) | O(OPT_VERBOSE)), extra;
 	unsigned i;
 
 	if (c->opts & O(OPT_REPORG)) /* the report's --org was parsed as the other */

@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -69,6 +69,8 @@ struct store_token {
 	int64_t created;
 	int64_t last_used; /* 0 never */
 	bool revoked;
+	const char *label; /* "" when none */
+	int64_t expires; /* Unix time from which it is refused; 0 never */
 };
 typedef enum fc_rc (*store_token_cb)(const struct store_token *t, void *ctx);
 
@@ -76,11 +78,18 @@ typedef enum fc_rc (*store_token_cb)(const struct store_token *t, void *ctx);
 enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id,
                            const unsigned char hash[AUTH_HASH_LEN], int64_t *id, char *err);
 /* Finds the live (not revoked) token with this hash and records its use.
- * FC_ENOENT when unknown or revoked. out's strings stay valid until the next
+ * FC_ENOENT when unknown, revoked or expired. out's strings stay valid until the next
  * call on s. */
 enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH_LEN],
                              struct store_token *out, char *err);
+/* Revokes token id: FC_ENOENT when there is none, FC_EEXIST when it is
+ * revoked already (err says which). */
 enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err);
+/* Sets token id's label (at most 200 bytes of UTF-8 without control
+ * characters, else FC_EUSAGE) and the time from which it is refused
+ * (expires, Unix time; 0 never). FC_ENOENT when there is no such token. */
+enum fc_rc store_token_describe(struct store *s, int64_t id, const char *label, int64_t expires,
+                                char *err);
 enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char *err);
 
 /* ---- reports and machines ---- */

@@ -204,7 +204,30 @@ static const char schema_v3[] =
 /* Migration i brings a database from version i to version i + 1. Each is
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3};
+/* Version 4 (issue 14): token labels and expiry; token ids never reused
+ * (AUTOINCREMENT, so the table is rebuilt). */
+static const char schema_tokens[] =
+    "CREATE TABLE tokens_new (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),\n"
+    "  role INTEGER NOT NULL CHECK (role IN (1, 2, 3)),\n"
+    "  org_id INTEGER REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_used INTEGER NOT NULL DEFAULT 0,\n"
+    "  revoked INTEGER NOT NULL DEFAULT 0,\n"
+    "  label TEXT NOT NULL DEFAULT '',\n"
+    "  expires INTEGER NOT NULL DEFAULT 0,\n"
+    "  CHECK ((role = 3) = (org_id IS NULL))\n"
+    ");\n"
+    "INSERT INTO tokens_new(id, hash, role, org_id, created, last_used, revoked)\n"
+    "  SELECT id, hash, role, org_id, created, last_used, revoked FROM tokens;\n"
+    "DROP TABLE tokens;\n"
+    "ALTER TABLE tokens_new RENAME TO tokens;\n"
+    "CREATE INDEX tokens_org ON tokens(org_id);\n"
+    "PRAGMA user_version = 4;\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
+                                                             schema_tokens};
 
 /* ---- opening and the schema ---- */
 

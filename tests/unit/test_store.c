@@ -912,7 +912,7 @@ static void test_migrate_v1_to_v2(void **state)
 	}
 	db_run(f->db, "PRAGMA user_version = 1");
 	assert_int_equal(store_open(f->db, false, &f->s, err), FC_OK);
-	assert_int_equal(db_int(f->db, "PRAGMA user_version"), 3);
+	assert_int_equal(db_int(f->db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(
 	    db_int(f->db, "SELECT count(*) FROM machines WHERE os_product = 'Windows 7'"), 1);
 	assert_int_equal(db_int(f->db, "SELECT sum(machines) FROM class_counts"
