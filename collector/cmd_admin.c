@@ -337,3 +337,25 @@ int cmd_snapshot(struct cmd_opts *o)
 	}
 	return EXIT_DONE;
 }
+
+/* backup FILE: a consistent copy of the database, safe while serve runs. */
+int cmd_backup(struct cmd_opts *o)
+{
+	char err[FC_ERRLEN] = "";
+	struct store *st = NULL;
+	enum fc_rc rc;
+	int code = cmd_open_store(o, false, !cmd_can_write(o->db), &st);
+
+	if (code)
+		return code;
+	rc = store_backup(st, o->args[0], o->force, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("backup: %s", err);
+		return rc == FC_EIO || rc == FC_EEXIST || rc == FC_EUSAGE ? EXIT_CANTCREAT
+		                                                          : cmd_exit_for(rc);
+	}
+	if (!o->quiet)
+		textesc_printf(o->out, "backup of '%s' written to '%s'", o->db, o->args[0]);
+	return cmd_flush(o, EXIT_DONE);
+}

@@ -99,7 +99,8 @@ static const struct optdef optdefs[OPT__COUNT] = {
                 "the database (default $" DB_ENV ", else\n" DB_DEFAULT ")"},
     [OPT_ORG] = {"org", T_TEXT, 0, 0, "NAME", "the organisation"},
     [OPT_ROLE] = {"role", T_TEXT, 0, 0, "ROLE", "agent, reader or admin"},
-    [OPT_FORCE] = {"force", T_FLAG, 0, 0, NULL, "remove the organisation's machines too"},
+    [OPT_FORCE] = {"force", T_FLAG, 0, 0, NULL,
+                   "org remove: its machines too; backup: replace FILE"},
     [OPT_LISTEN] = {"listen", T_TEXT, 0, 0, "ADDR:PORT",
                     "listen there (default %s; [::1]:PORT for\nIPv6; port 0: any free port)"},
     [OPT_CERT] = {"tls-cert", T_TEXT, 0, 0, "FILE", "PEM certificate (chain): serve HTTPS only"},
@@ -236,6 +237,13 @@ static const struct command commands[] = {
      "software --name P, trend --product P, stale. Machines not seen within --window\n"
      "days (default 30) of --as-of (default today, UTC) are left out of every kind\n"
      "but stale. --output writes the file atomically; nothing is printed then.\n"},
+    {"backup", NULL, "backup FILE [--force] [--db FILE]", O(OPT_DB) | O(OPT_FORCE), 1, 1,
+     cmd_backup,
+     "Writes a consistent copy of the database to FILE (SQLite's online backup:\n"
+     "safe while serve runs; every report acknowledged before it starts is in it),\n"
+     "mode 0600, through a temporary file beside it. An existing FILE is kept\n"
+     "(exit 73) unless --force. To restore: stop serve, copy FILE over the\n"
+     "database, remove its -wal and -shm files, start serve.\n"},
     {"reclassify", NULL, "reclassify [--db FILE]", O(OPT_DB), 0, 0, cmd_reclassify,
      "Recomputes every machine's classification from its stored raw facts, in one\n"
      "transaction, and prints how many machines changed.\n"},

@@ -33,6 +33,13 @@ enum fc_rc store_open(const char *path, bool create, struct store **out, char *e
  * a read-only file; store_token_check does not record use. Returns FC_OK,
  * FC_ENOENT, FC_EDB or FC_EIO with err set. The caller closes it. */
 enum fc_rc store_open_readonly(const char *path, struct store **out, char *err);
+/* Writes a consistent copy of s (one read transaction: everything
+ * committed when it starts, nothing after) to the new file path, mode 0600,
+ * through a temporary file beside it, synced; replace allows an existing
+ * path to be replaced. Safe while a server writes. Returns FC_OK,
+ * FC_EEXIST (path exists), FC_EBUSY, FC_EIO or FC_EDB with err set
+ * (store_backup.c). */
+enum fc_rc store_backup(struct store *s, const char *path, bool replace, char *err);
 /* Closes s cleanly (a WAL checkpoint); accepts NULL. */
 void store_close(struct store *s);
 /* True when a write transaction can be started and committed now. */

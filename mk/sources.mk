@@ -102,6 +102,7 @@ COLLECTOR_SRC := \
 	collector/report.c \
 	collector/report_params.c \
 	collector/store.c \
+	collector/store_backup.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
 	collector/store_stmt.c \

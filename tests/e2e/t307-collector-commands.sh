@@ -15,6 +15,7 @@ fi
 DB=$TEST_DIR/fleet.db
 TPL=$TEST_DIR/tpl.json
 make_template "$TPL"
+cp "$TPL" "$TEST_DIR/tpl.json" 2>/dev/null || :
 AGENT=$(collector org add north --db "$DB")
 
 test_expect_success 'token add --label --expires: shown by token list' '
@@ -55,6 +56,62 @@ test_expect_success 'token ids are never reused' '
 	collector token add --role admin --db "$DB" >/dev/null &&
 	new=$(collector token list --db "$DB" | tail -n 1 | cut -f1) &&
 	test "$new" = $((top + 1))
+'
+
+# load I URL TOKEN: a sender posting one new machine's report after
+# another until ./stop exists; appends "report_id" to acked.I after each
+# 200 (so a line there was acknowledged before the file was read).
+cat >load.sh <<'EOF'
+i=$1 url=$2 tok=$3 n=0
+while [ ! -e stop ]; do
+	n=$((n + 1))
+	rid=$(cat /proc/sys/kernel/random/uuid)
+	jq -c --arg rid "$rid" --arg hw "$(printf '4c4c4544-%04d-4000-8000-%012d' "$i" "$n")" \
+		'.content.fleetcensus.report_id = $rid | .content.hardware.uuid = $hw' tpl.json >"r$i.json"
+	st=$(curl -sS --max-time 60 -o /dev/null -w '%{http_code}' \
+		-H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+		--data-binary @"r$i.json" "$url/api/v1/inventory")
+	[ "$st" = 200 ] && echo "$rid" >>"acked.$i"
+done
+EOF
+
+test_expect_success 'backup FILE: a consistent copy, mode 0600; an existing FILE needs --force' '
+	collector backup b1.db --db "$DB" >out &&
+	grep -q "written to .b1.db." out &&
+	test "$(stat -c %a b1.db)" = 600 &&
+	test "$(sql b1.db "PRAGMA integrity_check")" = ok &&
+	test "$(sql b1.db "SELECT count(*) FROM tokens")" = "$(sql "$DB" "SELECT count(*) FROM tokens")" &&
+	expect_status 73 collector backup b1.db --db "$DB" 2>err &&
+	grep -q "exists (--force replaces it)" err &&
+	collector backup b1.db --force --quiet --db "$DB" >out && test ! -s out &&
+	expect_status 66 collector backup b2.db --db "$TEST_DIR/none.db" &&
+	expect_status 73 collector backup "$TEST_DIR/nodir/b.db" --db "$DB" &&
+	! ls "$TEST_DIR"/b1.db.tmp-* 2>/dev/null
+'
+
+test_expect_success 'backup under a load of reports: integrity ok, every report acked before it is in it' '
+	srv_start load "$DB" &&
+	rm -f stop acked.* &&
+	pids= &&
+	for i in 1 2 3 4; do sh load.sh $i "$URL" "$AGENT" & pids="$pids $!"; done &&
+	sleep 2 &&
+	cat acked.* | sort >before &&
+	collector backup during.db --db "$DB" &&
+	sleep 1 &&
+	touch stop && wait $pids &&
+	srv_stop load &&
+	test "$(wc -l <before)" -gt 5 &&
+	test "$(sql during.db "PRAGMA integrity_check")" = ok &&
+	sql during.db "SELECT report_id FROM reports" | sort >inbackup &&
+	test -z "$(comm -23 before inbackup)" &&
+	echo "# $(wc -l <before) acked before the backup, $(wc -l <inbackup) in it, $(cat acked.* | wc -l) in all"
+'
+
+test_expect_success 'restore: the backup copied over the database serves its data' '
+	cp during.db restored.db &&
+	collector org list --db restored.db >out &&
+	grep -q "^north	" out &&
+	test "$(sql restored.db "SELECT count(*) FROM machines")" -gt 5
 '
 
 test_done
