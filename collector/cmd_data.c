@@ -104,6 +104,7 @@ int cmd_import(struct cmd_opts *o)
 {
 	char err[FC_ERRLEN] = "";
 	struct import_opts io = {o->http.limits, o->follow_symlinks};
+	struct import_list files;
 	struct import_result res;
 	struct store *st = NULL;
 	int64_t org_id = 0;
@@ -114,17 +115,27 @@ int cmd_import(struct cmd_opts *o)
 		LOG_ERR("import: --org NAME is needed");
 		return EXIT_USAGE;
 	}
-	code = cmd_open_store(o, true, false, &st);
-	if (code)
-		return code;
-	rc = store_org_find(st, o->org, &org_id, err);
+	rc = import_list_make(o->args, o->nargs, &files, err);
 	if (rc) {
-		LOG_ERR("import: %s", rc == FC_ENOENT ? "no such organisation" : err);
-		store_close(st);
-		return cmd_exit_for(rc);
+		LOG_ERR("import: %s", err);
+		return EXIT_NOINPUT;
 	}
-	import_files(st, org_id, o->args, o->nargs, &io, o->quiet ? NULL : o->out, &res);
+	code = cmd_open_store(o, true, false, &st);
+	if (code == EXIT_DONE) {
+		rc = store_org_find(st, o->org, &org_id, err);
+		if (rc) {
+			LOG_ERR("import: %s", rc == FC_ENOENT ? "no such organisation" : err);
+			code = cmd_exit_for(rc);
+		}
+	}
+	if (code) {
+		store_close(st);
+		import_list_release(&files);
+		return code;
+	}
+	import_files(st, org_id, files.paths, (int)files.n, &io, o->quiet ? NULL : o->out, &res);
 	store_close(st);
+	import_list_release(&files);
 	if (res.rc == FC_OK || res.store_failed)
 		code = cmd_exit_for(res.rc);
 	else if (res.rc == FC_ENOENT)

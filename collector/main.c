@@ -213,11 +213,13 @@ static const struct command commands[] = {
     {"token", "revoke", "token revoke ID [--db FILE]", O(OPT_DB), 1, 1, cmd_token_revoke,
      "Revokes the token with this id (see token list) and says which it was; it is\n"
      "refused from the next request on. An unknown id or one revoked already: 65.\n"},
-    {"import", NULL, "import --org NAME [options] FILE...",
+    {"import", NULL, "import --org NAME [options] FILE|DIR...",
      O(OPT_DB) | O(OPT_ORG) | O_LIMITS | O(OPT_FOLLOW), 1, INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
      "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
-     "reads one report from standard input. Prints 'FILE: machine ID (new|updated|\n"
+     "reads one report from standard input; a directory, every report file in it\n"
+     "(*.json, *.json.gz, not hidden; other entries skipped with a warning), by name.\n"
+     "Prints 'FILE: machine ID (new|updated|\n"
      "duplicate|stale)' per stored file; a refused file is reported and the others\n"
      "are still imported (exit 65). Only regular files are read (a FIFO or device\n"
      "is refused at once); a symbolic link is followed only to a regular file of\n"

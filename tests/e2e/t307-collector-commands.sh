@@ -114,4 +114,27 @@ test_expect_success 'restore: the backup copied over the database serves its dat
 	test "$(sql restored.db "SELECT count(*) FROM machines")" -gt 5
 '
 
+test_expect_success 'import DIR: every report file in it, by name; other entries skipped with a note' '
+	mkdir -p inbox/sub &&
+	craft inbox/b.json ".content.hardware.uuid = \"$(uuid)\"" &&
+	craft a.json ".content.hardware.uuid = \"$(uuid)\"" && gzip -c a.json >inbox/a.json.gz &&
+	craft inbox/.hidden.json ".content.hardware.uuid = \"$(uuid)\"" &&
+	echo notes >inbox/README &&
+	mkfifo inbox/fifo.json &&
+	ln -s b.json inbox/c.json &&
+	collector import --org north --db "$DB" inbox >out 2>err &&
+	test "$(wc -l <out)" = 3 &&
+	sed -n 1p out | grep -q "^inbox/a.json.gz: machine .* (new)$" &&
+	sed -n 2p out | grep -q "^inbox/b.json: machine .* (new)$" &&
+	sed -n 3p out | grep -q "^inbox/c.json: machine .* (duplicate)$" &&
+	grep -q "skipped .inbox/README.: not a report file" err &&
+	grep -q "skipped .inbox/fifo.json.: not a report file (\*.json or \*.json.gz), not a regular file" err &&
+	grep -q "skipped .inbox/sub." err &&
+	! grep -q hidden out &&
+	collector import --org north --quiet --db "$DB" inbox >out 2>/dev/null && test ! -s out &&
+	mkdir empty && collector import --org north --db "$DB" empty 2>err &&
+	grep -q "no report files" err &&
+	expect_status 66 collector import --org north --db "$DB" nowhere 2>err
+'
+
 test_done
