@@ -183,7 +183,8 @@ static const struct command commands[] = {
          O_LIMITS | O(OPT_LIFECYCLE) | O(OPT_USER),
      0, 0, cmd_serve,
      "Serves the collector's HTTP API (POST /api/v1/inventory, GET /api/v1/machines,\n"
-     "GET /healthz, GET /metrics) until SIGTERM or SIGINT, then finishes the requests\n"
+     "GET /api/v1/reports/KIND, GET /healthz, GET /metrics) until SIGTERM or SIGINT,\n"
+     "then finishes the requests\n"
      "in flight and exits 0. With --tls-cert and --tls-key it serves HTTPS only.\n"
      "Started as root with --user NAME, it binds the port and reads the TLS files,\n"
      "then becomes NAME before it opens the database.\n"},
