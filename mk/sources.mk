@@ -148,6 +148,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_arena.c \
 	tests/unit/test_auth.c \
 	tests/unit/test_classify.c \
+	tests/unit/test_cmd.c \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \
