@@ -235,10 +235,11 @@ static size_t text_width(const char *s)
 	return n;
 }
 
+/* One line of the table; no trailing spaces (empty last cells). */
 static enum fc_rc table_line(struct writer *w, const char *const *v, const size_t *width)
 {
 	enum fc_rc rc = FC_OK;
-	size_t i, pad, k;
+	size_t i, pad, k, start = w->out->len;
 
 	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
 		pad = width[i] - text_width(v[i]);
@@ -251,6 +252,8 @@ static enum fc_rc table_line(struct writer *w, const char *const *v, const size_
 		for (k = 0; rc == FC_OK && !w->numeric[i] && i + 1 < w->ncols && k < pad; k++)
 			rc = buf_addc(w->out, ' ');
 	}
+	while (rc == FC_OK && w->out->len > start && w->out->ptr[w->out->len - 1] == ' ')
+		w->out->len--;
 	return rc == FC_OK ? buf_addc(w->out, '\n') : rc;
 }
 

@@ -137,4 +137,13 @@ test_expect_success 'import DIR: every report file in it, by name; other entries
 	expect_status 66 collector import --org north --db "$DB" nowhere 2>err
 '
 
+test_expect_success 'tables have no trailing spaces (empty last cells)' '
+	collector report machines --db "$DB" >t1 &&
+	collector report counts --by org,os_edition,os_release --db "$DB" >t2 &&
+	collector report software --name "*" --db "$DB" >t3 &&
+	test "$(wc -l <t3)" -gt 1 &&
+	test "$(wc -l <t2)" -gt 1 &&
+	! grep -n " $" t1 t2 t3
+'
+
 test_done
