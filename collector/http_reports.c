@@ -1,5 +1,6 @@
 /* http_reports.c - GET /api/v1/reports/KIND?format=&as_of=&window=&org=&
- * by=&horizon_months=&min_cell=&name=&version=&product=&from=&to=: the
+ * by=&horizon_months=&min_cell=&name=&version=&product=&from=&to=&host=&
+ * software=: the
  * reports of report.c, the same output as the CLI. A reader token sees its
  * own organisation only (org is forced to it); an admin token any. */
 #include <errno.h>
@@ -131,6 +132,8 @@ static void parse_query(struct MHD_Connection *c, struct http_req *r, struct que
 	q->o.name_pattern = arg(c, "name");
 	q->o.version_pattern = arg(c, "version");
 	q->o.product = arg(c, "product");
+	q->o.host_pattern = arg(c, "host");
+	q->o.software_pattern = arg(c, "software");
 	if (!q->bad)
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_org, q);
 	if (!q->bad && r->role == ROLE_READER) {

@@ -51,6 +51,8 @@ enum opt_id {
 	OPT_PRODUCT,
 	OPT_FROM,
 	OPT_TO,
+	OPT_HOST,
+	OPT_SOFTWARE,
 	OPT_LIFECYCLE,
 	OPT_FOLLOW,
 	OPT_MAXBODY,
@@ -76,7 +78,7 @@ enum opt_id {
 #define O_REPORT                                                                                   \
 	(O(OPT_FORMAT) | O(OPT_OUTPUT) | O(OPT_ASOF) | O(OPT_WINDOW) | O(OPT_REPORG) | O(OPT_BY) | \
 	 O(OPT_HORIZON) | O(OPT_MINCELL) | O(OPT_NAME) | O(OPT_VERSION) | O(OPT_PRODUCT) |         \
-	 O(OPT_FROM) | O(OPT_TO))
+	 O(OPT_FROM) | O(OPT_TO) | O(OPT_HOST) | O(OPT_SOFTWARE))
 
 enum opt_type {
 	T_FLAG, /* no value */
@@ -139,6 +141,9 @@ static const struct optdef optdefs[OPT__COUNT] = {
     [OPT_PRODUCT] = {"product", T_TEXT, 0, 0, "P", "trend: the os_product"},
     [OPT_FROM] = {"from", T_TEXT, 0, 0, "DATE", "trend: the first date"},
     [OPT_TO] = {"to", T_TEXT, 0, 0, "DATE", "trend: the last date (inclusive)"},
+    [OPT_HOST] = {"host", T_TEXT, 0, 0, "P", "machines, stale: host names matching P"},
+    [OPT_SOFTWARE] = {"software", T_TEXT, 0, 0, "P",
+                      "machines, stale: with software named P (* and ?)"},
     [OPT_LIFECYCLE] = {"lifecycle", T_TEXT, 0, 0, "FILE",
                        "add or override catalogue rows (repeatable)"},
     [OPT_FOLLOW] = {"follow-symlinks", T_FLAG, 0, 0, NULL,
@@ -234,7 +239,7 @@ static const struct command commands[] = {
      "report KIND [--db FILE] [--format table|csv|json] [--output FILE] [--as-of DATE]\n"
      "       [--window DAYS] [--org NAME]... [--by FIELDS] [--horizon-months N]\n"
      "       [--min-cell K] [--name P] [--version P] [--product P] [--from DATE]\n"
-     "       [--to DATE] [--lifecycle FILE]...",
+     "       [--to DATE] [--host P] [--software P] [--lifecycle FILE]...",
      O(OPT_DB) | O_REPORT | O(OPT_LIFECYCLE), 1, 1, cmd_report,
      "Prints a report (docs/reports.md): machines, counts --by FIELDS, tender,\n"
      "software --name P, trend --product P, stale. Machines not seen within --window\n"
@@ -466,6 +471,8 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 	case OPT_NAME: r->name_pattern = val; break;
 	case OPT_VERSION: r->version_pattern = val; break;
 	case OPT_PRODUCT: r->product = val; break;
+	case OPT_HOST: r->host_pattern = val; break;
+	case OPT_SOFTWARE: r->software_pattern = val; break;
 	case OPT_ASOF: return set_date("as-of", val, r->as_of) ? 0 : EXIT_USAGE;
 	case OPT_FROM: return set_date("from", val, r->from) ? 0 : EXIT_USAGE;
 	case OPT_TO: o->to = val; return set_date("to", val, r->to) ? 0 : EXIT_USAGE;

@@ -490,8 +490,9 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	            stale ? 5 : 15);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
-		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,
-		                        r->err);
+		rc =
+		    store_machine_find(r->st, r->org_id, r->o->host_pattern, r->o->software_pattern,
+		                       stale ? stale_row : machine_row, r, r->err);
 	return writer_end(&r->w, rc);
 }
 

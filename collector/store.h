@@ -173,6 +173,14 @@ typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx)
 enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
                               char *err);
 
+/* As store_machine_each, only the machines whose hostname matches
+ * host_pattern and that have a software entry whose name matches
+ * software_pattern (NULL: any); patterns use '*' and '?' and ignore ASCII
+ * case, like the software report's. */
+enum fc_rc store_machine_find(struct store *s, int64_t org_id, const char *host_pattern,
+                              const char *software_pattern, store_machine_cb cb, void *ctx,
+                              char *err);
+
 /* Recomputes every machine's classification from its stored raw facts
  * (os_json) in one transaction, after a classifier upgrade. *changed is the
  * number of machines whose classification changed. Returns FC_OK, FC_EBUSY,

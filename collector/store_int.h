@@ -146,6 +146,10 @@ enum fc_rc store_bind(struct store *s, enum store_stmt id, const char *sql,
                       const struct store_arg *args, size_t n, const char *what, sqlite3_stmt **out,
                       char *err);
 
+/* The LIKE pattern (ESCAPE '\') of a '*' '?' pattern (ASCII case ignored,
+ * as LIKE does); the caller frees it (store_class.c). */
+char *store_like_pattern(const char *pat);
+
 /* Row callbacks: store_row_int sets the struct store_int at ctx from
  * column 0. */
 struct store_int {

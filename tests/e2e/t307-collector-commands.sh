@@ -146,4 +146,31 @@ test_expect_success 'tables have no trailing spaces (empty last cells)' '
 	! grep -n " $" t1 t2 t3
 '
 
+test_expect_success 'report machines --host P --software P, and over HTTP host= software=' '
+	collector org add south --db "$DB" >/dev/null &&
+	craft pc042.json ".content.hardware.uuid = \"$(uuid)\" | .content.hardware.name = \"PC042\" |
+		.content.softwares += [{\"name\":\"Microsoft Office Professional Plus 2010\",
+		\"version\":\"14.0.7015.1000\",\"arch\":\"x86\",\"publisher\":\"Microsoft\",\"from\":\"registry\"}]" &&
+	craft pc043.json ".content.hardware.uuid = \"$(uuid)\" | .content.hardware.name = \"pc043\"" &&
+	collector import --org south --db "$DB" pc042.json pc043.json >/dev/null &&
+	collector report machines --org south --host "pc04?" --format csv --db "$DB" >out &&
+	test "$(grep -c "^south," out)" = 2 &&
+	collector report machines --host "PC042" --format csv --db "$DB" >out &&
+	test "$(grep -c "^south,.*,PC042," out)" = 1 && test "$(wc -l <out)" = 2 &&
+	collector report machines --software "microsoft office*2010" --format csv --db "$DB" >out &&
+	test "$(wc -l <out)" = 2 && grep -q ",PC042," out &&
+	collector report machines --software "office 2010" --format csv --db "$DB" >out &&
+	test "$(wc -l <out)" = 1 &&
+	collector report stale --host "nothing*" --db "$DB" >/dev/null &&
+	expect_status 64 collector report counts --host x --db "$DB" 2>err &&
+	grep -q "option .--host. does not apply" err &&
+	srv_start rep "$DB" &&
+	ADMIN=$(collector token add --role admin --db "$DB") &&
+	test "$(get "$URL" "$ADMIN" "/api/v1/reports/machines?software=*office*2010&host=pc*")" = 200 &&
+	test "$(jq -r "[.[].hostname] | join(\",\")" answer)" = PC042 &&
+	test "$(get "$URL" "$ADMIN" "/api/v1/reports/counts?host=pc*")" = 400 &&
+	error_says "parameter .host. does not apply to counts" &&
+	srv_stop rep
+'
+
 test_done
