@@ -87,6 +87,8 @@ int cmd_prune(struct cmd_opts *o);
 int cmd_reclassify(struct cmd_opts *o);
 int cmd_snapshot(struct cmd_opts *o);
 int cmd_backup(struct cmd_opts *o);
+int cmd_machine_delete(struct cmd_opts *o);
+int cmd_machine_move(struct cmd_opts *o);
 
 /* The commands (cmd_data.c). */
 int cmd_serve(struct cmd_opts *o);

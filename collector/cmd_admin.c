@@ -359,3 +359,52 @@ int cmd_backup(struct cmd_opts *o)
 		textesc_printf(o->out, "backup of '%s' written to '%s'", o->db, o->args[0]);
 	return cmd_flush(o, EXIT_DONE);
 }
+
+/* machine delete|move: finds --org and, for a move, --to, then runs. */
+static int machine_change(struct cmd_opts *o, bool move)
+{
+	char err[FC_ERRLEN] = "", id[37] = "";
+	const char *what = move ? "machine move" : "machine delete";
+	struct store *st = NULL;
+	int64_t org_id = 0, to_id = 0;
+	enum fc_rc rc;
+	int code;
+
+	if (!o->org || (move && !o->to)) {
+		LOG_ERR("%s: %s", what, !o->org ? "--org NAME is needed" : "--to ORG is needed");
+		return EXIT_USAGE;
+	}
+	code = cmd_open_store(o, false, false, &st);
+	if (code)
+		return code;
+	rc = store_org_find(st, o->org, &org_id, err);
+	if (!rc && move)
+		rc = store_org_find(st, o->to, &to_id, err);
+	if (!rc && move && to_id == org_id) {
+		snprintf(err, sizeof(err), "--to names the machine's own organisation");
+		rc = FC_EUSAGE;
+	}
+	if (!rc)
+		rc = move ? store_machine_move(st, org_id, o->args[0], to_id, id, err)
+		          : store_machine_delete(st, org_id, o->args[0], id, err);
+	store_close(st);
+	if (rc) {
+		LOG_ERR("%s: %s", what, err);
+		return cmd_exit_for(rc);
+	}
+	if (!o->quiet && move)
+		textesc_printf(o->out, "machine %s moved from '%s' to '%s'", id, o->org, o->to);
+	else if (!o->quiet)
+		textesc_printf(o->out, "machine %s deleted from '%s'", id, o->org);
+	return cmd_flush(o, EXIT_DONE);
+}
+
+int cmd_machine_delete(struct cmd_opts *o)
+{
+	return machine_change(o, false);
+}
+
+int cmd_machine_move(struct cmd_opts *o)
+{
+	return machine_change(o, true);
+}

@@ -140,7 +140,8 @@ static const struct optdef optdefs[OPT__COUNT] = {
     [OPT_VERSION] = {"version", T_TEXT, 0, 0, "P", "software: version pattern with * and ?"},
     [OPT_PRODUCT] = {"product", T_TEXT, 0, 0, "P", "trend: the os_product"},
     [OPT_FROM] = {"from", T_TEXT, 0, 0, "DATE", "trend: the first date"},
-    [OPT_TO] = {"to", T_TEXT, 0, 0, "DATE", "trend: the last date (inclusive)"},
+    [OPT_TO] = {"to", T_TEXT, 0, 0, "DATE|ORG",
+                "trend: the last date (inclusive); machine move:\nthe organisation to move to"},
     [OPT_HOST] = {"host", T_TEXT, 0, 0, "P", "machines, stale: host names matching P"},
     [OPT_SOFTWARE] = {"software", T_TEXT, 0, 0, "P",
                       "machines, stale: with software named P (* and ?)"},
@@ -245,6 +246,15 @@ static const struct command commands[] = {
      "software --name P, trend --product P, stale. Machines not seen within --window\n"
      "days (default 30) of --as-of (default today, UTC) are left out of every kind\n"
      "but stale. --output writes the file atomically; nothing is printed then.\n"},
+    {"machine", "delete", "machine delete --org NAME MACHINE [--db FILE]", O(OPT_DB) | O(OPT_ORG),
+     1, 1, cmd_machine_delete,
+     "Deletes a machine of organisation NAME (its id from report machines, or a\n"
+     "host name only one of its machines has) with its report records. The counts,\n"
+     "the tender and today's trend snapshot follow at once.\n"},
+    {"machine", "move", "machine move --org NAME MACHINE --to ORG [--db FILE]",
+     O(OPT_DB) | O(OPT_ORG) | O(OPT_TO), 1, 1, cmd_machine_move,
+     "Moves a machine (as for delete) with its report records from organisation\n"
+     "NAME to ORG. The counts, the tender and today's trend snapshot follow.\n"},
     {"backup", NULL, "backup FILE [--force] [--db FILE]", O(OPT_DB) | O(OPT_FORCE), 1, 1,
      cmd_backup,
      "Writes a consistent copy of the database to FILE (SQLite's online backup:\n"
@@ -475,7 +485,10 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 	case OPT_SOFTWARE: r->software_pattern = val; break;
 	case OPT_ASOF: return set_date("as-of", val, r->as_of) ? 0 : EXIT_USAGE;
 	case OPT_FROM: return set_date("from", val, r->from) ? 0 : EXIT_USAGE;
-	case OPT_TO: o->to = val; return set_date("to", val, r->to) ? 0 : EXIT_USAGE;
+	case OPT_TO: /* trend's date (checked in check_options) or machine move's ORG */
+		o->to = val;
+		snprintf(r->to, sizeof(r->to), "%s", strlen(val) == 10 ? val : "");
+		break;
 	default: break;
 	}
 	return 0;
@@ -627,6 +640,8 @@ static int check_options(const struct command *c, const struct cli *cl)
 		        c->action ? " " : "", c->action ? c->action : "", optdefs[i].name);
 		return EXIT_USAGE;
 	}
+	if (c->run == cmd_report && (seen & O(OPT_TO)) && strlen(cl->o.to) != 10)
+		return cmd_bad_value("to", cl->o.to, "a date YYYY-MM-DD");
 	if (c->run == cmd_report && cl->o.nargs >= 1)
 		return check_report_kind(cl->o.args[0], seen & c->opts);
 	return 0;

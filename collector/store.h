@@ -181,6 +181,19 @@ enum fc_rc store_machine_find(struct store *s, int64_t org_id, const char *host_
                               const char *software_pattern, store_machine_cb cb, void *ctx,
                               char *err);
 
+/* Deletes machine (its public id, or a host name only one machine of
+ * organisation org_id has) with its report records, in one transaction;
+ * the counts follow and today's snapshot is taken again. public_id is the
+ * deleted machine's. FC_ENOENT (no such machine), FC_EEXIST (the host name
+ * is several machines'), FC_EBUSY, FC_EDB (store_machine.c). */
+enum fc_rc store_machine_delete(struct store *s, int64_t org_id, const char *machine,
+                                char public_id[37], char *err);
+/* Moves machine (as above) of org_id with its report records to
+ * organisation to_org_id. FC_EEXIST also when to_org_id has a machine with
+ * its hardware UUID or one of its report ids. */
+enum fc_rc store_machine_move(struct store *s, int64_t org_id, const char *machine,
+                              int64_t to_org_id, char public_id[37], char *err);
+
 /* Recomputes every machine's classification from its stored raw facts
  * (os_json) in one transaction, after a classifier upgrade. *changed is the
  * number of machines whose classification changed. Returns FC_OK, FC_EBUSY,

@@ -62,6 +62,8 @@ enum store_stmt {
 	ST_SNAP_TAKE,
 	ST_SNAP_MARK,
 	ST_TREND,
+	ST_MOVE_REPORTS,
+	ST_MOVE_MACHINE,
 	ST__COUNT
 };
 

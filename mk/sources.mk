@@ -105,6 +105,7 @@ COLLECTOR_SRC := \
 	collector/store_backup.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
+	collector/store_machine.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
 	# end

@@ -173,4 +173,39 @@ test_expect_success 'report machines --host P --software P, and over HTTP host= 
 	srv_stop rep
 '
 
+# counts_by_org: "org machines" lines of the counts report, and the same
+# counted from the machines table (class_counts must agree with it).
+counts_by_org() {
+	collector report counts --by org --window 36500 --format csv --db "$DB" | tail -n +2 |
+		tr -d "\r" | tr , " "
+}
+recount() {
+	sql "$DB" "SELECT o.name, count(*) FROM machines m JOIN organisations o ON o.id = m.org_id
+		GROUP BY o.name ORDER BY o.name" | tr "|" " "
+}
+
+test_expect_success 'machine move and delete: counts, reports and the snapshot follow' '
+	before=$(counts_by_org) && test "$before" = "$(recount)" &&
+	n_south=$(sql "$DB" "SELECT count(*) FROM machines m JOIN organisations o ON o.id = m.org_id WHERE o.name = '"'"'south'"'"'") &&
+	collector machine move --org south PC042 --to north --db "$DB" >out &&
+	grep -q "^machine .* moved from .south. to .north.$" out &&
+	test "$(counts_by_org)" = "$(recount)" &&
+	test "$(sql "$DB" "SELECT o.name FROM machines m JOIN organisations o ON o.id = m.org_id WHERE m.hostname = '"'"'PC042'"'"'")" = north &&
+	test "$(sql "$DB" "SELECT count(*) FROM reports r JOIN machines m ON m.id = r.machine WHERE m.hostname = '"'"'PC042'"'"' AND r.org_id <> m.org_id")" = 0 &&
+	collector report machines --org north --host PC042 --format csv --db "$DB" | grep -q ",PC042," &&
+	id=$(sql "$DB" "SELECT public_id FROM machines WHERE hostname = '"'"'pc043'"'"'") &&
+	collector machine delete --org south "$id" --db "$DB" >out &&
+	grep -qx "machine $id deleted from .south." out &&
+	test "$(counts_by_org)" = "$(recount)" &&
+	test "$(sql "$DB" "SELECT count(*) FROM machines WHERE hostname = '"'"'pc043'"'"'")" = 0 &&
+	today=$(date -u +%F) &&
+	test "$(sql "$DB" "SELECT coalesce(sum(s.machines), 0) FROM snapshots s JOIN organisations o ON o.id = s.org_id WHERE s.date = '"'"'$today'"'"' AND o.name = '"'"'south'"'"'")" = $((n_south - 2)) &&
+	expect_status 65 collector machine delete --org south "$id" --db "$DB" 2>err &&
+	grep -q "no machine" err &&
+	expect_status 65 collector machine move --org north PC042 --to nowhere --db "$DB" &&
+	expect_status 64 collector machine move --org north PC042 --db "$DB" 2>err &&
+	grep -q -- "--to ORG is needed" err &&
+	expect_status 66 collector machine delete --org north x --db "$TEST_DIR/none.db"
+'
+
 test_done
