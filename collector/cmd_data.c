@@ -190,6 +190,7 @@ int cmd_report(struct cmd_opts *o)
 	struct store *st = NULL;
 	struct buf out;
 	enum fc_rc rc;
+	size_t kind_len;
 	bool ro;
 	int code;
 
@@ -210,7 +211,12 @@ int cmd_report(struct cmd_opts *o)
 	store_close(st);
 	lifecycle_free(lc);
 	if (rc) {
-		LOG_ERR("report %s: %s", o->args[0], err);
+		kind_len = strlen(o->args[0]);
+		if (!strncmp(err, o->args[0], kind_len) &&
+		    err[kind_len] == ':') /* no doubled kind */
+			LOG_ERR("report %s", err);
+		else
+			LOG_ERR("report %s: %s", o->args[0], err);
 		code = cmd_exit_for(rc);
 	} else if (o->output) {
 		code = write_output(o->output, &out);

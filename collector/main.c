@@ -154,7 +154,8 @@ static const struct optdef optdefs[OPT__COUNT] = {
     [OPT_MAXDECOMP] = {"max-decompressed", T_NUM, 1, 1ULL << 32, "BYTES",
                        "largest report decompressed (default %s)"},
     [OPT_MAXRATIO] = {"max-ratio", T_NUM, 1, 100000, "N",
-                      "largest decompression ratio (default %s)"},
+                      "largest decompression ratio (default %s);\nthe first 1 MiB "
+                      "decompressed is always allowed"},
     [OPT_MAXDEPTH] = {"max-depth", T_NUM, 1, 1000, "N", "deepest JSON nesting (default %s)"},
     [OPT_MAXSTRING] = {"max-string", T_NUM, 1, 1ULL << 26, "BYTES",
                        "longest JSON string (default %s)"},

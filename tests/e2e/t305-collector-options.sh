@@ -66,6 +66,13 @@ test_expect_success 'a bad option value: one text naming the option, the value, 
 	grep -q "error: --from: .01-01-2026. is not a date YYYY-MM-DD$" err
 '
 
+test_expect_success 'slips: no doubled prefix, --max-ratio says what it does not limit' '
+	expect_status 64 collector report software --db "$DB" 2>err &&
+	grep -qx "fleetcensus-collector: error: report software: --name PATTERN is needed" err &&
+	collector serve --help | grep -A1 -- --max-ratio | grep -q "1 MiB" &&
+	collector serve --help | grep -q "GET /api/v1/reports/KIND"
+'
+
 test_expect_success 'HTTP: an unknown parameter is refused 400 naming it' '
 	test "$(get "$URL" "$ADMIN" "/api/v1/reports/tender?asof=2026-01-01")" = 400 &&
 	error_says "unknown parameter .asof." &&
