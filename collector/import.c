@@ -216,8 +216,9 @@ static enum fc_rc list_dir(const char *dir, struct import_list *l, char *err)
 		l->paths[l->n++] = path;
 	}
 	plat_closedir(d);
-	qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_paths);
-	if (l->n == first)
+	if (l->n > first)
+		qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_paths);
+	else
 		LOG_WARN("'%s': no report files (*.json or *.json.gz)", dir);
 	return FC_OK;
 }
