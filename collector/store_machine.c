@@ -71,9 +71,10 @@ enum fc_rc store_machine_delete(struct store *s, int64_t org_id, const char *mac
 	struct pick p;
 	enum fc_rc rc = store_begin(s, err);
 
-	public_id[0] = '\0';
-	if (rc)
+	if (rc) {
+		public_id[0] = '\0';
 		return rc;
+	}
 	rc = pick(s, org_id, machine, &p, err);
 	if (!rc)
 		rc = store_exec(s, STORE_ONCE, "DELETE FROM machines WHERE id = ?1",
@@ -86,6 +87,7 @@ enum fc_rc store_machine_delete(struct store *s, int64_t org_id, const char *mac
 		rc = store_commit(s, err);
 	if (rc) {
 		store_rollback(s);
+		public_id[0] = '\0'; /* machine may be public_id: set only now */
 		return rc;
 	}
 	memcpy(public_id, p.public_id, sizeof(p.public_id));
@@ -121,9 +123,10 @@ enum fc_rc store_machine_move(struct store *s, int64_t org_id, const char *machi
 	struct pick p;
 	enum fc_rc rc = store_begin(s, err);
 
-	public_id[0] = '\0';
-	if (rc)
+	if (rc) {
+		public_id[0] = '\0';
 		return rc;
+	}
 	rc = pick(s, org_id, machine, &p, err);
 	if (!rc)
 		rc = move_step(s, ST_MOVE_REPORTS,
@@ -138,6 +141,7 @@ enum fc_rc store_machine_move(struct store *s, int64_t org_id, const char *machi
 		rc = store_commit(s, err);
 	if (rc) {
 		store_rollback(s);
+		public_id[0] = '\0'; /* machine may be public_id: set only now */
 		return rc;
 	}
 	memcpy(public_id, p.public_id, sizeof(p.public_id));

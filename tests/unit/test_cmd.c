@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -140,6 +141,45 @@ static void test_org_token_backup(void **state)
 	assert_int_equal(db_int(copy, "SELECT revoked FROM tokens WHERE id = 1"), 1);
 }
 
+/* machine delete and move through the store: by id or a unique host name;
+ * class_counts equals a recount after each; a host name of two machines is
+ * refused. */
+static void test_machine_delete_move(void **state)
+{
+	struct fixture *f = *state;
+	char err[FC_ERRLEN], id[37], moved[37];
+	struct ingest_report r;
+	struct store *st;
+	int64_t a, b, now = (int64_t)time(NULL);
+	const char *recount =
+	    "SELECT count(*) FROM organisations o WHERE (SELECT coalesce(sum(c.machines), 0)"
+	    " FROM class_counts c WHERE c.org_id = o.id) <> (SELECT count(*) FROM machines m"
+	    " WHERE m.org_id = o.id)";
+
+	assert_int_equal(store_open(f->db, true, &st, err), FC_OK);
+	assert_int_equal(store_org_add(st, "a", &a, err), FC_OK);
+	assert_int_equal(store_org_add(st, "b", &b, err), FC_OK);
+	report_init_at(&r, 1, "00000000-0000-4000-8000-000000000001", "pc1", now);
+	store_put_ok(st, a, &r, now);
+	report_init_at(&r, 2, "00000000-0000-4000-8000-000000000002", "twin", now);
+	store_put_ok(st, a, &r, now);
+	report_init_at(&r, 3, "00000000-0000-4000-8000-000000000003", "twin", now);
+	store_put_ok(st, a, &r, now);
+	assert_int_equal(store_machine_move(st, a, "twin", b, id, err), FC_EEXIST);
+	assert_int_equal(store_machine_move(st, a, "pc1", b, id, err), FC_OK);
+	assert_int_equal(strlen(id), 36);
+	memcpy(moved, id, sizeof(moved));
+	assert_int_equal(store_machine_delete(st, a, "pc1", id, err), FC_ENOENT);
+	assert_string_equal(id, "");
+	assert_int_equal(store_machine_delete(st, b, moved, id, err), FC_OK);
+	assert_string_equal(id, moved);
+	assert_int_equal(store_machine_delete(st, b, "pc1", id, err), FC_ENOENT);
+	store_close(st);
+	assert_int_equal(db_int(f->db, recount), 0);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM machines"), 2);
+	assert_int_equal(db_int(f->db, "SELECT count(*) FROM reports"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +187,7 @@ int main(void)
 	    cmocka_unit_test(test_exit_codes),
 	    cmocka_unit_test_setup_teardown(test_open_new_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_org_token_backup, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_machine_delete_move, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
