@@ -81,6 +81,12 @@ test_expect_success 'HTTP: an unknown parameter is refused 400 naming it' '
 	test "$(get "$URL" "$ADMIN" "/api/v1/reports/tender?horizon_months=6")" = 200
 '
 
+test_expect_success 'HTTP: /api/v1/machines refuses an unknown parameter too' '
+	test "$(get "$URL" "$ADMIN" "/api/v1/machines?orgs=north")" = 400 &&
+	error_says "unknown parameter .orgs." &&
+	test "$(get "$URL" "$ADMIN" "/api/v1/machines?org=north&format=csv")" = 200
+'
+
 test_expect_success 'HTTP: a parameter of another kind is refused 400 naming it' '
 	test "$(get "$URL" "$ADMIN" "/api/v1/reports/counts?by=org&min_cell=5")" = 400 &&
 	error_says "parameter .min_cell. does not apply to counts" &&
