@@ -142,10 +142,12 @@ int cmd_token_add(struct cmd_opts *o)
 	enum fc_rc rc = FC_OK;
 	int code;
 
-	if (!o->role || !auth_role_parse(o->role, &role)) {
-		LOG_ERR("token add: --role must be agent, reader or admin");
+	if (!o->role) {
+		LOG_ERR("token add: --role ROLE is needed (agent, reader or admin)");
 		return EXIT_USAGE;
 	}
+	if (!auth_role_parse(o->role, &role))
+		return cmd_bad_value("role", o->role, "agent, reader or admin");
 	if ((role == ROLE_ADMIN) != !o->org) {
 		LOG_ERR("token add: %s", role == ROLE_ADMIN ? "an admin token has no --org"
 		                                            : "--org NAME is needed");
@@ -275,7 +277,7 @@ int cmd_prune(struct cmd_opts *o)
 	errno = 0;
 	days = strtol(o->args[0], &end, 10);
 	if (errno || end == o->args[0] || *end || days < 1 || days > 36500) {
-		LOG_ERR("prune: DAYS must be a whole number from 1 to 36500, not '%s'", o->args[0]);
+		LOG_ERR("prune: DAYS: '%s' is not a whole number from 1 to 36500", o->args[0]);
 		return EXIT_USAGE;
 	}
 	code = cmd_open_store(o, false, false, &st);

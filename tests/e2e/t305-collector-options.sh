@@ -62,6 +62,8 @@ test_expect_success 'a bad option value: one text naming the option, the value, 
 	grep -q "error: --as-of: .2026. is not a date YYYY-MM-DD$" err &&
 	expect_status 64 collector report tender --format xml --db "$DB" 2>err &&
 	grep -q "error: --format: .xml. is not table, csv or json$" err &&
+	expect_status 64 collector token add --role boss --db "$DB" 2>err &&
+	grep -q "error: --role: .boss. is not agent, reader or admin$" err &&
 	expect_status 64 collector report trend --product x --from 01-01-2026 --db "$DB" 2>err &&
 	grep -q "error: --from: .01-01-2026. is not a date YYYY-MM-DD$" err
 '
