@@ -75,7 +75,8 @@ static int no_permission(const char *db, const char *path, const char *what, con
 
 /* The checks of cmd_open_store before SQLite opens db, so that a missing
  * directory or a permission problem is one line naming it: the directory
- * must exist; the database must be readable (and writable to write); its
+ * must exist; the database must be readable (and writable to write: on a
+ * read-only file system that is 74); its
  * -wal and -shm files, which SQLite needs even to read, must be readable
  * (and writable to write) or, when missing, creatable in the directory.
  * Returns 0 or an exit code. */
@@ -107,6 +108,10 @@ static int db_preflight(const char *db, bool create, bool write)
 		return no_permission(db, db, "read", "");
 	if (write && euidaccess(db, W_OK) != 0 && errno == EACCES)
 		return no_permission(db, db, "write", "");
+	if (write && euidaccess(db, W_OK) != 0 && errno == EROFS) {
+		LOG_ERR("database '%s': it is on a read-only file system", db);
+		return EXIT_IOERR;
+	}
 	for (i = 0; i < 2; i++) {
 		snprintf(side, sizeof(side), "%s%s", db, sfx[i]);
 		if (access(side, F_OK) != 0) {
