@@ -217,6 +217,21 @@ static unsigned build_listing(struct http_server *srv, int64_t org_id, bool csv,
 	return 0;
 }
 
+/* Notes in msg the first parameter that is not org or format (a misspelt
+ * one must not give every machine). */
+static enum MHD_Result unknown_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	char *msg = cls;
+
+	(void)kind;
+	(void)value;
+	if (!strcmp(key, "org") || !strcmp(key, "format"))
+		return MHD_YES;
+	snprintf(msg, FC_ERRLEN, "unknown parameter '%.64s'", key);
+	return MHD_NO;
+}
+
 enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c, struct http_req *r)
 {
 	const char *org = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "org");
@@ -235,6 +250,10 @@ enum MHD_Result http_machines(struct http_server *srv, struct MHD_Connection *c,
 		return http_reply_error(c, r, MHD_HTTP_FORBIDDEN,
 		                        "an agent token cannot read machines (use a reader or "
 		                        "admin token)");
+	msg[0] = '\0';
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, unknown_param, msg);
+	if (msg[0])
+		return http_reply_error(c, r, MHD_HTTP_BAD_REQUEST, msg);
 	if (format && !csv && strcmp(format, "json"))
 		return http_reply_error(c, r, MHD_HTTP_BAD_REQUEST, "format: want json or csv");
 	status = choose_org(srv, r, org, &org_id, msg);

@@ -1,8 +1,10 @@
 /* http_reports.c - GET /api/v1/reports/KIND?format=&as_of=&window=&org=&
- * by=&horizon_months=&min_cell=&split=&name=&version=&product=&from=&to=: the
+ * by=&horizon_months=&min_cell=&split=&name=&version=&product=&from=&to=&host=&
+ * software=: the
  * reports of report.c, the same output as the CLI. A reader token sees its
  * own organisation only (org is forced to it); an admin token any. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "http_priv.h"
 #include "log.h"
 #include "report.h"
+#include "report_params.h"
 
 /* The most a report answer may hold. */
 #define HTTP_MAX_REPORT ((size_t)256 << 20)
@@ -78,6 +81,26 @@ static enum MHD_Result add_org(void *cls, enum MHD_ValueKind kind, const char *k
 	return MHD_YES;
 }
 
+/* Refuses a parameter that is not one of the report kind's (a misspelt
+ * asof= must not give today's table). */
+static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	struct query *q = cls;
+
+	(void)kind;
+	(void)value;
+	if (report_param_applies(q->o.kind, key))
+		return MHD_YES;
+	if (report_param_known(key))
+		snprintf(q->msg, sizeof(q->msg), "parameter '%.64s' does not apply to %.64s", key,
+		         q->o.kind);
+	else
+		snprintf(q->msg, sizeof(q->msg), "unknown parameter '%.64s'", key);
+	q->bad = true;
+	return MHD_NO;
+}
+
 /* Reads the query string into q->o; q->bad with q->msg on a bad value. */
 static void parse_query(struct MHD_Connection *c, struct http_req *r, struct query *q)
 {
@@ -85,6 +108,10 @@ static void parse_query(struct MHD_Connection *c, struct http_req *r, struct que
 
 	report_opts_default(&q->o);
 	q->o.kind = r->kind;
+	if (report_kind_known(r->kind))
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_param, q);
+	if (q->bad)
+		return;
 	if (!format || !strcmp(format, "json"))
 		q->o.format = REPORT_JSON;
 	else if (!strcmp(format, "csv"))
@@ -106,12 +133,37 @@ static void parse_query(struct MHD_Connection *c, struct http_req *r, struct que
 	q->o.name_pattern = arg(c, "name");
 	q->o.version_pattern = arg(c, "version");
 	q->o.product = arg(c, "product");
+	q->o.host_pattern = arg(c, "host");
+	q->o.software_pattern = arg(c, "software");
 	if (!q->bad)
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_org, q);
 	if (!q->bad && r->role == ROLE_READER) {
 		q->o.orgs[0] = r->org;
 		q->o.n_orgs = 1;
 	}
+}
+
+/* Names the command line's options in err (--as-of, --min-cell) by their
+ * parameter names (as_of, min_cell), in place. */
+static void param_names(char *err)
+{
+	char *p = err, *w = err;
+	bool opt = false;
+
+	for (; *p; p++) {
+		if (p[0] == '-' && p[1] == '-' && (p == err || p[-1] == ' ' || p[-1] == ',')) {
+			opt = true;
+			p++;
+			continue;
+		}
+		if (opt && *p == '-')
+			*w++ = '_';
+		else
+			*w++ = *p;
+		if (*p == ' ' || *p == ':' || *p == ',')
+			opt = false;
+	}
+	*w = '\0';
 }
 
 static unsigned status_for(enum fc_rc rc)
@@ -164,6 +216,7 @@ enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, 
 	} else {
 		if (rc != FC_EUSAGE && rc != FC_ENOENT)
 			LOG_ERR("report %s: %s", r->kind, err);
+		param_names(err);
 		ret = http_reply_error(c, r, status_for(rc),
 		                       rc == FC_EUSAGE || rc == FC_ENOENT ? err : "internal error");
 	}

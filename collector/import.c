@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,6 +14,7 @@
 #include "peer_ocs.h"
 #include "platform.h"
 #include "textesc.h"
+#include "xalloc.h"
 
 /* What kind of file st is, in words. */
 static const char *kind_name(const struct stat *st)
@@ -166,8 +169,9 @@ void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
 		err[0] = '\0';
 		rc = import_one(st, org_id, paths[i], o, &put, &store_failed, err);
 		if (rc == FC_OK) {
-			textesc_printf(out, "%s: machine %s (%s)", paths[i], put.machine,
-			               import_outcome(&put));
+			if (out)
+				textesc_printf(out, "%s: machine %s (%s)", paths[i], put.machine,
+				               import_outcome(&put));
 			res->stored++;
 			continue;
 		}
@@ -178,4 +182,97 @@ void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
 			res->store_failed = store_failed;
 		}
 	}
+}
+
+/* True for a name import DIR takes: *.json or *.json.gz, not hidden (the
+ * names the agent's --relay takes). */
+static bool report_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false;
+	return (n > 5 && !strcmp(name + n - 5, ".json")) ||
+	       (n > 8 && !strcmp(name + n - 8, ".json.gz"));
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds dir's report files, sorted, to l. */
+static enum fc_rc list_dir(const char *dir, struct import_list *l, char *err)
+{
+	struct plat_dir *d = plat_opendir(dir);
+	const char *name;
+	struct stat st;
+	size_t first = l->n, len;
+	char *path;
+
+	if (!d) {
+		snprintf(err, FC_ERRLEN, "cannot read the directory '%s': %s", dir,
+		         strerror(errno));
+		return errno == ENOENT ? FC_ENOENT : FC_EIO;
+	}
+	while ((name = plat_readdir(d)) != NULL) {
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		len = strlen(dir) + strlen(name) + 2;
+		path = xmalloc(len);
+		snprintf(path, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+		if (!report_name(name) || plat_lstat(path, &st) != 0 ||
+		    (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))) {
+			LOG_WARN("skipped '%s': not a report file (*.json or *.json.gz)%s", path,
+			         report_name(name) ? ", not a regular file" : "");
+			free(path);
+			continue;
+		}
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 16;
+			l->paths = xrealloc(l->paths, l->cap * sizeof(*l->paths));
+		}
+		l->paths[l->n++] = path;
+	}
+	plat_closedir(d);
+	if (l->n > first)
+		qsort(l->paths + first, l->n - first, sizeof(*l->paths), cmp_paths);
+	else
+		LOG_WARN("'%s': no report files (*.json or *.json.gz)", dir);
+	return FC_OK;
+}
+
+enum fc_rc import_list_make(char *const *args, int n, struct import_list *l, char *err)
+{
+	struct stat st;
+	enum fc_rc rc;
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < n; i++) {
+		if (strcmp(args[i], "-") && plat_stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = list_dir(args[i], l, err);
+			if (rc) {
+				import_list_release(l);
+				return rc;
+			}
+			continue;
+		}
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 16;
+			l->paths = xrealloc(l->paths, l->cap * sizeof(*l->paths));
+		}
+		l->paths[l->n++] = xstrdup(args[i]);
+	}
+	return FC_OK;
+}
+
+void import_list_release(struct import_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	memset(l, 0, sizeof(*l));
 }

@@ -11,6 +11,7 @@
 #define FC_COLLECTOR_IMPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -51,8 +52,24 @@ enum fc_rc import_one(struct store *st, int64_t org_id, const char *path,
                       const struct import_opts *o, struct store_put_result *res, bool *store_failed,
                       char *err);
 
+/* The files an import reads: its arguments, each directory among them
+ * replaced by the report files in it (*.json, *.json.gz, not hidden: the
+ * names of the agent's --relay), sorted by name. Entries that are neither
+ * regular files nor symbolic links (import_read judges those) are skipped
+ * with a warning. */
+struct import_list {
+	char **paths;
+	size_t n, cap;
+};
+
+/* Fills l (released by the caller with import_list_release) from the n
+ * args. FC_OK; FC_ENOENT or FC_EIO (err set) when a directory cannot be
+ * read. */
+enum fc_rc import_list_make(char *const *args, int n, struct import_list *l, char *err);
+void import_list_release(struct import_list *l);
+
 /* Imports the n files of paths in order, printing "FILE: machine ID
- * (outcome)" on out for each stored one and logging each failure as
+ * (outcome)" on out (NULL: nothing) for each stored one and logging each failure as
  * "FILE: reason"; stops after a database failure. The outcome in *res. */
 void import_files(struct store *st, int64_t org_id, char *const *paths, int n,
                   const struct import_opts *o, FILE *out, struct import_result *res);

@@ -236,10 +236,11 @@ static size_t text_width(const char *s)
 	return n;
 }
 
+/* One line of the table; no trailing spaces (empty last cells). */
 static enum fc_rc table_line(struct writer *w, const char *const *v, const size_t *width)
 {
 	enum fc_rc rc = FC_OK;
-	size_t i, pad, k;
+	size_t i, pad, k, start = w->out->len;
 
 	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
 		pad = width[i] - text_width(v[i]);
@@ -252,6 +253,8 @@ static enum fc_rc table_line(struct writer *w, const char *const *v, const size_
 		for (k = 0; rc == FC_OK && !w->numeric[i] && i + 1 < w->ncols && k < pad; k++)
 			rc = buf_addc(w->out, ' ');
 	}
+	while (rc == FC_OK && w->out->len > start && w->out->ptr[w->out->len - 1] == ' ')
+		w->out->len--;
 	return rc == FC_OK ? buf_addc(w->out, '\n') : rc;
 }
 
@@ -515,8 +518,9 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	            stale ? 5 : 16);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
-		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,
-		                        r->err);
+		rc =
+		    store_machine_find(r->st, r->org_id, r->o->host_pattern, r->o->software_pattern,
+		                       stale ? stale_row : machine_row, r, r->err);
 	return writer_end(&r->w, rc);
 }
 
@@ -914,7 +918,8 @@ static enum fc_rc run_trend(struct run *r)
 	writer_init(&r->w, o->format, r->out, trend_cols, 3);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
-		rc = store_trend_each(r->st, r->org_id, o->product, o->from, o->to, trend_row, r,
+		rc = store_trend_each(r->st, r->org_id, o->product, o->from,
+		                      o->to[0] || !o->as_of[0] ? o->to : r->as_of, trend_row, r,
 		                      r->err);
 	return writer_end(&r->w, rc);
 }

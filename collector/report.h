@@ -34,6 +34,8 @@ struct report_opts {
 	const char *name_pattern; /* software: name pattern ('*' '?', case-insensitive) */
 	const char *version_pattern; /* software: version pattern, NULL = any */
 	const char *product; /* trend: os_product */
+	const char *host_pattern; /* machines, stale: hostname pattern, NULL = any */
+	const char *software_pattern; /* machines, stale: has software named so, NULL = any */
 	char from[11], to[11]; /* trend: date range, "" = open */
 	const struct campaign_bands *bands; /* counts --by size_band: a fee schedule's bands */
 };

@@ -12,6 +12,7 @@
 #include "xalloc.h"
 
 #define STORE_ORG_NAME_MAX 200
+#define STORE_LABEL_MAX 200
 #define STORE_USED_GRANULARITY 60 /* seconds between last_used updates */
 
 /* ---- organisations ---- */
@@ -287,14 +288,15 @@ enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH
 	enum fc_rc rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = store_exec(s, ST_TOKEN_CHECK,
-	                "SELECT t.id, t.hash, t.role, t.org_id, o.name, t.created, t.last_used"
-	                " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
-	                " WHERE t.hash = ?1 AND t.revoked = 0",
-	                STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN)), token_row, &f,
-	                "checking a token", err);
+	rc =
+	    store_exec(s, ST_TOKEN_CHECK,
+	               "SELECT t.id, t.hash, t.role, t.org_id, o.name, t.created, t.last_used"
+	               " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
+	               " WHERE t.hash = ?1 AND t.revoked = 0 AND (t.expires = 0 OR t.expires > ?2)",
+	               STORE_ARGS(STORE_BLOB(hash, AUTH_HASH_LEN), STORE_INT(now)), token_row, &f,
+	               "checking a token", err);
 	if (!rc && !f.found) {
-		store_seterr(err, "unknown or revoked token");
+		store_seterr(err, "unknown, revoked or expired token");
 		rc = FC_ENOENT;
 	}
 	if (!rc)
@@ -304,10 +306,56 @@ enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH
 
 enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err)
 {
+	struct store_int v = {0, false};
 	enum fc_rc rc;
 
-	rc = store_exec(s, ST_TOKEN_REVOKE, "UPDATE tokens SET revoked = 1 WHERE id = ?1",
+	rc = store_exec(s, ST_TOKEN_REVOKE,
+	                "UPDATE tokens SET revoked = 1 WHERE id = ?1 AND revoked = 0",
 	                STORE_ARGS(STORE_INT(id)), NULL, NULL, "revoking a token", err);
+	if (rc || sqlite3_changes(s->db) > 0)
+		return rc;
+	rc = store_exec(s, STORE_ONCE, "SELECT revoked FROM tokens WHERE id = ?1",
+	                STORE_ARGS(STORE_INT(id)), store_row_int, &v, "finding a token", err);
+	if (!rc && v.found) {
+		store_seterr(err, "token %lld is revoked already", (long long)id);
+		rc = FC_EEXIST;
+	} else if (!rc) {
+		store_seterr(err, "no token with id %lld", (long long)id);
+		rc = FC_ENOENT;
+	}
+	return rc;
+}
+
+/* A label is at most STORE_LABEL_MAX bytes of UTF-8 without control
+ * characters. */
+static bool label_ok(const char *label, char *err)
+{
+	size_t len = strlen(label);
+	const unsigned char *p;
+
+	if (len > STORE_LABEL_MAX || !utf8_valid(label, len)) {
+		store_seterr(err, "a token label is at most %d bytes of UTF-8", STORE_LABEL_MAX);
+		return false;
+	}
+	for (p = (const unsigned char *)label; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)) {
+			store_seterr(err, "a token label has no control characters");
+			return false;
+		}
+	}
+	return true;
+}
+
+enum fc_rc store_token_describe(struct store *s, int64_t id, const char *label, int64_t expires,
+                                char *err)
+{
+	enum fc_rc rc;
+
+	if (!label_ok(label, err))
+		return FC_EUSAGE;
+	rc = store_exec(s, STORE_ONCE, "UPDATE tokens SET label = ?2, expires = ?3 WHERE id = ?1",
+	                STORE_ARGS(STORE_INT(id), STORE_TEXT(label), STORE_INT(expires)), NULL,
+	                NULL, "labelling a token", err);
 	if (!rc && sqlite3_changes(s->db) == 0) {
 		store_seterr(err, "no token with id %lld", (long long)id);
 		rc = FC_ENOENT;
@@ -327,6 +375,8 @@ static enum fc_rc token_each_row(sqlite3_stmt *st, void *ctx)
 	t.created = sqlite3_column_int64(st, 4);
 	t.last_used = sqlite3_column_int64(st, 5);
 	t.revoked = sqlite3_column_int(st, 6) != 0;
+	t.label = store_col(st, 7);
+	t.expires = sqlite3_column_int64(st, 8);
 	return e->token(&t, e->ctx);
 }
 
@@ -334,9 +384,10 @@ enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char 
 {
 	struct each e = {NULL, cb, ctx};
 
-	return store_exec(s, ST_TOKEN_EACH,
-	                  "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked"
-	                  " FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
-	                  " ORDER BY t.id",
-	                  STORE_NOARGS, token_each_row, &e, "listing tokens", err);
+	return store_exec(
+	    s, ST_TOKEN_EACH,
+	    "SELECT t.id, t.role, t.org_id, o.name, t.created, t.last_used, t.revoked,"
+	    " t.label, t.expires FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id"
+	    " ORDER BY t.id",
+	    STORE_NOARGS, token_each_row, &e, "listing tokens", err);
 }

@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -33,6 +33,13 @@ enum fc_rc store_open(const char *path, bool create, struct store **out, char *e
  * a read-only file; store_token_check does not record use. Returns FC_OK,
  * FC_ENOENT, FC_EDB or FC_EIO with err set. The caller closes it. */
 enum fc_rc store_open_readonly(const char *path, struct store **out, char *err);
+/* Writes a consistent copy of s (one read transaction: everything
+ * committed when it starts, nothing after) to the new file path, mode 0600,
+ * through a temporary file beside it, synced; replace allows an existing
+ * path to be replaced. Safe while a server writes. Returns FC_OK,
+ * FC_EEXIST (path exists), FC_EBUSY, FC_EIO or FC_EDB with err set
+ * (store_backup.c). */
+enum fc_rc store_backup(struct store *s, const char *path, bool replace, char *err);
 /* Closes s cleanly (a WAL checkpoint); accepts NULL. */
 void store_close(struct store *s);
 /* True when a write transaction can be started and committed now. */
@@ -69,6 +76,8 @@ struct store_token {
 	int64_t created;
 	int64_t last_used; /* 0 never */
 	bool revoked;
+	const char *label; /* "" when none */
+	int64_t expires; /* Unix time from which it is refused; 0 never */
 };
 typedef enum fc_rc (*store_token_cb)(const struct store_token *t, void *ctx);
 
@@ -76,11 +85,18 @@ typedef enum fc_rc (*store_token_cb)(const struct store_token *t, void *ctx);
 enum fc_rc store_token_add(struct store *s, enum token_role role, int64_t org_id,
                            const unsigned char hash[AUTH_HASH_LEN], int64_t *id, char *err);
 /* Finds the live (not revoked) token with this hash and records its use.
- * FC_ENOENT when unknown or revoked. out's strings stay valid until the next
+ * FC_ENOENT when unknown, revoked or expired. out's strings stay valid until the next
  * call on s. */
 enum fc_rc store_token_check(struct store *s, const unsigned char hash[AUTH_HASH_LEN],
                              struct store_token *out, char *err);
+/* Revokes token id: FC_ENOENT when there is none, FC_EEXIST when it is
+ * revoked already (err says which). */
 enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err);
+/* Sets token id's label (at most 200 bytes of UTF-8 without control
+ * characters, else FC_EUSAGE) and the time from which it is refused
+ * (expires, Unix time; 0 never). FC_ENOENT when there is no such token. */
+enum fc_rc store_token_describe(struct store *s, int64_t id, const char *label, int64_t expires,
+                                char *err);
 enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char *err);
 
 /* ---- reports and machines ---- */
@@ -156,6 +172,27 @@ typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx)
  * organisation name, then hostname, then public id. */
 enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
                               char *err);
+
+/* As store_machine_each, only the machines whose hostname matches
+ * host_pattern and that have a software entry whose name matches
+ * software_pattern (NULL: any); patterns use '*' and '?' and ignore ASCII
+ * case, like the software report's. */
+enum fc_rc store_machine_find(struct store *s, int64_t org_id, const char *host_pattern,
+                              const char *software_pattern, store_machine_cb cb, void *ctx,
+                              char *err);
+
+/* Deletes machine (its public id, or a host name only one machine of
+ * organisation org_id has) with its report records, in one transaction;
+ * the counts follow and today's snapshot is taken again. public_id is the
+ * deleted machine's. FC_ENOENT (no such machine), FC_EEXIST (the host name
+ * is several machines'), FC_EBUSY, FC_EDB (store_machine.c). */
+enum fc_rc store_machine_delete(struct store *s, int64_t org_id, const char *machine,
+                                char public_id[37], char *err);
+/* Moves machine (as above) of org_id with its report records to
+ * organisation to_org_id. FC_EEXIST also when to_org_id has a machine with
+ * its hardware UUID or one of its report ids. */
+enum fc_rc store_machine_move(struct store *s, int64_t org_id, const char *machine,
+                              int64_t to_org_id, char public_id[37], char *err);
 
 /* Recomputes every machine's classification from its stored raw facts
  * (os_json) in one transaction, after a classifier upgrade. *changed is the

@@ -160,8 +160,7 @@ enum fc_rc store_class_groups(struct store *s, int64_t org_id, int64_t since, st
 	    store_group_row, &e, "counting machines", err);
 }
 
-/* The LIKE pattern (ESCAPE '\') of a '*' '?' pattern; the caller frees it. */
-static char *like_pattern(const char *pat)
+char *store_like_pattern(const char *pat)
 {
 	char *out = xmalloc(strlen(pat) * 2 + 1), *o = out;
 
@@ -196,8 +195,8 @@ enum fc_rc store_software_counts(struct store *s, int64_t org_id, int64_t since,
                                  const char *name_pattern, const char *version_pattern,
                                  store_sw_cb cb, void *ctx, char *err)
 {
-	char *name_like = like_pattern(name_pattern);
-	char *version_like = version_pattern ? like_pattern(version_pattern) : NULL;
+	char *name_like = store_like_pattern(name_pattern);
+	char *version_like = version_pattern ? store_like_pattern(version_pattern) : NULL;
 	struct each e = {cb, NULL, ctx};
 	enum fc_rc rc;
 

@@ -68,6 +68,8 @@ enum store_stmt {
 	ST_READY_GROUPS,
 	ST_READY_YEARS,
 	ST_READY_MACHINES,
+	ST_MOVE_REPORTS,
+	ST_MOVE_MACHINE,
 	ST__COUNT
 };
 
@@ -149,6 +151,10 @@ enum fc_rc store_exec(struct store *s, enum store_stmt id, const char *sql,
 enum fc_rc store_bind(struct store *s, enum store_stmt id, const char *sql,
                       const struct store_arg *args, size_t n, const char *what, sqlite3_stmt **out,
                       char *err);
+
+/* The LIKE pattern (ESCAPE '\') of a '*' '?' pattern (ASCII case ignored,
+ * as LIKE does); the caller frees it (store_class.c). */
+char *store_like_pattern(const char *pat);
 
 /* Row callbacks: store_row_int sets the struct store_int at ctx from
  * column 0. */

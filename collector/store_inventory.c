@@ -675,6 +675,15 @@ static enum fc_rc machine_row(sqlite3_stmt *st, void *ctx)
 enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb cb, void *ctx,
                               char *err)
 {
+	return store_machine_find(s, org_id, NULL, NULL, cb, ctx, err);
+}
+
+enum fc_rc store_machine_find(struct store *s, int64_t org_id, const char *host_pattern,
+                              const char *software_pattern, store_machine_cb cb, void *ctx,
+                              char *err)
+{
+	char *host = host_pattern ? store_like_pattern(host_pattern) : NULL;
+	char *sw = software_pattern ? store_like_pattern(software_pattern) : NULL;
 	enum fc_rc rc;
 
 	struct machine_each e = {cb, ctx};
@@ -688,9 +697,15 @@ enum fc_rc store_machine_each(struct store *s, int64_t org_id, store_machine_cb 
 	                " m.class_flagged, m.class_reason"
 	                " FROM machines m JOIN organisations o ON o.id = m.org_id"
 	                " LEFT JOIN software_lists l ON l.id = m.software_list_id"
-	                " WHERE ?1 = 0 OR m.org_id = ?1"
+	                " WHERE (?1 = 0 OR m.org_id = ?1)"
+	                " AND (?2 IS NULL OR m.hostname LIKE ?2 ESCAPE '\\')"
+	                " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM software_items i"
+	                " WHERE i.list_id = m.software_list_id AND i.name LIKE ?3 ESCAPE '\\'))"
 	                " ORDER BY o.name, m.hostname, m.public_id",
-	                STORE_ARGS(STORE_INT(org_id)), machine_row, &e, "listing machines", err);
+	                STORE_ARGS(STORE_INT(org_id), STORE_TEXT(host), STORE_TEXT(sw)),
+	                machine_row, &e, "listing machines", err);
+	free(host);
+	free(sw);
 	return rc;
 }
 

@@ -367,8 +367,31 @@ static const char schema_readiness[] =
 /* Migration i brings a database from version i to version i + 1. Each is
  * constant SQL ending with its PRAGMA user_version; they run in one
  * transaction. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {schema_v1, schema_v2, schema_v3,
-                                                             schema_campaigns, schema_readiness};
+/* Version 6 (issue 14): token labels and expiry; token ids never reused
+ * (AUTOINCREMENT, so the table is rebuilt; its role CHECK keeps the
+ * manager role of version 4). */
+static const char schema_tokens[] =
+    "CREATE TABLE tokens_new (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),\n"
+    "  role INTEGER NOT NULL CHECK (role IN (1, 2, 3, 4)),\n"
+    "  org_id INTEGER REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  created INTEGER NOT NULL,\n"
+    "  last_used INTEGER NOT NULL DEFAULT 0,\n"
+    "  revoked INTEGER NOT NULL DEFAULT 0,\n"
+    "  label TEXT NOT NULL DEFAULT '',\n"
+    "  expires INTEGER NOT NULL DEFAULT 0,\n"
+    "  CHECK ((role = 3) = (org_id IS NULL))\n"
+    ");\n"
+    "INSERT INTO tokens_new(id, hash, role, org_id, created, last_used, revoked)\n"
+    "  SELECT id, hash, role, org_id, created, last_used, revoked FROM tokens;\n"
+    "DROP TABLE tokens;\n"
+    "ALTER TABLE tokens_new RENAME TO tokens;\n"
+    "CREATE INDEX tokens_org ON tokens(org_id);\n"
+    "PRAGMA user_version = 6;\n";
+
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+    schema_v1, schema_v2, schema_v3, schema_campaigns, schema_readiness, schema_tokens};
 
 /* ---- opening and the schema ---- */
 
@@ -517,6 +540,12 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 		goto out_close;
 	}
 	if (!readonly) {
+		/* Keep the -wal and -shm files after the last close, so that a user
+		 * who may read the database but not write its directory can still
+		 * open it read-only (docs/security.md). */
+		int persist = 1;
+
+		(void)sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 		if (sqlite3_db_readonly(s->db, "main") == 1)
 			LOG_WARN("'%s' is read-only: every write will fail", path);
 		rc = migrate(s, path, &reclassify, err);
@@ -601,6 +630,8 @@ void store_close(struct store *s)
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (s->db && !s->readonly && !sqlite3_db_readonly(s->db, "main")) {
+		/* the kept -wal file is emptied when the last connection closes */
+		(void)sqlite3_exec(s->db, "PRAGMA journal_size_limit = 0", NULL, NULL, NULL);
 		src = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		if (src != SQLITE_OK)
 			LOG_DEBUG("database: checkpoint on close: %s", sqlite3_errmsg(s->db));

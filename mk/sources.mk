@@ -93,6 +93,9 @@ COLLECTOR_SRC := \
 	collector/classify.c \
 	collector/classify_linux.c \
 	collector/classify_windows.c \
+	collector/cmd.c \
+	collector/cmd_admin.c \
+	collector/cmd_data.c \
 	collector/http.c \
 	collector/http_campaigns.c \
 	collector/http_inventory.c \
@@ -111,10 +114,13 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/readiness.c \
 	collector/report.c \
+	collector/report_params.c \
 	collector/store.c \
+	collector/store_backup.c \
 	collector/store_campaign.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
+	collector/store_machine.c \
 	collector/store_ready.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
@@ -162,6 +168,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_auth.c \
 	tests/unit/test_campaign.c \
 	tests/unit/test_classify.c \
+	tests/unit/test_cmd.c \
 	tests/unit/test_import.c \
 	tests/unit/test_ingest.c \
 	tests/unit/test_lifecycle.c \

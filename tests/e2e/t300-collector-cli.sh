@@ -67,8 +67,8 @@ test_expect_success 'token add: reader and admin tokens printed once, one line e
 
 test_expect_success 'token list shows id, role, org, dates, state; never a token or hash' '
 	collector token list --db "$DB" >out &&
-	head -n 1 out | grep -qx "ID	ROLE	ORG	CREATED	LAST_USED	STATE" &&
-	grep -q "^[0-9][0-9]*	agent	Gemeente Utrecht	.*	never	active$" out &&
+	head -n 1 out | grep -qx "ID	ROLE	ORG	CREATED	LAST_USED	EXPIRES	LABEL	STATE" &&
+	grep -q "^[0-9][0-9]*	agent	Gemeente Utrecht	.*	never	never	-	active$" out &&
 	grep -q "^[0-9][0-9]*	reader	Gemeente Utrecht	" out &&
 	grep -q "^[0-9][0-9]*	admin	-	" out &&
 	for t in utrecht.token reader.token admin.token; do

@@ -80,7 +80,7 @@ test_expect_success 'a database nobody cannot write: refused at start (78), says
 	expect_status 78 collector serve --user nobody --db rootdb/r.db --listen 127.0.0.1:0 \
 		2>err &&
 	cat err &&
-	grep -q "readonly database\|unable to open" err &&
+	grep -q "readonly database\|unable to open\|cannot read\|cannot write" err &&
 	grep -q "user .nobody. must be able to write the database" err
 '
 

@@ -261,6 +261,42 @@ static void test_import_files(void **state)
 	assert_int_equal(res.stored, 0);
 }
 
+/* import DIR: the report files in it, sorted; hidden files, other names,
+ * FIFOs and subdirectories left out; other arguments kept as given. */
+static void test_list_dir(void **state)
+{
+	struct fixture *f = *state;
+	struct import_list l;
+	char err[FC_ERRLEN], sub[600], *args[3];
+	FILE *fp;
+	const char *names[] = {"b.json", "a.json.gz", ".hidden.json", "notes.txt", "x.json.bak"};
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s/in", f->dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(f->path, sizeof(f->path), "%s/%s", sub, names[i]);
+		fp = fopen(f->path, "w");
+		assert_non_null(fp);
+		fclose(fp);
+	}
+	snprintf(f->path, sizeof(f->path), "%s/fifo.json", sub);
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	snprintf(f->path, sizeof(f->path), "%s/dir.json", sub);
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	args[0] = "-";
+	args[1] = sub;
+	args[2] = "plain.json";
+	assert_int_equal(import_list_make(args, 3, &l, err), FC_OK);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.paths[0], "-");
+	assert_true(strstr(l.paths[1], "/in/a.json.gz") != NULL);
+	assert_true(strstr(l.paths[2], "/in/b.json") != NULL);
+	assert_string_equal(l.paths[3], "plain.json");
+	import_list_release(&l);
+	assert_int_equal(l.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_read_stdin),
 	    cmocka_unit_test_setup_teardown(test_import_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import_files, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_list_dir, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
