@@ -21,6 +21,7 @@
 #include "fctime.h"
 #include "http.h"
 #include "import.h"
+#include "import_source.h"
 #include "ingest.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -65,7 +66,8 @@ enum {
 	O_LIFECYCLE = 1 << 13,
 	O_USER = 1 << 14,
 	O_FOLLOW = 1 << 15,
-	O_NBITS = 16,
+	O_SOURCE = 1 << 16,
+	O_NBITS = 17,
 };
 
 #define MAX_LIFECYCLE_FILES 16
@@ -79,6 +81,7 @@ struct opts {
 	const char *user; /* serve --user */
 	bool force;
 	bool follow_symlinks; /* import --follow-symlinks */
+	struct import_source_opts source; /* import --source, --date-order, --directory-window */
 	unsigned seen; /* O_* bits of the options given */
 	const char *names[O_NBITS]; /* the option last given for each bit */
 	struct http_config http;
@@ -468,6 +471,14 @@ static int cmd_import(struct opts *o)
 		store_close(st);
 		return exit_for(rc);
 	}
+	if (o->source.kind) {
+		bool failed;
+		rc = import_source(st, org_id, &o->source, o->args, o->nargs, stdout, &failed);
+		store_close(st);
+		return failed || rc == FC_EUSAGE ? exit_for(rc)
+		       : rc == FC_ENOENT         ? EXIT_NOINPUT
+		                                 : exit_for(rc);
+	}
 	import_files(st, org_id, o->args, o->nargs, &io, stdout, &res);
 	store_close(st);
 	if (res.rc == FC_OK || res.store_failed)
@@ -672,8 +683,8 @@ static const struct command commands[] = {
     {"token", "revoke", "token revoke ID [--db FILE]", O_DB, 1, 1, cmd_token_revoke,
      "Revokes the token with this id (see token list); it is refused from the next\n"
      "request on.\n"},
-    {"import", NULL, "import --org NAME [options] FILE...", O_DB | O_ORG | O_LIMITS | O_FOLLOW, 1,
-     INT_MAX, cmd_import,
+    {"import", NULL, "import --org NAME [options] FILE...",
+     O_DB | O_ORG | O_LIMITS | O_FOLLOW | O_SOURCE, 1, INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
      "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
      "reads one report from standard input. Prints 'FILE: machine ID (new|updated|\n"
@@ -775,6 +786,10 @@ static void print_option_help(unsigned opts)
 	if (opts & O_FOLLOW)
 		printf(
 		    "      --follow-symlinks       follow a symbolic link to any regular file\n");
+	if (opts & O_SOURCE)
+		printf("      --source KIND           ad-csv, sccm-csv, intune-csv or intune-json\n"
+		       "      --date-order dmy|mdy    how the source's ambiguous dates are read\n"
+		       "      --directory-window DAYS  directory sightings count this long (90)\n");
 	if (opts & O_LIMITS)
 		printf("      --max-body BYTES        largest report as received (default %zu)\n"
 		       "      --max-decompressed BYTES  largest report decompressed (default %zu)\n"
@@ -887,6 +902,9 @@ enum {
 	OPT_LIFECYCLE,
 	OPT_USER,
 	OPT_FOLLOW,
+	OPT_SOURCE,
+	OPT_DATEORDER,
+	OPT_DIRWINDOW,
 	OPT_PRIORITIES,
 	OPT_FEES,
 };
@@ -928,6 +946,9 @@ static const struct option longopts[] = {
     {"lifecycle", required_argument, NULL, OPT_LIFECYCLE},
     {"user", required_argument, NULL, OPT_USER},
     {"follow-symlinks", no_argument, NULL, OPT_FOLLOW},
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"date-order", required_argument, NULL, OPT_DATEORDER},
+    {"directory-window", required_argument, NULL, OPT_DIRWINDOW},
     {"tls-priorities", required_argument, NULL, OPT_PRIORITIES},
     {"fees", required_argument, NULL, OPT_FEES},
     {"help", no_argument, NULL, 'h'},
@@ -1116,8 +1137,16 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			saw(o, O_USER, idx);
 			break;
 		case OPT_FOLLOW:
-			o->follow_symlinks = true;
+			o->follow_symlinks = o->source.follow_symlinks = true;
 			saw(o, O_FOLLOW, idx);
+			break;
+		case OPT_SOURCE:
+		case OPT_DATEORDER:
+		case OPT_DIRWINDOW:
+			*(c == OPT_SOURCE      ? &o->source.kind
+			  : c == OPT_DATEORDER ? &o->source.date_order
+			                       : &o->source.dir_window) = optarg;
+			saw(o, O_SOURCE, idx);
 			break;
 		case ':': LOG_ERR("option '%s' needs a value", argv[optind - 1]); return EXIT_USAGE;
 		case '?':

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "sha256.h"
 #include "store_int.h"
+#include "store_sighting.h"
 #include "uuid.h"
 #include "xalloc.h"
 
@@ -346,6 +347,8 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    NULL, NULL, "storing a new machine", err);
 	if (!rc)
 		m->id = sqlite3_last_insert_rowid(s->db);
+	if (!rc)
+		rc = store_sighting_adopt(s, org, m->id, err);
 	return rc;
 }
 

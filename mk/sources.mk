@@ -99,6 +99,7 @@ COLLECTOR_SRC := \
 	collector/http_machines.c \
 	collector/http_reports.c \
 	collector/import.c \
+	collector/import_source.c \
 	collector/ingest.c \
 	collector/ingest_hw.c \
 	collector/ingest_json.c \
@@ -108,11 +109,16 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/readiness.c \
 	collector/report.c \
+	collector/source.c \
+	collector/source_ad.c \
+	collector/source_csv.c \
+	collector/source_mgmt.c \
 	collector/store.c \
 	collector/store_campaign.c \
 	collector/store_class.c \
 	collector/store_inventory.c \
 	collector/store_ready.c \
+	collector/store_sighting.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
 	collector/xlsx.c \
