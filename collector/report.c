@@ -4,6 +4,7 @@
  * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
  * array, every value made inert for its format by common/textesc.c. */
 #include "report.h"
+#include "report_coverage.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -428,15 +429,15 @@ static enum support_status os_status(const struct run *r, const char *product, c
 /* ---- machines, stale ---- */
 
 static const char *const machines_cols[] = {
-    "org",        "machine",         "hostname",   "last_seen",      "os_family",
-    "os_id",      "os_product",      "os_edition", "os_version",     "os_build",
-    "os_release", "os_service_pack", "arch",       "support_status", "support_end"};
+    "org",        "machine",        "hostname",    "last_seen", "os_family",  "os_id",
+    "os_product", "os_edition",     "os_version",  "os_build",  "os_release", "os_service_pack",
+    "arch",       "support_status", "support_end", "evidence"};
 
 static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 {
 	struct run *r = ctx;
 	char seen[21], end[11];
-	const char *v[15];
+	const char *v[16];
 	enum support_status s;
 
 	if (!org_wanted(r, m->org) || m->last_seen < r->since)
@@ -458,6 +459,7 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 	v[12] = m->arch;
 	v[13] = support_status_name(s);
 	v[14] = end;
+	v[15] = m->evidence;
 	return writer_row(&r->w, v, NULL);
 }
 
@@ -485,7 +487,7 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	enum fc_rc rc;
 
 	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
-	            stale ? 5 : 15);
+	            stale ? 5 : 16);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,
@@ -963,10 +965,12 @@ enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct
 		rc = run_trend(&r);
 	else if (!strcmp(o->kind, "readiness"))
 		rc = run_readiness(&r);
+	else if (!strcmp(o->kind, "coverage"))
+		rc = report_coverage(st, o, r.org_id, r.since, out, err);
 	else {
 		seterr(err,
 		       "unknown report kind (want machines, counts, tender, software, trend, "
-		       "stale, readiness):",
+		       "stale, readiness, coverage):",
 		       o->kind);
 		rc = FC_EUSAGE;
 	}

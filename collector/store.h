@@ -149,6 +149,7 @@ struct store_machine {
 	    *os_release, *os_service_pack, *arch;
 	bool class_flagged; /* undecidable: the conservative product was chosen */
 	const char *class_reason; /* why, when flagged */
+	const char *evidence; /* the best evidence: agent, management, directory */
 };
 typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx);
 

@@ -109,6 +109,7 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/readiness.c \
 	collector/report.c \
+	collector/report_coverage.c \
 	collector/source.c \
 	collector/source_ad.c \
 	collector/source_csv.c \

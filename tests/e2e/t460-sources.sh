@@ -103,6 +103,28 @@ test_expect_success 'an agent report of a machine known from AD and ConfigMgr is
 		ON m.id = s.machine WHERE m.evidence = '"'agent'"'")" = 2
 '
 
+test_expect_success 'report coverage: machines by evidence, agent-verified share of AD' '
+	collector report coverage --db "$DB" --org ad --format csv >got &&
+	printf "%s\r\n" \
+	  "org,machines,agent,management,directory,agent_and_directory,directory_only,agent_only,verified_pct" \
+	  "ad,7,1,5,4,1,2,0,25.0" >want &&
+	diff want got &&
+	collector report machines --db "$DB" --org ad --format json >m.json &&
+	jq -e "[.[] | select(.hostname == \"PC-0001\" or .hostname == \"pc-0001\") | .evidence] |
+		sort == [\"agent\", \"directory\"]" m.json >/dev/null &&
+	collector report tender --db "$DB" --org ad --format csv >t.csv &&
+	grep -q "^ad,Windows XP,Professional,,,eol," t.csv
+'
+
+test_expect_success 'report coverage over HTTP gives the same figures' '
+	ADMIN=$(collector token add --role admin --db "$DB") &&
+	srv_start "$TEST_DIR/srv" "$DB" &&
+	st=$(get "$URL" "$ADMIN" "/api/v1/reports/coverage?format=csv&org=ad") &&
+	test "$st" = 200 && tr -d "\r" <answer | tail -n 1 >got &&
+	echo "ad,7,1,5,4,1,2,0,25.0" >want && diff want got &&
+	srv_stop "$TEST_DIR/srv"
+'
+
 test_expect_success 'the same names in another organisation are other machines' '
 	collector org add other --db "$DB" >/dev/null &&
 	collector import --db "$DB" --org other --source sccm-csv "$F/sccm.csv" >out &&
