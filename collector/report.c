@@ -463,15 +463,17 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 	return writer_row(&r->w, v, NULL);
 }
 
-static const char *const stale_cols[] = {"org", "machine", "hostname", "last_seen", "os_product"};
+static const char *const stale_cols[] = {"org",       "machine",    "hostname",
+                                         "last_seen", "os_product", "evidence"};
 
 static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 {
 	struct run *r = ctx;
 	char seen[21];
-	const char *v[5];
+	const char *v[6];
 
-	if (!org_wanted(r, m->org) || m->last_seen >= r->since)
+	/* not seen within the window, or seen by no agent (where to deploy next) */
+	if (!org_wanted(r, m->org) || (m->last_seen >= r->since && !strcmp(m->evidence, "agent")))
 		return FC_OK;
 	(void)fctime_format_rfc3339(m->last_seen, seen); /* "" past 9999 */
 	v[0] = m->org;
@@ -479,6 +481,7 @@ static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 	v[2] = m->hostname;
 	v[3] = seen;
 	v[4] = m->os_product;
+	v[5] = m->evidence;
 	return writer_row(&r->w, v, NULL);
 }
 
@@ -487,7 +490,7 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	enum fc_rc rc;
 
 	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
-	            stale ? 5 : 16);
+	            stale ? 6 : 16);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_machine_each(r->st, r->org_id, stale ? stale_row : machine_row, r,

@@ -116,6 +116,21 @@ test_expect_success 'report coverage: machines by evidence, agent-verified share
 	grep -q "^ad,Windows XP,Professional,,,eol," t.csv
 '
 
+test_expect_success 'report stale lists the machines no agent reports' '
+	collector report stale --db "$DB" --org ad --format csv | tr -d "\r" |
+		cut -d, -f3,5,6 | sort >got &&
+	cat >want <<-\EOW &&
+	hostname,os_product,evidence
+	laptop-17,Windows 11,management
+	laptop-18,Windows 11,management
+	old-xp,Windows XP,management
+	pc-0001,Windows 10,directory
+	pc-0002,Windows 11,directory
+	pc-0003,Windows 10,management
+	EOW
+	diff want got
+'
+
 test_expect_success 'report coverage over HTTP gives the same figures' '
 	ADMIN=$(collector token add --role admin --db "$DB") &&
 	srv_start "$TEST_DIR/srv" "$DB" &&
