@@ -2,6 +2,7 @@
  * (docs/imports.md), from Windows PowerShell 5.1 or PowerShell 7. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static bool filetime(const char *s, int64_t *out)
 	v = strtoll(s, &end, 10);
 	if (errno || end == s || *end || v < 0)
 		return false;
-	*out = v ? v / 10000000 - FILETIME_UNIX_DIFF : 0;
+	*out = v && v != INT64_MAX ? v / 10000000 - FILETIME_UNIX_DIFF : 0; /* 0, max: never */
 	return true;
 }
 

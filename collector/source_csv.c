@@ -147,7 +147,7 @@ static enum fc_rc read_record(struct source_csv *c, bool *eof, char *err)
 		} else if (ch == '"' && f.len == 0 && !any) {
 			quoted = any = true;
 			continue;
-		} else if (end || ch == ',' || ch == '\n' || ch == '\r') {
+		} else if (end || ch == c->delim || ch == '\n' || ch == '\r') {
 			if (c->nfields == SOURCE_MAX_COLS) {
 				snprintf(err, FC_ERRLEN, "%s:%ld: more than %d columns", c->path,
 				         c->rec_line, SOURCE_MAX_COLS);
@@ -156,7 +156,7 @@ static enum fc_rc read_record(struct source_csv *c, bool *eof, char *err)
 			c->field[c->nfields++] = buf_take(&f, NULL);
 			buf_init(&f, SOURCE_MAX_FIELD + 1);
 			any = false;
-			if (ch == ',')
+			if (ch == c->delim)
 				continue;
 			if (ch == '\r' && c->pos < c->len && c->text[c->pos] == '\n')
 				c->pos++;
@@ -189,6 +189,7 @@ enum fc_rc source_csv_open(struct source_csv *c, const char *path, const char *d
                            char *err)
 {
 	enum fc_rc rc;
+	const char *p;
 	bool eof;
 
 	memset(c, 0, sizeof(*c));
@@ -203,6 +204,12 @@ enum fc_rc source_csv_open(struct source_csv *c, const char *path, const char *d
 		c->pos += c->pos < c->len;
 		c->line++;
 	}
+	c->delim = ',';
+	for (p = c->text + c->pos; *p && *p != '\n' && *p != ','; p++)
+		if (*p == ';')
+			c->delim = ';';
+	if (*p == ',')
+		c->delim = ',';
 	rc = read_record(c, &eof, err);
 	if (rc)
 		return rc;

@@ -16,6 +16,7 @@ struct source_csv {
 	const char *path; /* for messages */
 	char *text; /* the decoded UTF-8 text (owned) */
 	size_t len, pos;
+	char delim; /* ',' or, for Export-Csv -UseCulture, ';' */
 	long line; /* the line the next record starts on */
 	long rec_line; /* the line of the record last read */
 	char *header[512];

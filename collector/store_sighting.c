@@ -229,8 +229,8 @@ static const char *edition_id(const char *name)
 	          {"IoT Enterprise", "IoTEnterprise"}};
 	size_t i;
 
-	if (strncmp(name, "Windows 1", 9))
-		return NULL; /* older names carry their edition (facts a.2) */
+	if (!strncmp(name, "Windows XP", 10) || strstr(name, "Server"))
+		return NULL; /* these names carry their edition (facts a.2) */
 	for (i = 0; i < sizeof(ed) / sizeof(ed[0]); i++)
 		if (strstr(name, ed[i].word))
 			return ed[i].id;

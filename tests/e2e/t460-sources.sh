@@ -66,6 +66,15 @@ test_expect_success 'an ambiguous date needs --date-order; nothing of the import
 	rows nl >got && grep -c "Enterprise LTSC 2019 1809" got >n && test "$(cat n)" = 2
 '
 
+test_expect_success 'Export-Csv -UseCulture (de-DE: ";" and dd.mm.yyyy)' '
+	collector org add de --db "$DB" >/dev/null &&
+	collector import --db "$DB" --org de $AD --date-order dmy "$F/ad-de-usculture.csv" >out &&
+	rows de >got &&
+	printf "%s\n" "pc-de1 directory Windows 7 Professional  Service Pack 1" \
+		"pc-de2 directory Windows 10 Pro 22H2 " >want &&
+	diff want got
+'
+
 test_expect_success 'a snapshot without a machine drops its sighting' '
 	head -n 4 "$F/ad-ps7-branch.csv" >one.csv &&
 	collector import --db "$DB" --org nl $AD --date-order dmy one.csv >out 2>err || :
