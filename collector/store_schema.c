@@ -395,9 +395,9 @@ static const char schema_sightings[] =
     "  UNIQUE (org_id, source, skey)\n"
     ");\n"
     "CREATE INDEX sightings_machine ON sightings(machine);\n"
-    "CREATE INDEX sightings_hw ON sightings(org_id, hw_uuid) WHERE hw_uuid <> '';\n"
-    "CREATE INDEX sightings_serial ON sightings(org_id, serial, maker) WHERE serial <> '';\n"
-    "CREATE INDEX sightings_host ON sightings(org_id, host, domain) WHERE domain <> '';\n"
+    "CREATE INDEX sightings_hw ON sightings(org_id, hw_uuid);\n"
+    "CREATE INDEX sightings_serial ON sightings(org_id, serial, maker);\n"
+    "CREATE INDEX sightings_host ON sightings(org_id, host, domain);\n"
     "CREATE INDEX machines_evidence ON machines(org_id, evidence) WHERE evidence <> 'agent';\n"
     "CREATE INDEX machines_lhost ON machines(org_id, lower(hostname));\n"
     "PRAGMA user_version = 6;\n";
