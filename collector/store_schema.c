@@ -391,6 +391,7 @@ static const char schema_sightings[] =
     "  counted INTEGER NOT NULL,\n"
     "  ambiguous INTEGER NOT NULL DEFAULT 0,\n"
     "  imported INTEGER NOT NULL,\n"
+    "  changed INTEGER NOT NULL DEFAULT 1,\n"
     "  machine INTEGER REFERENCES machines(id) ON DELETE SET NULL,\n"
     "  UNIQUE (org_id, source, skey)\n"
     ");\n"

@@ -157,6 +157,7 @@ static enum fc_rc resolve(struct store *s, int64_t org, int64_t sid, int64_t cur
 
 struct upserted {
 	int64_t id, machine;
+	bool changed;
 };
 
 static enum fc_rc upsert_row(sqlite3_stmt *st, void *ctx)
@@ -165,6 +166,7 @@ static enum fc_rc upsert_row(sqlite3_stmt *st, void *ctx)
 
 	u->id = sqlite3_column_int64(st, 0);
 	u->machine = sqlite3_column_int64(st, 1);
+	u->changed = sqlite3_column_int(st, 2) != 0;
 	return FC_OK;
 }
 
@@ -174,7 +176,7 @@ static enum fc_rc put_row(struct store *s, int64_t org, const char *source, enum
                           struct store_sight_result *res, char *err)
 {
 	bool counted = w->enabled && (ev != SOURCE_DIRECTORY || w->last_seen >= now - dir_window);
-	struct upserted u = {0, 0};
+	struct upserted u = {0, 0, false};
 	bool ambiguous = false, agent = false;
 	int64_t m = 0;
 	enum fc_rc rc;
@@ -184,12 +186,16 @@ static enum fc_rc put_row(struct store *s, int64_t org, const char *source, enum
 	    "INSERT INTO sightings(org_id, source, evidence, skey, host, domain, hw_uuid, serial,"
 	    " maker, os_name, os_version, os_sp, arch, enabled, last_logon, counted, imported)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-	    " ON CONFLICT (org_id, source, skey) DO UPDATE SET host = excluded.host,"
+	    " ON CONFLICT (org_id, source, skey) DO UPDATE SET changed = (host, domain,"
+	    " hw_uuid, serial, maker, os_name, os_version, os_sp, arch, enabled, counted) IS NOT"
+	    " (excluded.host, excluded.domain, excluded.hw_uuid, excluded.serial, excluded.maker,"
+	    " excluded.os_name, excluded.os_version, excluded.os_sp, excluded.arch,"
+	    " excluded.enabled, excluded.counted), host = excluded.host,"
 	    " domain = excluded.domain, hw_uuid = excluded.hw_uuid, serial = excluded.serial,"
 	    " maker = excluded.maker, os_name = excluded.os_name, os_version = excluded.os_version,"
 	    " os_sp = excluded.os_sp, arch = excluded.arch, enabled = excluded.enabled,"
 	    " last_logon = excluded.last_logon, counted = excluded.counted,"
-	    " imported = excluded.imported RETURNING id, machine",
+	    " imported = excluded.imported RETURNING id, machine, changed",
 	    STORE_ARGS(STORE_INT(org), STORE_TEXT(source), STORE_INT(ev), STORE_TEXT(w->key),
 	               STORE_TEXT(w->host), STORE_TEXT(w->domain), STORE_TEXT(w->hw_uuid),
 	               STORE_TEXT(w->serial), STORE_TEXT(w->maker), STORE_TEXT(w->os_name),
@@ -197,6 +203,10 @@ static enum fc_rc put_row(struct store *s, int64_t org, const char *source, enum
 	               STORE_INT(w->enabled), STORE_INT(w->last_seen), STORE_INT(counted),
 	               STORE_INT(now)),
 	    upsert_row, &u, "store a sighting", err);
+	if (!rc && !u.changed && (u.machine || !counted)) {
+		res->counted += counted;
+		return FC_OK; /* as it was: it keeps its machine */
+	}
 	if (!rc && counted)
 		rc = resolve(s, org, u.id, u.machine, w, now, &m, &ambiguous, &agent, err);
 	if (rc)
@@ -204,10 +214,11 @@ static enum fc_rc put_row(struct store *s, int64_t org, const char *source, enum
 	res->counted += counted;
 	res->ambiguous += ambiguous;
 	res->agent += agent;
-	return store_exec(s, ST_SIGHT_LINK,
-	                  "UPDATE sightings SET machine = ?2, ambiguous = ?3 WHERE id = ?1",
-	                  STORE_ARGS(STORE_INT(u.id), STORE_ID(m), STORE_INT(ambiguous)), NULL,
-	                  NULL, "link a sighting", err);
+	return store_exec(
+	    s, ST_SIGHT_LINK,
+	    "UPDATE sightings SET machine = ?2, ambiguous = ?3, changed = 1 WHERE id = ?1",
+	    STORE_ARGS(STORE_INT(u.id), STORE_ID(m), STORE_INT(ambiguous)), NULL, NULL,
+	    "link a sighting", err);
 }
 
 /* The raw facts of a machine made from its best sighting, in the form of
@@ -352,19 +363,44 @@ static enum fc_rc id_row(sqlite3_stmt *st, void *ctx)
 	return FC_OK;
 }
 
-/* refresh for every machine of org made from sightings. */
-static enum fc_rc refresh_all(struct store *s, int64_t org, int64_t now, char *err)
+/* The machines made from sightings whose sightings of source changed in
+ * this import (new, changed, relinked, or, with gone, about to be removed)
+ * into *l. */
+static enum fc_rc touched(struct store *s, int64_t org, const char *source, struct ids *l,
+                          char *err)
 {
-	struct ids l = {NULL, 0, 0};
-	enum fc_rc rc;
+	return store_exec(
+	    s, ST_SIGHT_SYNTH,
+	    "SELECT DISTINCT m.id FROM sightings s JOIN machines m ON m.id = s.machine"
+	    " WHERE s.org_id = ?1 AND s.source = ?2 AND (s.changed OR s.imported = -1)"
+	    " AND m.evidence <> 'agent'",
+	    STORE_ARGS(STORE_INT(org), STORE_TEXT(source)), id_row, l, "read machines", err);
+}
+
+/* refresh for the machines of l, then the time the others of this source
+ * were confirmed. */
+static enum fc_rc refresh_touched(struct store *s, int64_t org, const char *source,
+                                  const struct ids *l, int64_t now, char *err)
+{
+	enum fc_rc rc = FC_OK;
 	size_t i;
 
-	rc = store_exec(s, ST_SIGHT_SYNTH,
-	                "SELECT id FROM machines WHERE org_id = ?1 AND evidence <> 'agent'",
-	                STORE_ARGS(STORE_INT(org)), id_row, &l, "read machines", err);
-	for (i = 0; !rc && i < l.n; i++)
-		rc = refresh(s, l.v[i], now, err);
-	free(l.v);
+	for (i = 0; !rc && i < l->n; i++)
+		rc = refresh(s, l->v[i], now, err);
+	if (!rc)
+		rc = store_exec(
+		    s, ST_SIGHT_CONFIRM,
+		    "UPDATE machines SET last_seen = ?3 WHERE id IN (SELECT s.machine"
+		    " FROM sightings s WHERE s.org_id = ?1 AND s.source = ?2 AND s.counted)"
+		    " AND evidence <> 'agent' AND last_seen <> ?3",
+		    STORE_ARGS(STORE_INT(org), STORE_TEXT(source), STORE_INT(now)), NULL, NULL,
+		    "confirm machines", err);
+	if (!rc) /* those whose sightings moved to another machine */
+		rc = store_exec(s, ST_SIGHT_ORPHANS,
+		                "DELETE FROM machines WHERE org_id = ?1 AND evidence <> 'agent'"
+		                " AND NOT EXISTS (SELECT 1 FROM sightings s WHERE s.machine ="
+		                " machines.id AND s.counted)",
+		                STORE_ARGS(STORE_INT(org)), NULL, NULL, "remove machines", err);
 	return rc;
 }
 
@@ -373,20 +409,28 @@ enum fc_rc store_sightings_replace(struct store *s, int64_t org_id, const char *
                                    int64_t now, int64_t dir_window, struct store_sight_result *res,
                                    char *err)
 {
+	struct ids l = {NULL, 0, 0};
 	enum fc_rc rc;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	res->rows = n;
-	rc = store_begin(s, err);
+	/* a snapshot is one large transaction: 128 MiB of page cache keeps it
+	 * from spilling pages to the WAL before its commit */
+	rc = store_exec(s, STORE_ONCE, "PRAGMA cache_size = -131072", STORE_NOARGS, NULL, NULL,
+	                "set the cache size", err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = store_exec(s, ST_SIGHT_MARK,
-	                "UPDATE sightings SET imported = -1 WHERE org_id = ?1 AND source = ?2",
-	                STORE_ARGS(STORE_INT(org_id), STORE_TEXT(source)), NULL, NULL,
-	                "mark sightings", err);
+	rc = store_exec(
+	    s, ST_SIGHT_MARK,
+	    "UPDATE sightings SET imported = -1, changed = 0 WHERE org_id = ?1 AND source = ?2",
+	    STORE_ARGS(STORE_INT(org_id), STORE_TEXT(source)), NULL, NULL, "mark sightings", err);
 	for (i = 0; !rc && i < n; i++)
 		rc = put_row(s, org_id, source, ev, &rows[i], now, dir_window, res, err);
+	if (!rc)
+		rc = touched(s, org_id, source, &l, err);
 	if (!rc)
 		rc = store_exec(s, ST_SIGHT_SWEEP,
 		                "DELETE FROM sightings WHERE org_id = ?1 AND source = ?2"
@@ -396,11 +440,12 @@ enum fc_rc store_sightings_replace(struct store *s, int64_t org_id, const char *
 	if (!rc)
 		res->removed = (size_t)sqlite3_changes(s->db);
 	if (!rc)
-		rc = refresh_all(s, org_id, now, err);
+		rc = refresh_touched(s, org_id, source, &l, now, err);
 	if (!rc)
 		rc = store_commit(s, err);
 	if (rc)
 		store_rollback(s);
+	free(l.v);
 	return rc;
 }
 
