@@ -171,6 +171,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_lifecycle.c \
 	tests/unit/test_readiness.c \
 	tests/unit/test_report_kinds.c \
+	tests/unit/test_source.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \
 	# end
