@@ -34,8 +34,8 @@ open(out, "wb").write(b"\xff\xfe" + ("\r\n".join(lines) + "\r\n").encode("utf-16
 PY
 "$BIN" org add bench --db "$DIR/b.db" >/dev/null
 for run in first again; do
-	t0=$(date +%s.%N)
-	"$BIN" import --db "$DIR/b.db" --org bench --source ad-csv --date-order mdy "$DIR/ad.csv" >"$DIR/out"
-	t1=$(date +%s.%N)
-	echo "ad-csv $N computers ($run import, $(wc -c <"$DIR/ad.csv") bytes): $(echo "$t1 - $t0" | bc) s; $(cat "$DIR/out")"
+	/usr/bin/time -f "%e %U %S" -o "$DIR/time" \
+		"$BIN" import --db "$DIR/b.db" --org bench --source ad-csv --date-order mdy "$DIR/ad.csv" >"$DIR/out"
+	read -r real user sys <"$DIR/time"
+	echo "ad-csv $N computers ($run import, $(wc -c <"$DIR/ad.csv") bytes): $real s wall, $user s user, $sys s sys (load $(cut -d' ' -f1 /proc/loadavg)); $(cat "$DIR/out")"
 done
