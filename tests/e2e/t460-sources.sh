@@ -149,6 +149,21 @@ test_expect_success 'report coverage over HTTP gives the same figures' '
 	srv_stop "$TEST_DIR/srv"
 '
 
+test_expect_success 'two candidates: not merged, flagged' '
+	collector org add amb --db "$DB" >/dev/null &&
+	for u in 11111111-2222-4333-8444-000000000001 11111111-2222-4333-8444-000000000002; do
+		craft "r-$u.json" ".content.hardware.uuid = \"$u\" | .content.hardware.name = \"DUP\" |
+			.content.fleetcensus.agent_id = \"$u\" |
+			.content.operatingsystem.fqdn = \"dup.corp.example.org\"" &&
+		collector import --db "$DB" --org amb "r-$u.json" >/dev/null || return 1
+	done &&
+	printf "Name,DNSHostName,LastLogonDate,OperatingSystem\r\nDUP,dup.corp.example.org,2026-11-30,Windows 10 Pro\r\n" >dup.csv &&
+	collector import --db "$DB" --org amb $AD dup.csv >out &&
+	grep -q "1 rows, 1 counted, 0 matched to agent machines, 1 ambiguous" out &&
+	test "$(rows amb | wc -l)" = 3 &&
+	test "$(sql "$DB" "SELECT ambiguous FROM sightings WHERE host = '"'dup'"'")" = 1
+'
+
 test_expect_success 'the same names in another organisation are other machines' '
 	collector org add other --db "$DB" >/dev/null &&
 	collector import --db "$DB" --org other --source sccm-csv "$F/sccm.csv" >out &&
