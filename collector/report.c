@@ -5,6 +5,7 @@
  * array, every value made inert for its format by common/textesc.c. */
 #include "report.h"
 #include "report_coverage.h"
+#include "store_sighting.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -547,8 +548,9 @@ static enum fc_rc run_readiness(struct run *r)
  * readiness verdicts and the BIOS year, the last (store_ready_groups). */
 static const char *const count_fields[] = {
     "org",       "os_family", "os_product",   "os_edition", "os_release", "arch", "support_status",
-    "size_band", "win11",     "esu_eligible", "bios_year"};
+    "size_band", "win11",     "esu_eligible", "bios_year",  "evidence"};
 #define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
+#define EVIDENCE_FIELD 11
 #define SIZE_BAND_FIELD 7
 #define FIRST_READY_FIELD 8
 
@@ -575,8 +577,8 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		if (i == N_COUNT_FIELDS) {
 			seterr(err,
 			       "--by: want org, os_family, os_product, os_edition, os_release, "
-			       "arch, support_status, size_band, win11, esu_eligible or bios_year, "
-			       "not",
+			       "arch, support_status, size_band, win11, esu_eligible or bios_year "
+			       "(or evidence), not",
 			       name);
 			return FC_EUSAGE;
 		}
@@ -624,6 +626,7 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 	all[8] = g->win11;
 	all[9] = g->esu_eligible;
 	all[10] = g->bios_year;
+	all[11] = g->evidence ? g->evidence : "";
 	for (i = 0; i < c->nfields; i++)
 		keys[i] = all[c->field[i]];
 	agg_add(&c->run->agg, keys, g->machines);
@@ -638,7 +641,7 @@ static enum fc_rc run_counts(struct run *r)
 	char n[24];
 	enum fc_rc rc;
 	size_t i, k;
-	bool ready = false, by_year = false;
+	bool ready = false, by_year = false, by_evidence = false;
 
 	rc = counts_parse(r->o->by ? r->o->by : "org,os_product", &c, r->err);
 	if (rc)
@@ -649,10 +652,17 @@ static enum fc_rc run_counts(struct run *r)
 	num[c.nfields] = true;
 	r->agg.nkeys = c.nfields;
 	for (i = 0; i < c.nfields; i++) {
-		ready = ready || c.field[i] >= FIRST_READY_FIELD;
-		by_year = by_year || c.field[i] == N_COUNT_FIELDS - 1;
+		by_evidence = by_evidence || c.field[i] == EVIDENCE_FIELD;
+		ready = ready || (c.field[i] >= FIRST_READY_FIELD && c.field[i] != EVIDENCE_FIELD);
+		by_year = by_year || c.field[i] == EVIDENCE_FIELD - 1;
 	}
-	rc = ready
+	if (by_evidence && ready) {
+		seterr(r->err, "--by evidence: not with win11, esu_eligible or bios_year", NULL);
+		return FC_EUSAGE;
+	}
+	rc = by_evidence
+	         ? store_evidence_groups(r->st, r->org_id, r->since, counts_group, &c, r->err)
+	     : ready
 	         ? store_ready_groups(r->st, r->org_id, r->since, by_year, counts_group, &c, r->err)
 	         : store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
 	if (rc)

@@ -173,6 +173,8 @@ struct store_class_group {
 	 * the BIOS year (readiness.h) */
 	const char *win11, *esu_eligible, *bios_year;
 	int64_t machines;
+	/* store_evidence_groups only (else NULL): the best evidence */
+	const char *evidence;
 };
 typedef enum fc_rc (*store_class_cb)(const struct store_class_group *g, void *ctx);
 

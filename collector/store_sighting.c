@@ -674,3 +674,41 @@ enum fc_rc store_coverage_each(struct store *s, int64_t org_id, int64_t since, s
 	    STORE_ARGS(STORE_INT(org_id), STORE_INT(since)), coverage_row, &c, "read coverage",
 	    err);
 }
+
+struct egroups {
+	store_class_cb cb;
+	void *ctx;
+};
+
+static enum fc_rc egroup_row(sqlite3_stmt *st, void *ctx)
+{
+	struct egroups *e = ctx;
+	struct store_class_group g;
+
+	memset(&g, 0, sizeof(g));
+	g.org = store_col(st, 0);
+	g.os_family = store_col(st, 1);
+	g.os_product = store_col(st, 2);
+	g.os_edition = store_col(st, 3);
+	g.os_release = store_col(st, 4);
+	g.arch = store_col(st, 5);
+	g.evidence = store_col(st, 6);
+	g.win11 = g.esu_eligible = g.bios_year = "";
+	g.machines = sqlite3_column_int64(st, 7);
+	return e->cb(&g, e->ctx);
+}
+
+enum fc_rc store_evidence_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
+                                 void *ctx, char *err)
+{
+	struct egroups e = {cb, ctx};
+
+	return store_exec(
+	    s, ST_SIGHT_EGROUPS,
+	    "SELECT o.name, m.os_family, m.os_product, m.os_edition, m.os_release,"
+	    " m.arch, m.evidence, count(*) FROM machines m JOIN organisations o"
+	    " ON o.id = m.org_id WHERE (?1 = 0 OR m.org_id = ?1) AND m.last_seen >= ?2"
+	    " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+	    STORE_ARGS(STORE_INT(org_id), STORE_INT(since)), egroup_row, &e,
+	    "count machines by evidence", err);
+}

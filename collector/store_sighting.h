@@ -42,6 +42,11 @@ enum fc_rc store_sightings_replace(struct store *s, int64_t org_id, const char *
  * move to it and it is removed), when there is exactly one. */
 enum fc_rc store_sighting_adopt(struct store *s, int64_t org_id, int64_t machine, char *err);
 
+/* store_class_groups with the machines' best evidence too (g->evidence;
+ * the readiness fields ""), read from the machines themselves. */
+enum fc_rc store_evidence_groups(struct store *s, int64_t org_id, int64_t since, store_class_cb cb,
+                                 void *ctx, char *err);
+
 /* One row of report coverage. */
 struct store_coverage {
 	const char *org;

@@ -125,6 +125,14 @@ test_expect_success 'report coverage: machines by evidence, agent-verified share
 	grep -q "^ad,Windows XP,Professional,,,eol," t.csv
 '
 
+test_expect_success 'counts --by evidence: every machine once, by its best evidence' '
+	collector report counts --db "$DB" --org ad --by evidence --format csv | tr -d "\r" >got &&
+	printf "%s\n" evidence,machines agent,1 directory,2 management,4 >want &&
+	diff want got &&
+	collector report counts --db "$DB" --org ad --by org --format csv | tr -d "\r" >got &&
+	printf "%s\n" org,machines ad,7 >want && diff want got
+'
+
 test_expect_success 'report stale lists the machines no agent reports' '
 	collector report stale --db "$DB" --org ad --format csv | tr -d "\r" |
 		cut -d, -f3,5,6 | sort >got &&
