@@ -12,6 +12,7 @@
 
 #include "fc_rc.h"
 #include "http.h"
+#include "import_source.h"
 #include "report.h"
 #include "store.h"
 
@@ -44,6 +45,7 @@ struct cmd_opts {
 	const char *expires; /* token add --expires DATE */
 	bool force;
 	bool follow_symlinks; /* import --follow-symlinks */
+	struct import_source_opts source; /* import --source, --date-order, --directory-window */
 	bool quiet; /* --quiet: nothing on standard output on success but the data asked for */
 	struct http_config http;
 	struct report_opts report;

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "import.h"
+#include "import_source.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "outfile.h"
@@ -133,6 +134,18 @@ int cmd_import(struct cmd_opts *o)
 		store_close(st);
 		import_list_release(&files);
 		return code;
+	}
+	if (o->source.kind) {
+		bool failed = false;
+
+		o->source.follow_symlinks = o->follow_symlinks;
+		rc = import_source(st, org_id, &o->source, files.paths, (int)files.n,
+		                   o->quiet ? NULL : o->out, &failed);
+		store_close(st);
+		import_list_release(&files);
+		if (rc == FC_ENOENT)
+			return EXIT_NOINPUT;
+		return cmd_flush(o, cmd_exit_for(rc));
 	}
 	import_files(st, org_id, files.paths, (int)files.n, &io, o->quiet ? NULL : o->out, &res);
 	store_close(st);

@@ -59,6 +59,9 @@ enum opt_id {
 	OPT_FEES,
 	OPT_LIFECYCLE,
 	OPT_FOLLOW,
+	OPT_SOURCE,
+	OPT_DATEORDER,
+	OPT_DIRWINDOW,
 	OPT_MAXBODY,
 	OPT_MAXDECOMP,
 	OPT_MAXRATIO,
@@ -159,6 +162,12 @@ static const struct optdef optdefs[OPT__COUNT] = {
                        "add or override catalogue rows (repeatable)"},
     [OPT_FOLLOW] = {"follow-symlinks", T_FLAG, 0, 0, NULL,
                     "follow a symbolic link to any regular file"},
+    [OPT_SOURCE] = {"source", T_TEXT, 0, 0, "KIND",
+                    "import: ad-csv, sccm-csv, intune-csv or\nintune-json (docs/imports.md)"},
+    [OPT_DATEORDER] = {"date-order", T_TEXT, 0, 0, "dmy|mdy",
+                       "import --source: how ambiguous dates are read"},
+    [OPT_DIRWINDOW] = {"directory-window", T_TEXT, 0, 0, "DAYS",
+                       "import --source: directory sightings count\nthis long (default 90)"},
     [OPT_MAXBODY] = {"max-body", T_NUM, 1, 1ULL << 30, "BYTES",
                      "largest report as received (default %s)"},
     [OPT_MAXDECOMP] = {"max-decompressed", T_NUM, 1, 1ULL << 32, "BYTES",
@@ -232,7 +241,9 @@ static const struct command commands[] = {
      "Revokes the token with this id (see token list) and says which it was; it is\n"
      "refused from the next request on. An unknown id or one revoked already: 65.\n"},
     {"import", NULL, "import --org NAME [options] FILE|DIR...",
-     O(OPT_DB) | O(OPT_ORG) | O_LIMITS | O(OPT_FOLLOW), 1, INT_MAX, cmd_import,
+     O(OPT_DB) | O(OPT_ORG) | O_LIMITS | O(OPT_FOLLOW) | O(OPT_SOURCE) | O(OPT_DATEORDER) |
+         O(OPT_DIRWINDOW),
+     1, INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
      "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
      "reads one report from standard input; a directory, every report file in it\n"
@@ -499,6 +510,9 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 	case OPT_HOST: r->host_pattern = val; break;
 	case OPT_SOFTWARE: r->software_pattern = val; break;
 	case OPT_SPLIT: r->split = val; break;
+	case OPT_SOURCE: o->source.kind = val; break;
+	case OPT_DATEORDER: o->source.date_order = val; break;
+	case OPT_DIRWINDOW: o->source.dir_window = val; break;
 	case OPT_FEES: o->fees = val; break;
 	case OPT_ASOF: return set_date("as-of", val, r->as_of) ? 0 : EXIT_USAGE;
 	case OPT_FROM: return set_date("from", val, r->from) ? 0 : EXIT_USAGE;

@@ -4,6 +4,8 @@
  * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
  * array, every value made inert for its format by common/textesc.c. */
 #include "report.h"
+#include "report_coverage.h"
+#include "store_sighting.h"
 
 #include <assert.h>
 #include <stdbool.h>
@@ -433,7 +435,7 @@ static enum support_status os_status(const struct run *r, const char *product, c
 static const char *const machines_cols[] = {
     "org",        "machine",        "hostname",    "last_seen", "os_family",  "os_id",
     "os_product", "os_edition",     "os_version",  "os_build",  "os_release", "os_service_pack",
-    "arch",       "support_status", "support_end", "agent"};
+    "arch",       "support_status", "support_end", "evidence",  "agent"};
 
 /* The other agent that sent a machine's facts ("FusionInventory-Agent 2.6"),
  * from the "peer" object peer_glpi.c stores in os_json (its name and
@@ -464,7 +466,7 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 {
 	struct run *r = ctx;
 	char seen[21], end[11], agent[130];
-	const char *v[16];
+	const char *v[17];
 	enum support_status s;
 
 	if (!org_wanted(r, m->org) || m->last_seen < r->since)
@@ -486,20 +488,23 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 	v[12] = m->arch;
 	v[13] = support_status_name(s);
 	v[14] = end;
+	v[15] = m->evidence;
 	peer_agent(m->os_json, agent);
-	v[15] = agent;
+	v[16] = agent;
 	return writer_row(&r->w, v, NULL);
 }
 
-static const char *const stale_cols[] = {"org", "machine", "hostname", "last_seen", "os_product"};
+static const char *const stale_cols[] = {"org",       "machine",    "hostname",
+                                         "last_seen", "os_product", "evidence"};
 
 static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 {
 	struct run *r = ctx;
 	char seen[21];
-	const char *v[5];
+	const char *v[6];
 
-	if (!org_wanted(r, m->org) || m->last_seen >= r->since)
+	/* not seen within the window, or seen by no agent (where to deploy next) */
+	if (!org_wanted(r, m->org) || (m->last_seen >= r->since && !strcmp(m->evidence, "agent")))
 		return FC_OK;
 	(void)fctime_format_rfc3339(m->last_seen, seen); /* "" past 9999 */
 	v[0] = m->org;
@@ -507,6 +512,7 @@ static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 	v[2] = m->hostname;
 	v[3] = seen;
 	v[4] = m->os_product;
+	v[5] = m->evidence;
 	return writer_row(&r->w, v, NULL);
 }
 
@@ -515,7 +521,7 @@ static enum fc_rc run_machines(struct run *r, bool stale)
 	enum fc_rc rc;
 
 	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
-	            stale ? 5 : 16);
+	            stale ? 6 : 17);
 	rc = writer_header(&r->w);
 	if (rc == FC_OK)
 		rc =
@@ -573,8 +579,9 @@ static enum fc_rc run_readiness(struct run *r)
  * readiness verdicts and the BIOS year, the last (store_ready_groups). */
 static const char *const count_fields[] = {
     "org",       "os_family", "os_product",   "os_edition", "os_release", "arch", "support_status",
-    "size_band", "win11",     "esu_eligible", "bios_year"};
+    "size_band", "win11",     "esu_eligible", "bios_year",  "evidence"};
 #define N_COUNT_FIELDS (sizeof(count_fields) / sizeof(count_fields[0]))
+#define EVIDENCE_FIELD 11
 #define SIZE_BAND_FIELD 7
 #define FIRST_READY_FIELD 8
 
@@ -601,8 +608,8 @@ static enum fc_rc counts_parse(const char *by, struct counts *c, char *err)
 		if (i == N_COUNT_FIELDS) {
 			seterr(err,
 			       "--by: want org, os_family, os_product, os_edition, os_release, "
-			       "arch, support_status, size_band, win11, esu_eligible or bios_year, "
-			       "not",
+			       "arch, support_status, size_band, win11, esu_eligible or bios_year "
+			       "(or evidence), not",
 			       name);
 			return FC_EUSAGE;
 		}
@@ -650,6 +657,7 @@ static enum fc_rc counts_group(const struct store_class_group *g, void *ctx)
 	all[8] = g->win11;
 	all[9] = g->esu_eligible;
 	all[10] = g->bios_year;
+	all[11] = g->evidence ? g->evidence : "";
 	for (i = 0; i < c->nfields; i++)
 		keys[i] = all[c->field[i]];
 	agg_add(&c->run->agg, keys, g->machines);
@@ -664,7 +672,7 @@ static enum fc_rc run_counts(struct run *r)
 	char n[24];
 	enum fc_rc rc;
 	size_t i, k;
-	bool ready = false, by_year = false;
+	bool ready = false, by_year = false, by_evidence = false;
 
 	rc = counts_parse(r->o->by ? r->o->by : "org,os_product", &c, r->err);
 	if (rc)
@@ -675,10 +683,17 @@ static enum fc_rc run_counts(struct run *r)
 	num[c.nfields] = true;
 	r->agg.nkeys = c.nfields;
 	for (i = 0; i < c.nfields; i++) {
-		ready = ready || c.field[i] >= FIRST_READY_FIELD;
-		by_year = by_year || c.field[i] == N_COUNT_FIELDS - 1;
+		by_evidence = by_evidence || c.field[i] == EVIDENCE_FIELD;
+		ready = ready || (c.field[i] >= FIRST_READY_FIELD && c.field[i] != EVIDENCE_FIELD);
+		by_year = by_year || c.field[i] == EVIDENCE_FIELD - 1;
 	}
-	rc = ready
+	if (by_evidence && ready) {
+		seterr(r->err, "--by evidence: not with win11, esu_eligible or bios_year", NULL);
+		return FC_EUSAGE;
+	}
+	rc = by_evidence
+	         ? store_evidence_groups(r->st, r->org_id, r->since, counts_group, &c, r->err)
+	     : ready
 	         ? store_ready_groups(r->st, r->org_id, r->since, by_year, counts_group, &c, r->err)
 	         : store_class_groups(r->st, r->org_id, r->since, counts_group, &c, r->err);
 	if (rc)
@@ -995,10 +1010,12 @@ enum fc_rc report_run(struct store *st, const struct lifecycle *lc, const struct
 		rc = run_trend(&r);
 	else if (!strcmp(o->kind, "readiness"))
 		rc = run_readiness(&r);
+	else if (!strcmp(o->kind, "coverage"))
+		rc = report_coverage(st, o, r.org_id, r.since, out, err);
 	else {
 		seterr(err,
 		       "unknown report kind (want machines, counts, tender, software, trend, "
-		       "stale, readiness):",
+		       "stale, readiness, coverage):",
 		       o->kind);
 		rc = FC_EUSAGE;
 	}

@@ -20,7 +20,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Opens (creating when create is true) the database at path and brings its
  * schema up to STORE_SCHEMA_VERSION. A database from a newer fleetcensus is
@@ -165,6 +165,7 @@ struct store_machine {
 	    *os_release, *os_service_pack, *arch;
 	bool class_flagged; /* undecidable: the conservative product was chosen */
 	const char *class_reason; /* why, when flagged */
+	const char *evidence; /* the best evidence: agent, management, directory */
 };
 typedef enum fc_rc (*store_machine_cb)(const struct store_machine *m, void *ctx);
 
@@ -209,6 +210,8 @@ struct store_class_group {
 	 * the BIOS year (readiness.h) */
 	const char *win11, *esu_eligible, *bios_year;
 	int64_t machines;
+	/* store_evidence_groups only (else NULL): the best evidence */
+	const char *evidence;
 };
 typedef enum fc_rc (*store_class_cb)(const struct store_class_group *g, void *ctx);
 

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "sha256.h"
 #include "store_int.h"
+#include "store_sighting.h"
 #include "uuid.h"
 #include "xalloc.h"
 
@@ -346,6 +347,8 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    NULL, NULL, "storing a new machine", err);
 	if (!rc)
 		m->id = sqlite3_last_insert_rowid(s->db);
+	if (!rc)
+		rc = store_sighting_adopt(s, org, m->id, err);
 	return rc;
 }
 
@@ -669,6 +672,7 @@ static enum fc_rc machine_row(sqlite3_stmt *st, void *ctx)
 	m.arch = store_col(st, 18);
 	m.class_flagged = sqlite3_column_int(st, 19) != 0;
 	m.class_reason = store_col(st, 20);
+	m.evidence = store_col(st, 21);
 	return e->cb(&m, e->ctx);
 }
 
@@ -694,7 +698,7 @@ enum fc_rc store_machine_find(struct store *s, int64_t org_id, const char *host_
 	                " CASE WHEN m.software_ok THEN coalesce(l.count, 0) ELSE -1 END,"
 	                " m.os_family, m.os_id, m.os_product, m.os_edition, m.os_version,"
 	                " m.os_build, m.os_release, m.os_service_pack, m.arch,"
-	                " m.class_flagged, m.class_reason"
+	                " m.class_flagged, m.class_reason, m.evidence"
 	                " FROM machines m JOIN organisations o ON o.id = m.org_id"
 	                " LEFT JOIN software_lists l ON l.id = m.software_list_id"
 	                " WHERE (?1 = 0 OR m.org_id = ?1)"

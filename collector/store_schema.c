@@ -364,9 +364,6 @@ static const char schema_readiness[] =
     "END;\n"
     "PRAGMA user_version = 5;\n";
 
-/* Migration i brings a database from version i to version i + 1. Each is
- * constant SQL ending with its PRAGMA user_version; they run in one
- * transaction. */
 /* Version 6 (issue 14): token labels and expiry; token ids never reused
  * (AUTOINCREMENT, so the table is rebuilt; its role CHECK keeps the
  * manager role of version 4). */
@@ -390,8 +387,51 @@ static const char schema_tokens[] =
     "CREATE INDEX tokens_org ON tokens(org_id);\n"
     "PRAGMA user_version = 6;\n";
 
+/* Version 7: sightings (docs/identity.md, "Sightings"): the rows of other inventory
+ * sources (Active Directory, ConfigMgr, Intune), one per organisation,
+ * source and row key, each linked to the machine it was matched to. A
+ * machine no agent reports is made from its sightings: machines.evidence
+ * says its best evidence (agent, management, directory). */
+static const char schema_sightings[] =
+    "ALTER TABLE machines ADD COLUMN evidence TEXT NOT NULL DEFAULT 'agent';\n"
+    "CREATE TABLE sightings (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  org_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,\n"
+    "  source TEXT NOT NULL,\n"
+    "  evidence INTEGER NOT NULL,\n"
+    "  skey TEXT NOT NULL,\n"
+    "  host TEXT NOT NULL,\n"
+    "  domain TEXT NOT NULL,\n"
+    "  hw_uuid TEXT NOT NULL,\n"
+    "  serial TEXT NOT NULL,\n"
+    "  maker TEXT NOT NULL,\n"
+    "  os_name TEXT NOT NULL,\n"
+    "  os_version TEXT NOT NULL,\n"
+    "  os_sp TEXT NOT NULL,\n"
+    "  arch TEXT NOT NULL,\n"
+    "  enabled INTEGER NOT NULL,\n"
+    "  last_logon INTEGER NOT NULL,\n"
+    "  counted INTEGER NOT NULL,\n"
+    "  ambiguous INTEGER NOT NULL DEFAULT 0,\n"
+    "  imported INTEGER NOT NULL,\n"
+    "  changed INTEGER NOT NULL DEFAULT 1,\n"
+    "  machine INTEGER REFERENCES machines(id) ON DELETE SET NULL,\n"
+    "  UNIQUE (org_id, source, skey)\n"
+    ");\n"
+    "CREATE INDEX sightings_machine ON sightings(machine);\n"
+    "CREATE INDEX sightings_hw ON sightings(org_id, hw_uuid);\n"
+    "CREATE INDEX sightings_serial ON sightings(org_id, serial, maker);\n"
+    "CREATE INDEX sightings_host ON sightings(org_id, host, domain);\n"
+    "CREATE INDEX machines_evidence ON machines(org_id, evidence) WHERE evidence <> 'agent';\n"
+    "CREATE INDEX machines_lhost ON machines(org_id, lower(hostname));\n"
+    "PRAGMA user_version = 7;\n";
+
+/* Migration i brings a database from version i to version i + 1. Each is
+ * constant SQL ending with its PRAGMA user_version; they run in one
+ * transaction. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    schema_v1, schema_v2, schema_v3, schema_campaigns, schema_readiness, schema_tokens};
+    schema_v1,        schema_v2,     schema_v3,       schema_campaigns,
+    schema_readiness, schema_tokens, schema_sightings};
 
 /* ---- opening and the schema ---- */
 

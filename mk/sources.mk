@@ -103,6 +103,7 @@ COLLECTOR_SRC := \
 	collector/http_peer.c \
 	collector/http_reports.c \
 	collector/import.c \
+	collector/import_source.c \
 	collector/ingest.c \
 	collector/ingest_hw.c \
 	collector/ingest_json.c \
@@ -114,7 +115,12 @@ COLLECTOR_SRC := \
 	collector/privs.c \
 	collector/readiness.c \
 	collector/report.c \
+	collector/report_coverage.c \
 	collector/report_params.c \
+	collector/source.c \
+	collector/source_ad.c \
+	collector/source_csv.c \
+	collector/source_mgmt.c \
 	collector/store.c \
 	collector/store_backup.c \
 	collector/store_campaign.c \
@@ -122,6 +128,7 @@ COLLECTOR_SRC := \
 	collector/store_inventory.c \
 	collector/store_machine.c \
 	collector/store_ready.c \
+	collector/store_sighting.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
 	collector/xlsx.c \
@@ -176,6 +183,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_peer_ocs.c \
 	tests/unit/test_readiness.c \
 	tests/unit/test_report_kinds.c \
+	tests/unit/test_source.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \
 	# end

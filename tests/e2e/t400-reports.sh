@@ -256,7 +256,7 @@ test_expect_success 'machines: one row per current machine' '
 	jq -e ".[] | select(.hostname == \"s-xp1\") | .os_service_pack == \"Service Pack 3\" and
 		.support_status == \"eol\" and .os_version == \"5.1.2600\"" got >/dev/null &&
 	jq -r ".[0] | keys_unsorted | join(\",\")" got | head -n 1 >cols &&
-	echo "org,machine,hostname,last_seen,os_family,os_id,os_product,os_edition,os_version,os_build,os_release,os_service_pack,arch,support_status,support_end,agent" >want &&
+	echo "org,machine,hostname,last_seen,os_family,os_id,os_product,os_edition,os_version,os_build,os_release,os_service_pack,arch,support_status,support_end,evidence,agent" >want &&
 	diff -u want cols
 '
 

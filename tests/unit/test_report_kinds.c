@@ -266,7 +266,7 @@ static void test_stale_and_window(void **state)
 	fleet(f);
 	opts(&o, "stale", REPORT_CSV);
 	assert_int_equal(run(f, &o), FC_OK);
-	assert_non_null(strstr(buf_cstr(&f->out), ",old,2025-12-31T00:00:00Z,Acme OS 1\r\n"));
+	assert_non_null(strstr(buf_cstr(&f->out), ",old,2025-12-31T00:00:00Z,Acme OS 1,agent\r\n"));
 	assert_null(strstr(buf_cstr(&f->out), ",u1,"));
 	opts(&o, "counts", REPORT_CSV);
 	o.by = "os_product";
@@ -289,7 +289,8 @@ static void test_empty_reports(void **state)
 	o.format = REPORT_TABLE;
 	o.kind = "stale";
 	assert_int_equal(run(f, &o), FC_OK);
-	assert_string_equal(buf_cstr(&f->out), "org  machine  hostname  last_seen  os_product\n");
+	assert_string_equal(buf_cstr(&f->out),
+	                    "org  machine  hostname  last_seen  os_product  evidence\n");
 }
 
 /* ---- values from machines are hostile to the reader (issue 13) ---- */
@@ -425,8 +426,8 @@ static void test_hostile_values(void **state)
 	static const struct {
 		const char *kind;
 		size_t ncols, rows;
-	} kinds[] = {{"machines", 16, 4}, {"counts", 8, 4}, {"tender", 8, 8},
-	             {"software", 6, 4},  {"trend", 3, 3},  {"stale", 5, 1}};
+	} kinds[] = {{"machines", 17, 4}, {"counts", 8, 4}, {"tender", 8, 8},
+	             {"software", 6, 4},  {"trend", 3, 3},  {"stale", 6, 1}};
 	struct fixture *f = *state;
 	struct report_opts o;
 	size_t i;

@@ -878,8 +878,20 @@ static void test_reclassify(void **state)
 /* Takes the campaign tables (schema_campaigns) away, the tokens' CHECK
  * back to three roles. */
 /* Undoes schema_readiness (version 5): back to version 4. */
+/* Takes the database back before schema_sightings (its table, indexes and
+ * column dropped). */
+static void downgrade_sightings(const char *db)
+{
+	db_run(db, "DROP TABLE sightings");
+	db_run(db, "DROP INDEX machines_evidence");
+	db_run(db, "DROP INDEX machines_lhost");
+	db_run(db, "ALTER TABLE machines DROP COLUMN evidence");
+	db_run(db, "PRAGMA user_version = 5");
+}
+
 static void downgrade_readiness(const char *db)
 {
+	downgrade_sightings(db);
 	static const char *const cols[] = {"hw_json",      "win11",        "win11_reasons",
 	                                   "esu_eligible", "esu_licensed", "cpu",
 	                                   "chassis",      "bios_date",    "bios_year"};
