@@ -1,6 +1,8 @@
 /* os_windows.c - the Windows probes (XP SP3 to 11): the registry and Win32
- * calls. Decoding is left to the pure winreg.c and smbios.c. Everything newer
- * than XP SP3 is resolved at run time with GetProcAddress and has a fallback
+ * calls for the OS version, hardware, software and random; the readiness
+ * facts are in os_windows_hw.c (what both share: os_windows_int.h). Decoding
+ * is left to the pure winreg.c and smbios.c. Everything newer than XP SP3 is
+ * resolved at run time with GetProcAddress and has a fallback
  * (tests/e2e/t610-xp-imports.sh checks the imports). */
 #ifndef _WIN32
 #error "os_windows.c: Windows builds only"
@@ -15,99 +17,31 @@
 #include <windows.h>
 
 #include <iphlpapi.h>
-#if defined(__i386__) || defined(__x86_64__)
-#include <cpuid.h>
-#endif
 #include <lm.h>
 #include <wincrypt.h>
 
 #include "hwfacts.h"
 #include "log.h"
+#include "os_windows_int.h"
 #include "smbios.h"
 #include "winreg_decode.h"
 #include "xalloc.h"
 
-#define NT_CURRENT_VERSION L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
 #define UNINSTALL L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 #define USER_UNINSTALL L"\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 #define ADAPTERS_MAX (1u << 20)
 #define SMBIOS_MAX (1u << 20)
-#define KEY_NAME_MAX 256 /* registry key names are at most 255 characters */
 
-#ifndef KEY_WOW64_64KEY
-#define KEY_WOW64_64KEY 0x0100
-#endif
-#ifndef KEY_WOW64_32KEY
-#define KEY_WOW64_32KEY 0x0200
-#endif
-#ifndef PROCESSOR_ARCHITECTURE_ARM64
-#define PROCESSOR_ARCHITECTURE_ARM64 12
-#endif
-
-/* Casting through this type keeps -Wcast-function-type quiet about
- * GetProcAddress results. */
-typedef void (*any_fn)(void);
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOEXW *);
 typedef UINT(WINAPI *get_fw_table_fn)(DWORD, DWORD, PVOID, DWORD);
-typedef BOOL(WINAPI *installed_memory_fn)(ULONGLONG *);
-typedef BOOL(WINAPI *firmware_type_fn)(DWORD *);
-typedef DWORD(WINAPI *firmware_var_fn)(LPCSTR, LPCSTR, PVOID, DWORD);
-typedef BOOL(WINAPI *logical_info_fn)(SYSTEM_LOGICAL_PROCESSOR_INFORMATION *, DWORD *);
-typedef UINT32(WINAPI *tbs_device_info_fn)(UINT32, PVOID);
-typedef HRESULT(WINAPI *sl_open_fn)(HANDLE *);
-typedef HRESULT(WINAPI *sl_close_fn)(HANDLE);
-typedef HRESULT(WINAPI *sl_status_fn)(HANDLE, const GUID *, const GUID *, LPCWSTR, UINT *, void **);
 
-/* SL_LICENSING_STATUS (slpublic.h, Windows 8 and later). */
-struct sl_status {
-	GUID sku;
-	DWORD status; /* 1 = licensed */
-	DWORD grace_time, grace_days;
-	HRESULT reason;
-	UINT64 expiration;
-};
-
-static any_fn resolve(const wchar_t *dll, const char *name)
+any_fn win_resolve(const wchar_t *dll, const char *name)
 {
 	HMODULE m = GetModuleHandleW(dll);
 	FARPROC p = m ? GetProcAddress(m, name) : NULL;
 
 	if (!p)
 		LOG_DEBUG("%s is not available; using the fallback", name);
-	return (any_fn)p;
-}
-
-static bool os_is_64bit(void);
-
-/* fn of a system DLL that may not be loaded yet (tbs.dll, slc.dll), loaded
- * by its full path below the system directory; NULL with the reason in why
- * when the DLL or the function is missing. */
-static any_fn resolve_load(const wchar_t *dll, const char *name, char *why)
-{
-	wchar_t path[MAX_PATH + 32];
-	UINT n = GetSystemDirectoryW(path, MAX_PATH);
-	size_t dn = wcslen(dll);
-	HMODULE m;
-	FARPROC p;
-
-	if (n == 0 || n >= MAX_PATH) {
-		snprintf(why, FC_ERRLEN, "no system directory");
-		return NULL;
-	}
-	if (dn > 30) {
-		snprintf(why, FC_ERRLEN, "DLL name too long");
-		return NULL;
-	}
-	path[n] = L'\\';
-	memcpy(path + n + 1, dll, (dn + 1) * sizeof(wchar_t));
-	m = LoadLibraryW(path);
-	if (!m) {
-		snprintf(why, FC_ERRLEN, "no %ls (error %lu)", dll, GetLastError());
-		return NULL;
-	}
-	p = GetProcAddress(m, name);
-	if (!p)
-		snprintf(why, FC_ERRLEN, "%s missing in %ls", name, dll);
 	return (any_fn)p;
 }
 
@@ -127,8 +61,7 @@ static char *version_text(long long a, long long b, long long c)
 
 /* Reads value name of open key k into a heap buffer (*data, *len, *type).
  * FC_ENOENT when absent, FC_ELIMIT when larger than WINREG_MAX_VALUE. */
-static enum fc_rc reg_raw(HKEY k, const wchar_t *name, DWORD *type, unsigned char **data,
-                          DWORD *len)
+enum fc_rc win_reg_raw(HKEY k, const wchar_t *name, DWORD *type, unsigned char **data, DWORD *len)
 {
 	DWORD size = 0;
 	LONG e;
@@ -154,13 +87,13 @@ static enum fc_rc reg_raw(HKEY k, const wchar_t *name, DWORD *type, unsigned cha
 }
 
 /* A string value as heap UTF-8, or NULL when absent or not a string. */
-static char *reg_str(HKEY k, const wchar_t *name)
+char *win_reg_str(HKEY k, const wchar_t *name)
 {
 	unsigned char *data;
 	char err[FC_ERRLEN], *s = NULL;
 	DWORD type, len;
 
-	if (reg_raw(k, name, &type, &data, &len) != FC_OK)
+	if (win_reg_raw(k, name, &type, &data, &len) != FC_OK)
 		return NULL;
 	if (winreg_string(type, data, len, &s, err) != FC_OK)
 		LOG_DEBUG("registry value: %s", err);
@@ -177,7 +110,7 @@ static long long reg_num(HKEY k, const wchar_t *name)
 	DWORD type, len;
 	long long r = -1;
 
-	if (reg_raw(k, name, &type, &data, &len) != FC_OK)
+	if (win_reg_raw(k, name, &type, &data, &len) != FC_OK)
 		return -1;
 	if (winreg_number(type, data, len, &v, err) == FC_OK && v <= 0x7FFFFFFFFFFFFFFFull)
 		r = (long long)v;
@@ -187,7 +120,7 @@ static long long reg_num(HKEY k, const wchar_t *name)
 	return r;
 }
 
-static HKEY reg_open(HKEY root, const wchar_t *path, REGSAM view)
+HKEY win_reg_open(HKEY root, const wchar_t *path, REGSAM view)
 {
 	HKEY k;
 
@@ -197,9 +130,9 @@ static HKEY reg_open(HKEY root, const wchar_t *path, REGSAM view)
 }
 
 /* A decimal string value (CurrentBuildNumber) as a number, -1 otherwise. */
-static long long reg_decimal(HKEY k, const wchar_t *name)
+long long win_reg_decimal(HKEY k, const wchar_t *name)
 {
-	char *s = reg_str(k, name), *end;
+	char *s = win_reg_str(k, name), *end;
 	long long v = -1;
 
 	if (s && *s) {
@@ -256,7 +189,7 @@ static void native_arch(struct os_facts *f)
  * GetVersionExW as the fallback. */
 static void rtl_version(struct win_facts *w, char csd[256])
 {
-	rtl_get_version_fn rtl = (rtl_get_version_fn)resolve(L"ntdll.dll", "RtlGetVersion");
+	rtl_get_version_fn rtl = (rtl_get_version_fn)win_resolve(L"ntdll.dll", "RtlGetVersion");
 	OSVERSIONINFOEXW vi;
 	BOOL ok;
 
@@ -277,22 +210,22 @@ static void rtl_version(struct win_facts *w, char csd[256])
 
 static void registry_version(struct win_facts *w)
 {
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, NT_CURRENT_VERSION, KEY_WOW64_64KEY);
+	HKEY k = win_reg_open(HKEY_LOCAL_MACHINE, NT_CURRENT_VERSION, KEY_WOW64_64KEY);
 
 	if (!k) {
 		LOG_WARN("cannot open HKLM\\%ls", NT_CURRENT_VERSION);
 		return;
 	}
-	w->product_name = reg_str(k, L"ProductName");
-	w->edition_id = reg_str(k, L"EditionID");
-	w->display_version = reg_str(k, L"DisplayVersion");
-	w->release_id = reg_str(k, L"ReleaseId");
-	w->csd_version = reg_str(k, L"CSDVersion");
-	w->installation_type = reg_str(k, L"InstallationType");
-	w->current_version = reg_str(k, L"CurrentVersion");
+	w->product_name = win_reg_str(k, L"ProductName");
+	w->edition_id = win_reg_str(k, L"EditionID");
+	w->display_version = win_reg_str(k, L"DisplayVersion");
+	w->release_id = win_reg_str(k, L"ReleaseId");
+	w->csd_version = win_reg_str(k, L"CSDVersion");
+	w->installation_type = win_reg_str(k, L"InstallationType");
+	w->current_version = win_reg_str(k, L"CurrentVersion");
 	w->reg_major = reg_num(k, L"CurrentMajorVersionNumber");
 	w->reg_minor = reg_num(k, L"CurrentMinorVersionNumber");
-	w->reg_build = reg_decimal(k, L"CurrentBuildNumber");
+	w->reg_build = win_reg_decimal(k, L"CurrentBuildNumber");
 	w->ubr = reg_num(k, L"UBR");
 	RegCloseKey(k);
 }
@@ -301,10 +234,11 @@ static void registry_version(struct win_facts *w)
  * GetSystemMetrics edition flags. */
 static void edition_evidence(struct win_facts *w)
 {
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control\\ProductOptions",
-	                  KEY_WOW64_64KEY);
-	char *suite = k ? reg_str(k, L"ProductSuite") : NULL;
-	char *ptype = k ? reg_str(k, L"ProductType") : NULL;
+	HKEY k =
+	    win_reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control\\ProductOptions",
+	                 KEY_WOW64_64KEY);
+	char *suite = k ? win_reg_str(k, L"ProductSuite") : NULL;
+	char *ptype = k ? win_reg_str(k, L"ProductType") : NULL;
 
 	if (k)
 		RegCloseKey(k);
@@ -317,7 +251,7 @@ static void edition_evidence(struct win_facts *w)
 		                                                   : -1;
 	free(suite);
 	free(ptype);
-	k = reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\WPA\\PosReady", KEY_WOW64_64KEY);
+	k = win_reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\WPA\\PosReady", KEY_WOW64_64KEY);
 	w->posready = k && reg_num(k, L"Installed") == 1;
 	if (k)
 		RegCloseKey(k);
@@ -415,7 +349,8 @@ enum fc_rc os_get_info(const char *root, struct os_facts *f)
  * that mssmbios.sys writes; NULL with why when neither is there. */
 static unsigned char *smbios_raw(size_t *len, char *why)
 {
-	get_fw_table_fn get = (get_fw_table_fn)resolve(L"kernel32.dll", "GetSystemFirmwareTable");
+	get_fw_table_fn get =
+	    (get_fw_table_fn)win_resolve(L"kernel32.dll", "GetSystemFirmwareTable");
 	const DWORD rsmb = 0x52534D42; /* 'RSMB' */
 	unsigned char *raw;
 	DWORD type, dlen;
@@ -440,12 +375,13 @@ static unsigned char *smbios_raw(size_t *len, char *why)
 		*len = n;
 		return raw;
 	}
-	k = reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\mssmbios\\Data", 0);
+	k = win_reg_open(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\mssmbios\\Data",
+	                 0);
 	if (!k) {
 		snprintf(why, FC_ERRLEN, "no GetSystemFirmwareTable and no mssmbios\\Data key");
 		return NULL;
 	}
-	if (reg_raw(k, L"SMBiosData", &type, &raw, &dlen) != FC_OK || type != REG_BINARY) {
+	if (win_reg_raw(k, L"SMBiosData", &type, &raw, &dlen) != FC_OK || type != REG_BINARY) {
 		free(raw);
 		raw = NULL;
 		snprintf(why, FC_ERRLEN, "no GetSystemFirmwareTable and no SMBiosData value");
@@ -581,9 +517,10 @@ static void cpu_and_memory(struct hw_facts *h)
 {
 	MEMORYSTATUSEX ms;
 	SYSTEM_INFO si;
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0",
-	                  KEY_WOW64_64KEY);
-	char *name = k ? reg_str(k, L"ProcessorNameString") : NULL;
+	HKEY k =
+	    win_reg_open(HKEY_LOCAL_MACHINE, L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0",
+	                 KEY_WOW64_64KEY);
+	char *name = k ? win_reg_str(k, L"ProcessorNameString") : NULL;
 	size_t skip = 0;
 
 	if (k)
@@ -608,8 +545,8 @@ static void cpu_and_memory(struct hw_facts *h)
 static void machine_guid(struct hw_facts *h)
 {
 	HKEY k =
-	    reg_open(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", KEY_WOW64_64KEY);
-	char *g = k ? reg_str(k, L"MachineGuid") : NULL;
+	    win_reg_open(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Cryptography", KEY_WOW64_64KEY);
+	char *g = k ? win_reg_str(k, L"MachineGuid") : NULL;
 	char hex[33];
 
 	if (k)
@@ -621,321 +558,6 @@ static void machine_guid(struct hw_facts *h)
 	free(g);
 }
 
-/* ---- the readiness facts (docs/protocol.md) ---- */
-
-#define CPU0_KEY L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0"
-#define SECUREBOOT_KEY L"SYSTEM\\CurrentControlSet\\Control\\SecureBoot\\State"
-#define APPRAISER_KEY                                                                              \
-	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\AppCompatFlags\\"                       \
-	L"TargetVersionUpgradeExperienceIndicators"
-#define TBS_E_TPM_NOT_FOUND 0x8028400Fu
-
-/* A DWORD registry value as the fact (at most max), or its reason. */
-static void reg_fact(HKEY k, const wchar_t *name, const char *fact, long long max, long long *out,
-                     struct hw_ready *r)
-{
-	unsigned char *data;
-	char err[FC_ERRLEN];
-	DWORD type, len;
-	enum fc_rc rc = reg_raw(k, name, &type, &data, &len);
-
-	if (rc == FC_ENOENT)
-		hw_unknown(r, fact, "no registry value %ls", name);
-	else if (rc)
-		hw_unknown(r, fact, "registry value %ls: %s", name, fc_strerror(rc));
-	else if (hwfacts_reg_number(type, data, len, max, out, err) != FC_OK)
-		hw_unknown(r, fact, "registry value %ls: %s", name, err);
-	free(data);
-}
-
-static void ready_cpu(struct hw_facts *h)
-{
-	struct hw_ready *r = &h->ready;
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, CPU0_KEY, KEY_WOW64_64KEY);
-	SYSTEM_INFO si;
-	char *v;
-
-	GetNativeSystemInfo(&si);
-	r->cpu_logical = (long long)si.dwNumberOfProcessors;
-	if (si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_INTEL ||
-	    si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64) {
-		r->cpu_family = si.wProcessorLevel;
-		r->cpu_model = si.wProcessorRevision >> 8;
-		r->cpu_stepping = si.wProcessorRevision & 0xFF;
-	} else {
-		hw_unknown(r, "cpu_family", "not an x86 processor");
-		hw_unknown(r, "cpu_model", "not an x86 processor");
-		hw_unknown(r, "cpu_stepping", "not an x86 processor");
-	}
-#if defined(__i386__) || defined(__x86_64__)
-	{
-		unsigned a, b, c, d;
-
-		if (__get_cpuid(1, &a, &b, &c, &d)) {
-			r->cpu_sse42 = (c >> 20) & 1;
-			r->cpu_popcnt = (c >> 23) & 1;
-		} else {
-			hw_unknown(r, "cpu_sse42", "no CPUID leaf 1");
-			hw_unknown(r, "cpu_popcnt", "no CPUID leaf 1");
-		}
-	}
-#endif
-	if (si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64)
-		r->cpu_arm_v81_atomics = IsProcessorFeaturePresent(34) ? 1 : 0;
-	if (!k) {
-		hw_unknown(r, "cpu_vendor", "no CentralProcessor\\0 key");
-		hw_unknown(r, "cpu_max_mhz", "no CentralProcessor\\0 key");
-		hw_unknown(r, "cpu_platform_flags", "no CentralProcessor\\0 key");
-		return;
-	}
-	v = reg_str(k, L"VendorIdentifier");
-	if (v && *v)
-		r->cpu_vendor = v;
-	else {
-		free(v);
-		hw_unknown(r, "cpu_vendor", "no registry value VendorIdentifier");
-	}
-	reg_fact(k, L"~MHz", "cpu_max_mhz", 1000000, &r->cpu_max_mhz, r);
-	reg_fact(k, L"Platform Specific Field 1", "cpu_platform_flags", 0xFFFFFFFFLL,
-	         &r->cpu_platform_flags, r);
-	RegCloseKey(k);
-}
-
-static void ready_cores(struct hw_ready *r)
-{
-	logical_info_fn get =
-	    (logical_info_fn)resolve(L"kernel32.dll", "GetLogicalProcessorInformation");
-	SYSTEM_LOGICAL_PROCESSOR_INFORMATION *info;
-	DWORD size = 0, i;
-	long long cores = 0;
-
-	if (!get) {
-		hw_unknown(r, "cpu_cores", "GetLogicalProcessorInformation missing");
-		return;
-	}
-	if (get(NULL, &size) || GetLastError() != ERROR_INSUFFICIENT_BUFFER || size == 0 ||
-	    size > (1u << 20)) {
-		hw_unknown(r, "cpu_cores", "GetLogicalProcessorInformation: error %lu",
-		           GetLastError());
-		return;
-	}
-	info = xmalloc(size);
-	if (!get(info, &size)) {
-		hw_unknown(r, "cpu_cores", "GetLogicalProcessorInformation: error %lu",
-		           GetLastError());
-	} else {
-		for (i = 0; i < size / sizeof(*info); i++)
-			cores += info[i].Relationship == RelationProcessorCore;
-		r->cpu_cores = cores;
-	}
-	free(info);
-}
-
-static void ready_memory_volume(struct hw_ready *r)
-{
-	installed_memory_fn mem =
-	    (installed_memory_fn)resolve(L"kernel32.dll", "GetPhysicallyInstalledSystemMemory");
-	ULARGE_INTEGER avail, total, free_bytes;
-	wchar_t drive[MAX_PATH];
-	ULONGLONG kib;
-	DWORD n;
-
-	if (!mem)
-		hw_unknown(r, "memory_installed_mib", "GetPhysicallyInstalledSystemMemory missing");
-	else if (!mem(&kib))
-		hw_unknown(r, "memory_installed_mib",
-		           "GetPhysicallyInstalledSystemMemory: error %lu", GetLastError());
-	else
-		r->memory_installed_mib = (long long)(kib / 1024);
-	n = GetEnvironmentVariableW(L"SystemDrive", drive, MAX_PATH - 2);
-	if (n == 0 || n >= MAX_PATH - 2) {
-		hw_unknown(r, "system_volume_mib", "no SystemDrive in the environment");
-		return;
-	}
-	drive[n] = L'\\';
-	drive[n + 1] = L'\0';
-	if (GetDiskFreeSpaceExW(drive, &avail, &total, &free_bytes))
-		r->system_volume_mib = (long long)(total.QuadPart >> 20);
-	else
-		hw_unknown(r, "system_volume_mib", "GetDiskFreeSpaceExW(%ls): error %lu", drive,
-		           GetLastError());
-}
-
-static void ready_firmware(struct hw_ready *r)
-{
-	firmware_type_fn type = (firmware_type_fn)resolve(L"kernel32.dll", "GetFirmwareType");
-	firmware_var_fn var;
-	DWORD t = 0, e;
-	HKEY k;
-
-	if (type && type(&t) && (t == 1 || t == 2)) {
-		r->firmware = t == 2 ? "uefi" : "bios";
-	} else if (type) {
-		hw_unknown(r, "firmware", "GetFirmwareType: type %lu, error %lu", t,
-		           GetLastError());
-	} else {
-		var = (firmware_var_fn)resolve(L"kernel32.dll", "GetFirmwareEnvironmentVariableA");
-		if (!var) {
-			hw_unknown(r, "firmware", "GetFirmwareEnvironmentVariableA missing");
-		} else if (var("", "{00000000-0000-0000-0000-000000000000}", NULL, 0) == 0) {
-			e = GetLastError();
-			r->firmware = e == ERROR_INVALID_FUNCTION ? "bios" : "uefi";
-		} else {
-			hw_unknown(r, "firmware",
-			           "GetFirmwareEnvironmentVariableA read a variable");
-		}
-	}
-	hw_unknown(r, "secure_boot_setup_mode", "not visible without privileges");
-	k = reg_open(HKEY_LOCAL_MACHINE, SECUREBOOT_KEY, KEY_WOW64_64KEY);
-	if (k) {
-		long long on = -1;
-
-		r->secure_boot_capable = 1;
-		reg_fact(k, L"UEFISecureBootEnabled", "secure_boot_enabled", 1, &on, r);
-		r->secure_boot_enabled = (int)on;
-		RegCloseKey(k);
-	} else if (r->firmware && !strcmp(r->firmware, "bios")) {
-		r->secure_boot_capable = 0;
-	} else {
-		hw_unknown(r, "secure_boot_capable", "no SecureBoot\\State key");
-		hw_unknown(r, "secure_boot_enabled", "no SecureBoot\\State key");
-	}
-}
-
-static void ready_tpm(struct hw_ready *r)
-{
-	char why[FC_ERRLEN];
-	tbs_device_info_fn get =
-	    (tbs_device_info_fn)resolve_load(L"tbs.dll", "Tbsi_GetDeviceInfo", why);
-	unsigned char info[16];
-	UINT32 e;
-
-	if (!get) {
-		hw_unknown(r, "tpm_present", "%s", why);
-		return;
-	}
-	memset(info, 0, sizeof(info));
-	e = get(sizeof(info), info);
-	if (e == TBS_E_TPM_NOT_FOUND) {
-		r->tpm_present = 0;
-	} else if (e != 0) {
-		hw_unknown(r, "tpm_present", "Tbsi_GetDeviceInfo: 0x%08lx", (unsigned long)e);
-	} else {
-		r->tpm_present = 1;
-		if (hwfacts_tpm_device_info(info, sizeof(info), &r->tpm_version, why) != FC_OK)
-			hw_unknown(r, "tpm_version", "%s", why);
-	}
-}
-
-/* UpgEx and RedReason of every release key the appraiser wrote. */
-static void ready_appraiser(struct hw_ready *r)
-{
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, APPRAISER_KEY, KEY_WOW64_64KEY), sub;
-	wchar_t name[KEY_NAME_MAX];
-	DWORD i, n;
-	char *release, *upgex, *red;
-
-	if (!k) {
-		hw_unknown(r, "appraiser", "no TargetVersionUpgradeExperienceIndicators key");
-		return;
-	}
-	r->appraiser_read = true;
-	for (i = 0; i < 256; i++) {
-		n = KEY_NAME_MAX;
-		if (RegEnumKeyExW(k, i, name, &n, NULL, NULL, NULL, NULL) != ERROR_SUCCESS)
-			break;
-		if (RegOpenKeyExW(k, name, 0, KEY_READ | KEY_WOW64_64KEY, &sub) != ERROR_SUCCESS)
-			continue;
-		release = winreg_utf16_to_utf8((const unsigned char *)name, n * 2);
-		upgex = reg_str(sub, L"UpgEx");
-		red = reg_str(sub, L"RedReason");
-		if (upgex || red)
-			(void)hwfacts_appraiser_add(r, release, upgex, red); /* past 16: dropped */
-		free(release);
-		free(upgex);
-		free(red);
-		RegCloseKey(sub);
-	}
-	RegCloseKey(k);
-}
-
-/* The commercial ESU year licensed (Windows 10 only: builds 10240..19045). */
-static void ready_esu(struct hw_ready *r)
-{
-	/* Windows' application ID and the ESU activation IDs (hwfacts.h). */
-	static const GUID app = {
-	    0x55c92734, 0xd682, 0x4d71, {0x98, 0x3e, 0xd6, 0xec, 0x3f, 0x16, 0x05, 0x9f}};
-	static const GUID ids[3] = {
-	    {0xf520e45e, 0x7413, 0x4a34, {0xa4, 0x97, 0xd2, 0x76, 0x59, 0x67, 0xd0, 0x94}},
-	    {0x1043add5, 0x23b1, 0x4afb, {0x9a, 0x0f, 0x64, 0x34, 0x3c, 0x8f, 0x3f, 0x8d}},
-	    {0x83d49986, 0xadd3, 0x41d7, {0xba, 0x33, 0x87, 0xc7, 0xbf, 0xb5, 0xc0, 0xfb}}};
-	char why[FC_ERRLEN];
-	sl_open_fn sl_open = (sl_open_fn)resolve_load(L"slc.dll", "SLOpen", why);
-	sl_status_fn sl_status =
-	    sl_open ? (sl_status_fn)resolve_load(L"slc.dll", "SLGetLicensingStatusInformation", why)
-	            : NULL;
-	sl_close_fn sl_close =
-	    sl_status ? (sl_close_fn)resolve_load(L"slc.dll", "SLClose", why) : NULL;
-	unsigned long status[3] = {0, 0, 0};
-	HRESULT hr, failed = S_OK;
-	HANDLE slc;
-	UINT n, j;
-	int y;
-	void *out;
-
-	if (!sl_close) {
-		hw_unknown(r, "esu_licensed_year", "%s", why);
-		return;
-	}
-	if (FAILED(sl_open(&slc))) {
-		hw_unknown(r, "esu_licensed_year", "SLOpen failed");
-		return;
-	}
-	for (y = 0; y < 3; y++) {
-		out = NULL;
-		n = 0;
-		hr = sl_status(slc, &app, &ids[y], NULL, &n, &out);
-		if (FAILED(hr))
-			failed = hr;
-		if (FAILED(hr) || !out)
-			continue;
-		for (j = 0; j < n && j < 64; j++)
-			if (((struct sl_status *)out)[j].status == 1)
-				status[y] = 1;
-		LocalFree(out);
-	}
-	sl_close(slc);
-	if (hwfacts_esu_year(status) == 0 && failed != S_OK)
-		hw_unknown(r, "esu_licensed_year", "SLGetLicensingStatusInformation: 0x%08lx",
-		           (unsigned long)failed);
-	else
-		r->esu_licensed_year = hwfacts_esu_year(status);
-}
-
-static void ready_windows(struct hw_facts *h)
-{
-	struct hw_ready *r = &h->ready;
-	HKEY k = reg_open(HKEY_LOCAL_MACHINE, NT_CURRENT_VERSION, KEY_WOW64_64KEY);
-	long long build = k ? reg_decimal(k, L"CurrentBuildNumber") : -1;
-
-	if (k)
-		RegCloseKey(k);
-	ready_cpu(h);
-	ready_cores(r);
-	ready_firmware(r);
-	ready_tpm(r);
-	if (sizeof(void *) == 8 || os_is_64bit())
-		r->os_bits = 64;
-	else
-		r->os_bits = 32;
-	if (build >= 10240 && build < 22000) {
-		ready_appraiser(r);
-		ready_esu(r);
-	}
-	if (h->memory_mb < 0)
-		hw_unknown(r, "memory_usable_mib", "GlobalMemoryStatusEx failed");
-}
-
 enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 {
 	if (root && strcmp(root, "/") != 0) {
@@ -943,10 +565,10 @@ enum fc_rc os_get_hardware(const char *root, struct hw_facts *h)
 		snprintf(h->err, sizeof(h->err), "--root is not supported on Windows");
 		return FC_OK;
 	}
-	ready_memory_volume(&h->ready);
+	win_ready_memory_volume(&h->ready);
 	smbios(h);
 	cpu_and_memory(h);
-	ready_windows(h);
+	win_ready_windows(h);
 	macs(h);
 	machine_guid(h);
 	if (kvlist_get(&h->dmi, "sys_vendor") || kvlist_get(&h->dmi, "product_name")) {
@@ -982,9 +604,9 @@ static enum fc_rc one_entry(HKEY k, const char *key, struct walk *w)
 {
 	struct winreg_uninstall u;
 	struct fc_pkg p = {0};
-	char *name = reg_str(k, L"DisplayName"), *version = reg_str(k, L"DisplayVersion");
-	char *publisher = reg_str(k, L"Publisher"), *parent = reg_str(k, L"ParentKeyName");
-	char *rtype = reg_str(k, L"ReleaseType");
+	char *name = win_reg_str(k, L"DisplayName"), *version = win_reg_str(k, L"DisplayVersion");
+	char *publisher = win_reg_str(k, L"Publisher"), *parent = win_reg_str(k, L"ParentKeyName");
+	char *rtype = win_reg_str(k, L"ReleaseType");
 	enum winreg_kind kind;
 	enum fc_rc rc = FC_OK;
 	bool hidden;
@@ -1095,7 +717,7 @@ static enum fc_rc walk_users(struct walk *w)
 	return rc;
 }
 
-static bool os_is_64bit(void)
+bool win_is_64bit(void)
 {
 	SYSTEM_INFO si;
 
@@ -1117,7 +739,7 @@ enum fc_rc os_each_package(const char *root, fc_pkg_cb cb, void *ctx, int *found
 		return FC_EUSAGE;
 	}
 	*found = 1;
-	if (os_is_64bit()) {
+	if (win_is_64bit()) {
 		SYSTEM_INFO si;
 
 		GetNativeSystemInfo(&si);

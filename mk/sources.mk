@@ -78,6 +78,7 @@ AGENT_LINUX_SRC := \
 # Only in the Windows agents.
 AGENT_WINDOWS_SRC := \
 	agent/os_windows.c \
+	agent/os_windows_hw.c \
 	agent/hostenv_windows.c \
 	# end
 
