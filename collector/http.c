@@ -294,7 +294,8 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
 	size_t max = srv->cfg->limits.max_body;
 
 	r->bytes_in += len;
-	if (r->route == ROUTE_INVENTORY && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
+	if ((r->route == ROUTE_INVENTORY || r->route == ROUTE_UI) && !r->too_big &&
+	    buf_add(&r->body, data, len) != FC_OK)
 		r->too_big = true;
 	if (r->bytes_in > max && (r->route != ROUTE_INVENTORY || r->bytes_in - max > max)) {
 		server_log("%s %s: closing the connection after %zu body bytes", r->method, r->path,
@@ -380,6 +381,9 @@ static enum http_route route_of(const char *url)
 	    (!url[strlen(HTTP_CAMPAIGNS)] || url[strlen(HTTP_CAMPAIGNS)] == '/') &&
 	    strlen(url) < strlen(HTTP_CAMPAIGNS) + 256)
 		return ROUTE_CAMPAIGNS;
+	if (!strcmp(url, HTTP_UI_PREFIX) ||
+	    (!strncmp(url, HTTP_UI_PREFIX "/", strlen(HTTP_UI_PREFIX) + 1) && strlen(url) < 100))
+		return ROUTE_UI;
 	return ROUTE_NONE;
 }
 
@@ -524,7 +528,8 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	if (r->route == ROUTE_INVENTORY && !post)
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "POST");
-	if (r->route != ROUTE_INVENTORY && !get && !(r->route == ROUTE_CAMPAIGNS && post))
+	if (r->route != ROUTE_INVENTORY && !get &&
+	    !((r->route == ROUTE_CAMPAIGNS || r->route == ROUTE_UI) && post))
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (r->route == ROUTE_INVENTORY)
@@ -560,6 +565,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_METRICS: return metrics_page(srv, c, r);
 	case ROUTE_REPORTS: return http_reports(srv, c, r);
 	case ROUTE_CAMPAIGNS: return http_campaigns(srv, c, r);
+	case ROUTE_UI: return http_ui(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -115,6 +115,10 @@ COLLECTOR_SRC := \
 	collector/store_ready.c \
 	collector/store_stmt.c \
 	collector/store_schema.c \
+	collector/ui.c \
+	collector/ui_html.c \
+	collector/ui_pages.c \
+	collector/ui_svg.c \
 	collector/xlsx.c \
 	# end
 
@@ -166,6 +170,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_report_kinds.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \
+	tests/unit/test_ui_html.c \
 	# end
 
 # ---- fuzz targets (tests/fuzz/fuzz_<target>.c; mk/fuzz.mk) ----
