@@ -326,7 +326,7 @@ enum MHD_Result ui_page_campaigns(struct ui_ctx *u)
 	if (!rc)
 		rc = buf_addstr(&b, "<ul>");
 	for (it = doc && cJSON_IsArray(doc) ? doc->child : NULL; it && !rc; it = it->next) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "name");
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "campaign");
 		char *enc;
 
 		if (!cJSON_IsString(n))
