@@ -15,6 +15,7 @@ const char ui_css[] = "body{font-family:sans-serif;margin:0;color:#111;backgroun
                       "caption{font-weight:bold;text-align:left}\n"
                       "a:focus,button:focus,input:focus{outline:3px solid #c60}\n"
                       "label{display:inline-block;margin-right:1em}\n"
+                      "main form{display:inline-block;margin:0 .5em .5em 0}\n"
                       ".err{color:#a00;font-weight:bold}\n"
                       "@media print{header,form,nav,.noprint{display:none}body{font-size:10pt}"
                       "th{background:#fff}a{color:#000;text-decoration:none}}\n";

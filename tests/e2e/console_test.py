@@ -105,9 +105,14 @@ def admin_pages():
         d.find_element(By.LINK_TEXT, "esu 10").click()
         assert "Audit log" in d.page_source
         shot(d, "campaign-admin")
-        d.get(URL + "/ui/burndown?product=Windows+10")
+        d.get(URL + "/ui/burndown?product=Windows+10&to=2026-10-31")
         shot(d, "burndown")
-        d.get(URL + "/ui/stale")
+        assert len(d.find_elements(By.CSS_SELECTOR, "svg polyline")) == 2
+        want = list(csv.reader(io.StringIO(cli(
+            "report", "trend", "--product", "Windows 10", "--to", "2026-10-31",
+            "--format", "csv").decode())))
+        assert table_rows(d) == want and len(want) == 11, (table_rows(d), want)
+        d.get(URL + "/ui/stale?as_of=2030-01-01")
         shot(d, "stale")
         d.get(URL + "/ui/search")
         shot(d, "search")

@@ -61,6 +61,11 @@ ADMIN=$(collector token add --role admin --db "$DB")
 SPARE_ID=$(collector token list --db "$DB" | awk -F'\t' '$2 == "reader" { id = $1 } END { print id }')
 collector campaign create "esu 10" --products "Windows 10" --as-of 2026-06-01 \
 	--deadline 2099-12-31 --db "$DB" >/dev/null
+# past daily snapshots: the burn-down of Windows 10
+for d in 01 08 15 22 29; do
+	sqlite3 "$DB" "INSERT INTO snapshots SELECT '2026-10-$d', id, 'Windows 10', 'Pro',
+		CASE name WHEN 'north' THEN 100 - $d * 2 ELSE 40 - $d END FROM organisations"
+done
 srv_start "$TEST_DIR/srv" "$DB"
 export URL DB NMGR READER SPARE SPARE_ID ADMIN COLLECTOR_BIN
 FC_SHOTS=$SHOTS
