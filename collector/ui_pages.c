@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "campaign.h"
 #include "log.h"
+#include "store_ui.h"
 #include "ui_int.h"
 #include "xalloc.h"
 
@@ -537,32 +537,16 @@ struct search {
 	enum fc_rc rc;
 };
 
-static bool matches(const char *host, const char *q)
-{
-	size_t n = strlen(q);
-
-	for (; *host; host++)
-		if (!strncasecmp(host, q, n))
-			return true;
-	return n == 0;
-}
-
-static enum fc_rc search_row(const struct store_machine *m, void *ctx)
+static enum fc_rc search_row(const struct store_ui_hit *m, void *ctx)
 {
 	struct search *s = ctx;
 	struct buf *b = s->b;
 	char seen[HTTP_TIME_LEN];
 	enum fc_rc rc;
 
-	if (s->q && !matches(m->hostname ? m->hostname : "", s->q))
-		return FC_OK;
-	if (s->skip > 0) {
-		s->skip--;
-		return FC_OK;
-	}
 	if (s->shown == SEARCH_PAGE) {
-		s->more = true;
-		return FC_ELIMIT; /* stops the walk */
+		s->more = true; /* the one row past the page */
+		return FC_OK;
 	}
 	s->shown++;
 	http_rfc3339(m->last_seen, seen);
@@ -649,10 +633,10 @@ enum MHD_Result ui_page_search(struct ui_ctx *u)
 	if (rc)
 		return finish(u, &b, rc);
 	pthread_mutex_lock(&u->srv->store_lock);
-	wrc = store_machine_each(u->srv->st, u->r->role == ROLE_ADMIN ? 0 : u->r->org_id,
-	                         search_row, &s, err);
+	wrc = store_ui_search(u->srv->st, u->r->role == ROLE_ADMIN ? 0 : u->r->org_id,
+	                      s.q ? s.q : "", s.skip, SEARCH_PAGE + 1, search_row, &s, err);
 	pthread_mutex_unlock(&u->srv->store_lock);
-	if (wrc && !(wrc == FC_ELIMIT && s.more) && !s.rc) {
+	if (wrc && !s.rc) {
 		buf_release(&b);
 		return fail(u, wrc, err);
 	}

@@ -114,6 +114,7 @@ COLLECTOR_SRC := \
 	collector/store_inventory.c \
 	collector/store_ready.c \
 	collector/store_stmt.c \
+	collector/store_ui.c \
 	collector/store_schema.c \
 	collector/ui.c \
 	collector/ui_html.c \
