@@ -405,6 +405,8 @@ static void req_begin(struct http_req *r, const char *url, const char *method)
 {
 	r->begun = true;
 	r->route = route_of(url);
+	if (r->route == ROUTE_UI)
+		buf_init(&r->body, HTTP_UI_MAX_FORM); /* still empty: a smaller bound */
 	if (r->route == ROUTE_REPORTS)
 		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
 	if (r->route == ROUTE_CAMPAIGNS)

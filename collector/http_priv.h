@@ -68,6 +68,8 @@ enum http_route {
 #define HTTP_CAMPAIGNS "/api/v1/campaigns"
 /* GET and POST /ui/...: the operator console (ui.c, docs/console.md) */
 #define HTTP_UI_PREFIX "/ui"
+/* The most a console form's body may hold (else 413). */
+#define HTTP_UI_MAX_FORM ((size_t)16 << 10)
 
 /* One request, allocated once MHD has read its request line
  * (MHD_OPTION_URI_LOG_CALLBACK) and freed when MHD says the request is

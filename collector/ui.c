@@ -295,6 +295,16 @@ static void cookie_attrs(struct http_server *srv, char *out, size_t size, int64_
 	         max_age, srv->cfg->tls_cert ? "; Secure" : "");
 }
 
+/* True when the CSRF field given equals want (compared in constant time). */
+static bool csrf_ok(const char *given, const char *want)
+{
+	unsigned char a[AUTH_HASH_LEN], b[AUTH_HASH_LEN];
+
+	auth_token_hash(given, a);
+	auth_token_hash(want, b);
+	return auth_hash_equal(a, b);
+}
+
 /* ---- login and logout ---- */
 
 static enum MHD_Result login_form(struct http_server *srv, struct MHD_Connection *c,
@@ -337,7 +347,7 @@ static enum MHD_Result login_post(struct http_server *srv, struct MHD_Connection
 	const char *want = cookie_key(c, UI_LOGIN_COOKIE);
 	unsigned status;
 
-	if (!want || !ui_form_value(form, "csrf", csrf, sizeof(csrf)) || strcmp(csrf, want))
+	if (!want || !ui_form_value(form, "csrf", csrf, sizeof(csrf)) || !csrf_ok(csrf, want))
 		return reply_msg(
 		    c, r, MHD_HTTP_FORBIDDEN, "Refused",
 		    "the form's CSRF field is missing or wrong: reload the sign-in page", NULL,
@@ -412,7 +422,8 @@ static enum MHD_Result signed_in(struct ui_ctx *u, const char *page, bool post)
 		snprintf(u->who, sizeof(u->who), "admin (all organisations)");
 	else
 		snprintf(u->who, sizeof(u->who), "%s of %s", auth_role_name(u->r->role), u->r->org);
-	if (post && (!ui_form_value(u->form, "csrf", csrf, sizeof(csrf)) || strcmp(csrf, u->csrf)))
+	if (post &&
+	    (!ui_form_value(u->form, "csrf", csrf, sizeof(csrf)) || !csrf_ok(csrf, u->csrf)))
 		return ui_reply_msg(u, MHD_HTTP_FORBIDDEN, "Refused",
 		                    "the form's CSRF field is missing or wrong: reload the page");
 	if (post && !strcmp(page, "logout")) {

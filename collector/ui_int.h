@@ -16,7 +16,7 @@
 /* The most a console page may hold. */
 #define UI_MAX_PAGE ((size_t)64 << 20)
 /* The most a form's body may hold. */
-#define UI_MAX_FORM ((size_t)16 << 10)
+#define UI_MAX_FORM HTTP_UI_MAX_FORM
 /* Hex digits of a session id and of a CSRF token, and their NUL. */
 #define UI_KEY_LEN 65
 

@@ -104,7 +104,9 @@ test_expect_success 'login: without the CSRF pair refused, an agent token refuse
 	st=$(page /ui/ -b jar) && test "$st" = 200 &&
 	st=$(page /ui/nope -b jar) && test "$st" = 404 &&
 	st=$(page /ui/tender -b jar -X POST -d x=1) && test "$st" = 403 &&
-	st=$(page "/ui/search?page=0" -b jar) && test "$st" = 400
+	st=$(page "/ui/search?page=0" -b jar) && test "$st" = 400 &&
+	awk "BEGIN { for (i = 0; i < 20000; i++) printf \"a\" }" >big &&
+	st=$(page /ui/login -b jar --data-binary @big) && test "$st" = 413
 '
 
 browser_ok() {
