@@ -392,7 +392,9 @@ static enum MHD_Result route(struct ui_ctx *u, const char *page, bool post)
 	if (!strcmp(page, "burndown"))
 		return ui_page_burndown(u);
 	if (!strcmp(page, "stale"))
-		return ui_page_stale(u);
+		return ui_page_stale(u, false);
+	if (!strcmp(page, "stale.csv"))
+		return ui_page_stale(u, true);
 	if (!strcmp(page, "search"))
 		return ui_page_search(u);
 	return ui_reply_msg(u, MHD_HTTP_NOT_FOUND, "Not found", "no such page");

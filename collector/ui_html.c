@@ -123,6 +123,12 @@ static enum fc_rc add_value(struct buf *b, const cJSON *v)
 
 enum fc_rc ui_json_table(struct buf *b, const cJSON *arr, const char *caption)
 {
+	return ui_json_table_part(b, arr, caption, 0, (size_t)-1);
+}
+
+enum fc_rc ui_json_table_part(struct buf *b, const cJSON *arr, const char *caption, size_t skip,
+                              size_t max)
+{
 	const cJSON *first = cJSON_IsArray(arr) ? arr->child : NULL;
 	const cJSON *row, *f;
 	enum fc_rc rc = buf_addstr(b, "<table><caption>");
@@ -144,7 +150,9 @@ enum fc_rc ui_json_table(struct buf *b, const cJSON *arr, const char *caption)
 	}
 	if (!rc)
 		rc = buf_addstr(b, "</tr></thead><tbody>\n");
-	for (row = first; row && !rc; row = row->next) {
+	for (row = first; row && skip; row = row->next)
+		skip--;
+	for (; row && !rc && max; row = row->next, max--) {
 		rc = buf_addstr(b, "<tr>");
 		for (f = row->child; f && !rc; f = f->next) {
 			rc = buf_addstr(b, "<td>");

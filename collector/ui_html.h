@@ -26,6 +26,9 @@ enum fc_rc ui_page_end(struct buf *b);
 /* Appends arr (a JSON array of flat objects) as a table with caption and
  * a header from the first object's keys; "none" when the array is empty. */
 enum fc_rc ui_json_table(struct buf *b, const cJSON *arr, const char *caption);
+/* ui_json_table of the rows skip to skip + max - 1 only. */
+enum fc_rc ui_json_table_part(struct buf *b, const cJSON *arr, const char *caption, size_t skip,
+                              size_t max);
 
 /* Takes field name from a urlencoded form (percent and '+' decoded) into
  * out (size bytes); false when absent, too long or holding a NUL. */

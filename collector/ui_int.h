@@ -56,7 +56,7 @@ enum MHD_Result ui_page_campaigns(struct ui_ctx *u);
 enum MHD_Result ui_page_campaign(struct ui_ctx *u, bool xlsx);
 enum MHD_Result ui_post_campaign(struct ui_ctx *u);
 enum MHD_Result ui_page_burndown(struct ui_ctx *u);
-enum MHD_Result ui_page_stale(struct ui_ctx *u);
+enum MHD_Result ui_page_stale(struct ui_ctx *u, bool csv);
 enum MHD_Result ui_page_search(struct ui_ctx *u);
 
 /* Charts (ui_svg.c). Bars: rows of arr grouped by the string field group,

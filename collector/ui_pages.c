@@ -17,6 +17,7 @@
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define SEARCH_PAGE 50
 #define SEARCH_MAX_PAGE 100000
+#define STALE_PAGE 500
 
 /* The error of a report or campaign call, as a page. */
 static enum MHD_Result fail(struct ui_ctx *u, enum fc_rc rc, const char *err)
@@ -95,6 +96,31 @@ static bool date_arg(struct ui_ctx *u, const char *name, char out[11])
 	return true;
 }
 
+/* Answers report o as a CSV download named filename (the CLI's bytes). */
+static enum MHD_Result csv_download(struct ui_ctx *u, struct report_opts *o, const char *filename)
+{
+	char err[FC_ERRLEN] = "";
+	struct buf b;
+	enum fc_rc rc;
+
+	buf_init(&b, (size_t)256 << 20);
+	o->format = REPORT_CSV;
+	if (u->r->role != ROLE_ADMIN) {
+		o->orgs[0] = u->r->org;
+		o->n_orgs = 1;
+	}
+	pthread_mutex_lock(&u->srv->store_lock);
+	report_snapshot_today(u->srv->st);
+	rc = u->srv->cfg->lifecycle ? report_run(u->srv->st, u->srv->cfg->lifecycle, o, &b, err)
+	                            : FC_ECONFIG;
+	pthread_mutex_unlock(&u->srv->store_lock);
+	if (rc) {
+		buf_release(&b);
+		return fail(u, rc, err);
+	}
+	return ui_reply_file(u, "text/csv; charset=utf-8; header=present", filename, &b);
+}
+
 /* ---- overview ---- */
 
 static enum fc_rc overview_section(struct ui_ctx *u, struct buf *b, const char *by,
@@ -161,26 +187,8 @@ enum MHD_Result ui_page_tender(struct ui_ctx *u, bool csv)
 		    u, MHD_HTTP_BAD_REQUEST, "Bad request",
 		    "as_of: want YYYY-MM-DD; horizon: 0 to 1200 months; min_cell: 0 "
 		    "to 1000000");
-	if (csv) {
-		buf_init(&b, UI_MAX_PAGE);
-		o.format = REPORT_CSV;
-		if (u->r->role != ROLE_ADMIN) {
-			o.orgs[0] = u->r->org;
-			o.n_orgs = 1;
-		}
-		pthread_mutex_lock(&u->srv->store_lock);
-		report_snapshot_today(u->srv->st);
-		rc = u->srv->cfg->lifecycle
-		         ? report_run(u->srv->st, u->srv->cfg->lifecycle, &o, &b, err)
-		         : FC_ECONFIG;
-		pthread_mutex_unlock(&u->srv->store_lock);
-		if (rc) {
-			buf_release(&b);
-			return fail(u, rc, err);
-		}
-		return ui_reply_file(u, "text/csv; charset=utf-8; header=present", "tender.csv",
-		                     &b);
-	}
+	if (csv)
+		return csv_download(u, &o, "tender.csv");
 	rc = ui_report(u, &o, &arr, err);
 	if (rc)
 		return fail(u, rc, err);
@@ -501,28 +509,49 @@ enum MHD_Result ui_page_burndown(struct ui_ctx *u)
 	return finish(u, &b, rc);
 }
 
-enum MHD_Result ui_page_stale(struct ui_ctx *u)
+enum MHD_Result ui_page_stale(struct ui_ctx *u, bool csv)
 {
 	struct report_opts o;
 	char err[FC_ERRLEN] = "";
 	cJSON *arr = NULL;
+	long page = 1;
 	struct buf b;
 	enum fc_rc rc;
+	int n;
 
 	report_opts_default(&o);
 	o.kind = "stale";
-	if (!date_arg(u, "as_of", o.as_of) || !num_arg(u, "window", 36500, &o.window_days))
+	if (!date_arg(u, "as_of", o.as_of) || !num_arg(u, "window", 36500, &o.window_days) ||
+	    !num_arg(u, "page", SEARCH_MAX_PAGE, &page) || page < 1)
 		return ui_reply_msg(u, MHD_HTTP_BAD_REQUEST, "Bad request",
-		                    "as_of: want YYYY-MM-DD; window: 0 to 36500 days");
+		                    "as_of: want YYYY-MM-DD; window: 0 to 36500 days; page: 1 to "
+		                    "100000");
+	if (csv)
+		return csv_download(u, &o, "stale.csv");
 	rc = ui_report(u, &o, &arr, err);
 	if (rc)
 		return fail(u, rc, err);
+	n = cJSON_GetArraySize(arr);
 	buf_init(&b, UI_MAX_PAGE);
 	rc = ui_page_begin(&b, "Stale machines", u->who, u->csrf);
 	if (!rc)
-		rc = buf_printf(&b, "<p>Machines not seen within %ld days.</p>", o.window_days);
+		rc = buf_printf(&b,
+		                "<p>%d machines not seen within %ld days; rows %ld to %ld shown. "
+		                "<a class=\"noprint\" href=\"/ui/stale.csv?as_of=",
+		                n, o.window_days, n ? (page - 1) * STALE_PAGE + 1 : 0,
+		                (page * STALE_PAGE < n ? page * STALE_PAGE : n));
 	if (!rc)
-		rc = ui_json_table(&b, arr, "Stale machines");
+		rc = ui_esc(&b, o.as_of);
+	if (!rc)
+		rc = buf_printf(&b, "&amp;window=%ld\">Download all as CSV</a></p>", o.window_days);
+	if (!rc)
+		rc = ui_json_table_part(&b, arr, "Stale machines", (size_t)(page - 1) * STALE_PAGE,
+		                        STALE_PAGE);
+	if (!rc && page * STALE_PAGE < n)
+		rc = buf_printf(&b,
+		                "<p class=\"noprint\"><a rel=\"next\" href=\"/ui/stale?as_of=%s"
+		                "&amp;window=%ld&amp;page=%ld\">Next</a></p>",
+		                o.as_of, o.window_days, page + 1);
 	cJSON_Delete(arr);
 	return finish(u, &b, rc);
 }

@@ -9,7 +9,7 @@
 #define BAR_W 600
 #define BAR_H 22
 #define MAX_PARTS 12
-#define MAX_GROUPS 64
+#define MAX_GROUPS 500
 #define MAX_POINTS 400
 
 /* Colours with a 3:1 contrast or more against white, told apart by the

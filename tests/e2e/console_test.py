@@ -114,6 +114,12 @@ def admin_pages():
         assert table_rows(d) == want and len(want) == 11, (table_rows(d), want)
         d.get(URL + "/ui/stale?as_of=2030-01-01")
         shot(d, "stale")
+        st, body = fetch(d, "/ui/stale.csv?as_of=2030-01-01")
+        assert st == 200 and body == cli("report", "stale", "--as-of", "2030-01-01",
+                                         "--format", "csv"), st
+        want = list(csv.reader(io.StringIO(body.decode())))
+        assert table_rows(d) == want and len(want) == 64, (len(table_rows(d)), len(want))
+        assert not d.find_elements(By.CSS_SELECTOR, "a[rel=next]")  # one page of 500
         d.get(URL + "/ui/search")
         shot(d, "search")
         d.find_element(By.ID, "next").click()

@@ -68,6 +68,15 @@ static void test_table(void **state)
 	assert_null(strstr(t, "<b>"));
 	cJSON_Delete(arr);
 	buf_release(&b);
+	arr = cJSON_Parse("[{\"n\":1},{\"n\":2},{\"n\":3},{\"n\":4}]");
+	buf_init(&b, 1 << 16);
+	assert_int_equal(ui_json_table_part(&b, arr, "c", 1, 2), FC_OK);
+	t = buf_cstr(&b);
+	assert_null(strstr(t, "<td>1</td>"));
+	assert_non_null(strstr(t, "<td>2</td></tr>\n<tr><td>3</td>"));
+	assert_null(strstr(t, "<td>4</td>"));
+	cJSON_Delete(arr);
+	buf_release(&b);
 	arr = cJSON_Parse("[]");
 	buf_init(&b, 1 << 16);
 	assert_int_equal(ui_json_table(&b, arr, "c"), FC_OK);
