@@ -110,6 +110,19 @@ test_expect_success 'login: without the CSRF pair refused, an agent token refuse
 	st=$(page /ui/login -b jar --data-binary @big) && test "$st" = 413
 '
 
+test_expect_success 'under HTTPS the cookies are Secure' '
+	make_test_ca tls &&
+	srv_start "$TEST_DIR/srv-tls" "$DB" --tls-cert tls/cert.pem --tls-key tls/key.pem &&
+	st=$(curl -sS --cacert tls/ca.pem -c tjar -o answer -D headers -w "%{http_code}" \
+		"$URL/ui/login") && test "$st" = 200 &&
+	grep -i "^set-cookie: fclogin=" headers | grep -q "SameSite=Strict; Max-Age=3600; Secure" &&
+	k=$(grep -o "name=\"csrf\" value=\"[0-9a-f]*" answer | sed "s/.*value=\"//") &&
+	st=$(curl -sS --cacert tls/ca.pem -b tjar -o answer -D headers -w "%{http_code}" \
+		-d "csrf=$k&token=$ADMIN" "$URL/ui/login") && test "$st" = 303 &&
+	grep -i "^set-cookie: fcsession=" headers | grep -q "HttpOnly; SameSite=Strict; Max-Age=28800; Secure" &&
+	srv_stop "$TEST_DIR/srv-tls"
+'
+
 browser_ok() {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip_test "chromium and chromium-driver are not installed"
