@@ -670,6 +670,8 @@ enum MHD_Result ui_page_search(struct ui_ctx *u)
 		return fail(u, wrc, err);
 	}
 	rc = s.rc;
+	if (!rc && !s.shown)
+		rc = buf_addstr(&b, "<tr><td colspan=\"5\">no machines</td></tr>");
 	if (!rc)
 		rc = buf_addstr(&b, "</tbody></table>");
 	if (!rc)

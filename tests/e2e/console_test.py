@@ -19,6 +19,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:
     print("python3-selenium is not installed")
     sys.exit(77)
@@ -46,11 +47,18 @@ def shot(d, name):
     d.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
 
+def click_and_wait(d, elem, test):
+    """Clicks elem, then waits (10 s at most) for the new page to hold."""
+    elem.click()
+    WebDriverWait(d, 10).until(lambda drv: test(drv))
+
+
 def login(d, token):
     d.get(URL + "/ui/login")
     d.find_element(By.ID, "token").send_keys(token)
-    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert d.current_url.endswith("/ui/"), d.current_url
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"),
+                   lambda drv: drv.current_url.endswith("/ui/") and
+                   drv.find_elements(By.CSS_SELECTOR, "h1"))
 
 
 def fetch(d, path, data=None):
@@ -102,8 +110,9 @@ def admin_pages():
                                          "--format", "csv"), (st, body)
         d.get(URL + "/ui/campaigns")
         shot(d, "campaigns")
-        d.find_element(By.LINK_TEXT, "esu 10").click()
-        assert "Audit log" in d.page_source
+        click_and_wait(d, d.find_element(By.LINK_TEXT, "esu 10"),
+                       lambda drv: "Audit log" in drv.page_source)
+        assert "signed" in d.page_source
         shot(d, "campaign-admin")
         d.get(URL + "/ui/burndown?product=Windows+10&to=2026-10-31")
         shot(d, "burndown")
@@ -122,8 +131,7 @@ def admin_pages():
         assert not d.find_elements(By.CSS_SELECTOR, "a[rel=next]")  # one page of 500
         d.get(URL + "/ui/search")
         shot(d, "search")
-        d.find_element(By.ID, "next").click()
-        assert "page 2" in d.page_source
+        click_and_wait(d, d.find_element(By.ID, "next"), lambda drv: "page 2" in drv.page_source)
     finally:
         d.quit()
 
@@ -134,10 +142,13 @@ def manager_campaign():
     try:
         login(d, os.environ["NMGR"])
         d.get(URL + "/ui/campaigns")
-        d.find_element(By.LINK_TEXT, "esu 10").click()
-        d.find_element(By.ID, "join").click()
+        click_and_wait(d, d.find_element(By.LINK_TEXT, "esu 10"),
+                       lambda drv: drv.find_elements(By.ID, "join"))
+        click_and_wait(d, d.find_element(By.ID, "join"),
+                       lambda drv: ">joined<" in drv.page_source)
         assert "/ui/campaign?name=esu%2010" in d.current_url, d.current_url
-        d.find_element(By.ID, "sign").click()
+        click_and_wait(d, d.find_element(By.ID, "sign"),
+                       lambda drv: ">signed<" in drv.page_source)
         shot(d, "campaign-manager")
         state = subprocess.run(["sqlite3", DB, "SELECT state FROM campaign_members"],
                                capture_output=True, check=True).stdout.decode().strip()
@@ -154,8 +165,7 @@ def manager_campaign():
         north = [r for r in b if r and r[0] == "north"]
         assert a[0] == b[0], (a[0], b[0])
         assert [r for r in a if r and r[0] == "north"] == north and north, (a, b)
-        d.find_element(By.CSS_SELECTOR, "header form button").click()
-        assert on_login_page(d), d.current_url
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "header form button"), on_login_page)
         d.get(URL + "/ui/")
         assert on_login_page(d), "signed out, the console still answers"
     finally:
@@ -166,6 +176,7 @@ def reader_scope():
     d = browser()
     try:
         login(d, os.environ["READER"])
+        shot(d, "reader-overview")
         for p in ("/ui/", "/ui/tender?horizon=24", "/ui/campaigns",
                   "/ui/campaign?name=esu%2010", "/ui/burndown?product=Windows+10",
                   "/ui/stale?as_of=2030-01-01", "/ui/search", "/ui/search?q=south",
@@ -181,7 +192,6 @@ def reader_scope():
             for bad in ("south", "host-s-", "<img src=x"):
                 assert bad not in text, (p, bad)
             assert "north" in text or p.startswith("/ui/campaign") or "q=south" in p, p
-        shot(d, "reader-overview")
     finally:
         d.quit()
 
