@@ -17,7 +17,7 @@ const char ui_css[] = "body{font-family:sans-serif;margin:0;color:#111;backgroun
                       "label{display:inline-block;margin-right:1em}\n"
                       "main form{display:inline-block;margin:0 .5em .5em 0}\n"
                       ".err{color:#a00;font-weight:bold}\n"
-                      "@media print{header,form,nav,.noprint{display:none}body{font-size:10pt}"
+                      "@media print{header,main form,nav,.noprint{display:none}body{font-size:10pt}"
                       "th{background:#fff}a{color:#000;text-decoration:none}}\n";
 
 enum fc_rc ui_esc(struct buf *b, const char *s)

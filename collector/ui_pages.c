@@ -174,7 +174,7 @@ enum MHD_Result ui_page_overview(struct ui_ctx *u)
 enum MHD_Result ui_page_tender(struct ui_ctx *u, bool csv)
 {
 	struct report_opts o;
-	char err[FC_ERRLEN] = "", qs[256];
+	char err[FC_ERRLEN] = "", qs[256], caption[200];
 	cJSON *arr = NULL;
 	struct buf b;
 	enum fc_rc rc;
@@ -194,6 +194,10 @@ enum MHD_Result ui_page_tender(struct ui_ctx *u, bool csv)
 		return fail(u, rc, err);
 	snprintf(qs, sizeof(qs), "as_of=%s&horizon=%ld&min_cell=%ld", o.as_of, o.horizon_months,
 	         o.min_cell);
+	snprintf(caption, sizeof(caption),
+	         "Machines whose support ends by the horizon (as of %s, horizon %ld months, "
+	         "counts below %ld hidden)",
+	         o.as_of[0] ? o.as_of : "today", o.horizon_months, o.min_cell);
 	buf_init(&b, UI_MAX_PAGE);
 	rc = ui_page_begin(&b, "Tender", u->who, u->csrf);
 	if (!rc)
@@ -219,7 +223,7 @@ enum MHD_Result ui_page_tender(struct ui_ctx *u, bool csv)
 	if (!rc)
 		rc = buf_addstr(&b, "\" id=\"tender-csv\">Download CSV</a></p>");
 	if (!rc)
-		rc = ui_json_table(&b, arr, "Machines whose support ends by the horizon");
+		rc = ui_json_table(&b, arr, caption);
 	cJSON_Delete(arr);
 	return finish(u, &b, rc);
 }

@@ -104,10 +104,19 @@ def admin_pages():
         want = list(csv.reader(io.StringIO(
             cli("report", "tender", "--horizon-months", "24", "--format", "csv").decode())))
         assert got == want, (got, want)
+        assert "horizon 24 months" in d.find_element(By.CSS_SELECTOR, "caption").text
         assert len(want) > 1, want
         st, body = fetch(d, "/ui/tender.csv?horizon=24")
         assert st == 200 and body == cli("report", "tender", "--horizon-months", "24",
                                          "--format", "csv"), (st, body)
+        # the print style sheet: no navigation or forms on paper
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not d.find_element(By.CSS_SELECTOR, "header").is_displayed()
+        assert not d.find_element(By.ID, "tender-csv").is_displayed()
+        assert not d.find_element(By.CSS_SELECTOR, "main form").is_displayed()
+        assert d.find_element(By.CSS_SELECTOR, "main table").is_displayed()
+        shot(d, "tender-print")
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         d.get(URL + "/ui/campaigns")
         shot(d, "campaigns")
         click_and_wait(d, d.find_element(By.LINK_TEXT, "esu 10"),
@@ -228,8 +237,17 @@ def csrf():
 
 
 def revoked():
+    from selenium.webdriver.common.keys import Keys
     d = browser()
     try:
+        # the keyboard alone: Tab reaches the token field, Enter signs in
+        d.get(URL + "/ui/login")
+        d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        field = d.switch_to.active_element
+        assert field.get_attribute("id") == "token", field.get_attribute("outerHTML")
+        field.send_keys(os.environ["SPARE"] + Keys.ENTER)
+        WebDriverWait(d, 10).until(lambda drv: drv.current_url.endswith("/ui/"))
+        d.delete_all_cookies()
         login(d, os.environ["SPARE"])
         d.get(URL + "/ui/tender")
         assert not on_login_page(d)
