@@ -13,7 +13,8 @@
 # years (docs/readiness.md), for the reports that group by them.
 # Rows are inserted with SQL (INSERT ... SELECT) into a database the
 # collector created, so the timing is of the reports alone; class_counts is
-# filled by the same triggers that keep it at ingest.
+# filled by the same triggers that keep it at ingest. Then the console's
+# pages (docs/console.md) over the same fleet: the server's time per page.
 set -eu
 BUILD=${1:-build}
 shift || true
@@ -77,6 +78,38 @@ PRAGMA wal_checkpoint(TRUNCATE);
 EOSQL
 } >/dev/null
 
+# console DB: the console's pages (docs/console.md) served by the collector
+# over the fleet, signed in as an admin and as a reader; the server's own
+# time per page (the ms= of its log line), the second of two requests.
+console() {
+	admin=$("$C" token add --role admin --db "$1")
+	reader=$("$C" token add --role reader --org 'Gemeente 007' --db "$1")
+	rm -f "$tmp/port"
+	"$C" serve --db "$1" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/log" &
+	spid=$!
+	while [ ! -s "$tmp/port" ]; do sleep 0.1; done
+	u=http://127.0.0.1:$(cat "$tmp/port")
+	for who in admin reader; do
+		eval tok=\$$who
+		curl -s -c "$tmp/jar" "$u/ui/login" -o "$tmp/login"
+		k=$(grep -o 'name="csrf" value="[0-9a-f]*' "$tmp/login" | sed 's/.*value="//')
+		curl -s -b "$tmp/jar" -c "$tmp/jar" -d "csrf=$k&token=$tok" "$u/ui/login" -o /dev/null
+		for p in / "/tender?as_of=2026-12-01" "/tender?as_of=2026-12-01&min_cell=5" \
+			"/search" "/search?page=200" "/search?q=ws-00012" "/search?q=nomatch" \
+			"/stale" "/burndown?product=Windows+10"; do
+			curl -s -b "$tmp/jar" "$u/ui$p" -o /dev/null
+			: >"$tmp/log"
+			curl -s -b "$tmp/jar" "$u/ui$p" -o "$tmp/page" -w '%{http_code}' >"$tmp/st"
+			sleep 0.2
+			ms=$(sed -n 's/.* ms=\([0-9.]*\).*/\1/p' "$tmp/log" | tail -n 1)
+			printf '  console %-6s %-40s %s %8s ms server, %9s bytes\n' "$who" "$p" \
+				"$(cat "$tmp/st")" "$ms" "$(stat -c %s "$tmp/page")"
+		done
+	done
+	kill "$spid"
+	wait "$spid" || :
+}
+
 measure() { # LABEL CMD...
 	label=$1
 	shift
@@ -109,6 +142,7 @@ for n in "$@"; do
 		"SELECT o.name, m.os_family, m.os_product, m.os_edition, m.os_release, m.arch,
 		 count(*) FROM machines m JOIN organisations o ON o.id = m.org_id
 		 WHERE m.last_seen >= $now - 30 * 86400 GROUP BY 1, 2, 3, 4, 5, 6"
+	console "$db"
 	echo "  class_counts rows: $(sqlite3 "$db" 'SELECT count(*) FROM class_counts')," \
 		"ready_counts rows: $(sqlite3 "$db" 'SELECT count(*) FROM ready_counts')"
 	rm -f "$db" "$db-wal" "$db-shm"

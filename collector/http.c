@@ -300,7 +300,7 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
                                  size_t len)
 {
 	size_t max = srv->cfg->limits.max_body;
-	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER;
+	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER || r->route == ROUTE_UI;
 
 	r->bytes_in += len;
 	if (keep && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
@@ -392,6 +392,9 @@ static enum http_route route_of(const char *url)
 	if (!strcmp(url, "/ocsinventory") || !strcmp(url, "/ocsinventory/") ||
 	    !strcmp(url, "/front/inventory.php"))
 		return ROUTE_PEER;
+	if (!strcmp(url, HTTP_UI_PREFIX) ||
+	    (!strncmp(url, HTTP_UI_PREFIX "/", strlen(HTTP_UI_PREFIX) + 1) && strlen(url) < 100))
+		return ROUTE_UI;
 	return ROUTE_NONE;
 }
 
@@ -413,6 +416,8 @@ static void req_begin(struct http_req *r, const char *url, const char *method)
 {
 	r->begun = true;
 	r->route = route_of(url);
+	if (r->route == ROUTE_UI)
+		buf_init(&r->body, HTTP_UI_MAX_FORM); /* still empty: a smaller bound */
 	if (r->route == ROUTE_REPORTS)
 		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
 	if (r->route == ROUTE_CAMPAIGNS)
@@ -541,7 +546,8 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 	if (r->route == ROUTE_INVENTORY && !post)
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "POST");
-	if (r->route != ROUTE_INVENTORY && !get && !(r->route == ROUTE_CAMPAIGNS && post))
+	if (r->route != ROUTE_INVENTORY && !get &&
+	    !((r->route == ROUTE_CAMPAIGNS || r->route == ROUTE_UI) && post))
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (r->route == ROUTE_INVENTORY)
@@ -579,6 +585,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_CAMPAIGNS: return http_campaigns(srv, c, r);
 	case ROUTE_PEER:
 		return r->job ? http_inventory_answer(srv, c, r) : http_peer_finish(srv, c, r);
+	case ROUTE_UI: return http_ui(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

@@ -59,13 +59,18 @@ enum http_route {
 	ROUTE_METRICS,
 	ROUTE_REPORTS,
 	ROUTE_CAMPAIGNS,
-	ROUTE_PEER /* /ocsinventory, /front/inventory.php: other agents (http_peer.c) */
+	ROUTE_PEER, /* /ocsinventory, /front/inventory.php: other agents (http_peer.c) */
+	ROUTE_UI
 };
 
 /* GET /api/v1/reports/KIND */
 #define HTTP_REPORTS_PREFIX "/api/v1/reports/"
 /* GET /api/v1/campaigns[/NAME[/cost]], POST /api/v1/campaigns/NAME/ACTION */
 #define HTTP_CAMPAIGNS "/api/v1/campaigns"
+/* GET and POST /ui/...: the operator console (ui.c, docs/console.md) */
+#define HTTP_UI_PREFIX "/ui"
+/* The most a console form's body may hold (else 413). */
+#define HTTP_UI_MAX_FORM ((size_t)16 << 10)
 
 /* One request, allocated once MHD has read its request line
  * (MHD_OPTION_URI_LOG_CALLBACK) and freed when MHD says the request is
@@ -206,5 +211,9 @@ enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, 
 /* Answers the campaign routes (http_campaigns.c, docs/campaigns.md). */
 enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c,
                                struct http_req *r);
+
+/* Answers the console's pages under /ui/ (ui.c): GET, or POST with a
+ * urlencoded form in r->body. */
+enum MHD_Result http_ui(struct http_server *srv, struct MHD_Connection *c, struct http_req *r);
 
 #endif

@@ -131,7 +131,12 @@ COLLECTOR_SRC := \
 	collector/store_ready.c \
 	collector/store_sighting.c \
 	collector/store_stmt.c \
+	collector/store_ui.c \
 	collector/store_schema.c \
+	collector/ui.c \
+	collector/ui_html.c \
+	collector/ui_pages.c \
+	collector/ui_svg.c \
 	collector/xlsx.c \
 	# end
 
@@ -187,6 +192,7 @@ UNIT_COLLECTOR_TESTS := \
 	tests/unit/test_source.c \
 	tests/unit/test_store.c \
 	tests/unit/test_store_scale.c \
+	tests/unit/test_ui_html.c \
 	# end
 
 # ---- fuzz targets (tests/fuzz/fuzz_<target>.c; mk/fuzz.mk) ----

@@ -3,7 +3,7 @@
 # are missing. As root it runs apt-get; otherwise it names what is missing.
 set -u
 PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev zlib1g-dev libsqlite3-dev libmicrohttpd-dev libxml2-dev sqlite3 curl
-libxlsxwriter-dev python3-openpyxl
+libxlsxwriter-dev python3-openpyxl chromium chromium-driver python3-selenium
 libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format time bc man-db
 musl-tools mingw-w64 dpkg-dev xz-utils bzip2 tcl debian-archive-keyring file strace
 wine wine64
@@ -14,7 +14,10 @@ ocsinventory-agent fusioninventory-agent"
 # amalgamation) and their test (file, strace, chroot from coreutils);
 # wine runs the Windows agent in the tests; clang-14 builds the fuzz targets.
 # ocsinventory-agent, fusioninventory-agent: t460/t465 run these peer agents
-# against a collector (tests only). man-db: t700-install renders the installed man pages (systemd, for its
+# against a collector (tests only).
+# chromium, chromium-driver, python3-selenium: t480 drives the console in a
+# headless browser (it skips without them).
+# man-db: t700-install renders the installed man pages (systemd, for its
 # systemd-analyze verify, is not pulled in: too large; that check skips).
 missing=""
 for p in $PKGS; do
