@@ -391,3 +391,23 @@ enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char 
 	    " ORDER BY t.id",
 	    STORE_NOARGS, token_each_row, &e, "listing tokens", err);
 }
+
+/* ---- opening ---- */
+
+enum fc_rc store_open(const char *path, bool create, struct store **out, char *err)
+{
+	int64_t changed = 0;
+	bool pending = false;
+	enum fc_rc rc = store_schema_open(path, create, out, &pending, err);
+
+	if (rc || !pending)
+		return rc;
+	/* machines stored before a migration that added computed columns are
+	 * classified in the migration's transaction */
+	rc = store_schema_migrate_end(*out, path, store_reclassify_tx(*out, &changed, err), err);
+	if (rc) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}

@@ -281,4 +281,14 @@ enum fc_rc store_ready_reclassify_tx(struct store *s, int64_t *changed, char *er
  * migrated from schema version 1 uses it). */
 enum fc_rc store_reclassify_tx(struct store *s, int64_t *changed, char *err);
 
+/* The schema layer (store_schema.c) opens a database for writing, creating
+ * it (mode 0600) when create, and migrates it; it never classifies. When
+ * the migration added computed columns, *pending is set and its
+ * transaction left open: the opener (store_open, store.c) fills them and
+ * ends it with store_schema_migrate_end(s, path, rc, err), which commits
+ * on FC_OK and rolls back otherwise. */
+enum fc_rc store_schema_open(const char *path, bool create, struct store **out, bool *pending,
+                             char *err);
+enum fc_rc store_schema_migrate_end(struct store *s, const char *path, enum fc_rc rc, char *err);
+
 #endif

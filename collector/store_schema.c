@@ -555,12 +555,16 @@ static enum fc_rc configure(struct store *s, const char *path, char *err)
 	                  (void *)path, "switching to WAL", err);
 }
 
+/* Opens path (flags: SQLite's) and brings its schema up to date (not when
+ * readonly, which needs the current version). *pending (NULL for readonly)
+ * is set when the migration added computed columns: then the migration's
+ * transaction is left open for the opener to fill them (store.c's
+ * store_open) and end with store_schema_migrate_end. */
 static enum fc_rc open_common(const char *path, int flags, bool readonly, struct store **out,
-                              char *err)
+                              bool *pending, char *err)
 {
 	struct store *s;
-	int64_t version = 0, changed = 0;
-	bool reclassify = false;
+	int64_t version = 0;
 	enum fc_rc rc;
 	int src;
 
@@ -588,9 +592,7 @@ static enum fc_rc open_common(const char *path, int flags, bool readonly, struct
 		(void)sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 		if (sqlite3_db_readonly(s->db, "main") == 1)
 			LOG_WARN("'%s' is read-only: every write will fail", path);
-		rc = migrate(s, path, &reclassify, err);
-		if (!rc && reclassify) /* in the migration's transaction */
-			rc = migrate_end(s, path, store_reclassify_tx(s, &changed, err), err);
+		rc = migrate(s, path, pending, err);
 	} else {
 		rc = schema_version(s, path, &version, err);
 		if (!rc && version != STORE_SCHEMA_VERSION) {
@@ -627,12 +629,19 @@ static void create_private(const char *path)
 	(void)close(fd); /* nothing written */
 }
 
-enum fc_rc store_open(const char *path, bool create, struct store **out, char *err)
+enum fc_rc store_schema_migrate_end(struct store *s, const char *path, enum fc_rc rc, char *err)
+{
+	return migrate_end(s, path, rc, err);
+}
+
+enum fc_rc store_schema_open(const char *path, bool create, struct store **out, bool *pending,
+                             char *err)
 {
 	struct stat sb;
 	int flags = SQLITE_OPEN_READWRITE;
 
 	*out = NULL;
+	*pending = false;
 	if (err)
 		err[0] = '\0';
 	if (!create && stat(path, &sb) != 0) {
@@ -643,7 +652,7 @@ enum fc_rc store_open(const char *path, bool create, struct store **out, char *e
 		flags |= SQLITE_OPEN_CREATE;
 		create_private(path);
 	}
-	return open_common(path, flags, false, out, err);
+	return open_common(path, flags, false, out, pending, err);
 }
 
 enum fc_rc store_open_readonly(const char *path, struct store **out, char *err)
@@ -657,7 +666,7 @@ enum fc_rc store_open_readonly(const char *path, struct store **out, char *err)
 		store_seterr(err, "cannot open '%s': %s", path, strerror(errno));
 		return errno == ENOENT ? FC_ENOENT : FC_EIO;
 	}
-	return open_common(path, SQLITE_OPEN_READONLY, true, out, err);
+	return open_common(path, SQLITE_OPEN_READONLY, true, out, NULL, err);
 }
 
 void store_close(struct store *s)
