@@ -166,6 +166,8 @@ enum MHD_Result ui_page_overview(struct ui_ctx *u)
 		                      "Machines per support status");
 	if (!rc)
 		rc = overview_section(u, &b, "org,win11", "win11", "Windows 11 readiness");
+	if (!rc) /* how much of the count an agent has verified (docs/identity.md) */
+		rc = overview_section(u, &b, "org,evidence", "evidence", "Machines by evidence");
 	return finish(u, &b, rc);
 }
 

@@ -98,6 +98,8 @@ def admin_pages():
         login(d, os.environ["ADMIN"])
         shot(d, "overview")
         assert d.find_elements(By.CSS_SELECTOR, "svg[role=img] rect"), "no chart"
+        heads = [h.text for h in d.find_elements(By.TAG_NAME, "h2")]
+        assert "Machines by evidence" in heads, heads
         d.get(URL + "/ui/tender?horizon=24")
         shot(d, "tender")
         got = table_rows(d)
