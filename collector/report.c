@@ -1,9 +1,9 @@
 /* report.c - the collector's reports (docs/reports.md): machines, counts,
  * tender, software, stale, trend, readiness. Rows come from the store (machines one by one,
  * or counts grouped by SQL), support status from the lifecycle catalogue;
- * one writer renders them as an aligned table, CSV (RFC 4180) or a JSON
- * array, every value made inert for its format by common/textesc.c. */
+ * the writer (report_writer.c) renders them. */
 #include "report.h"
+#include "report_int.h"
 #include "report_coverage.h"
 #include "store_sighting.h"
 
@@ -18,11 +18,9 @@
 #include "campaign.h"
 #include "fctime.h"
 #include "log.h"
-#include "textesc.h"
 #include "xalloc.h"
 
 #define SECONDS_PER_DAY 86400
-#define MAX_COLS 16
 #define MAX_WINDOW_DAYS 36500L
 #define MAX_HORIZON_MONTHS 1200L
 
@@ -71,19 +69,6 @@ static void date_add_months(const char *as_of, long months, char out[11])
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d > last ? last : d);
 }
 
-/* ---- the writer: table, CSV, JSON ---- */
-
-struct writer {
-	enum report_format fmt;
-	struct buf *out;
-	const char *const *cols;
-	size_t ncols;
-	size_t nrows;
-	char **cells; /* table: every cell, row by row, until the end */
-	bool numeric[MAX_COLS];
-	size_t ncells, cap;
-};
-
 void report_snapshot_today(struct store *st)
 {
 	char err[FC_ERRLEN] = "", date[FCTIME_DATE_LEN];
@@ -94,204 +79,6 @@ void report_snapshot_today(struct store *st)
 		return;
 	if (store_snapshot(st, date, now - STORE_SNAPSHOT_WINDOW, false, &taken, err))
 		LOG_DEBUG("no daily snapshot: %s", err);
-}
-
-enum fc_rc report_csv_field(struct buf *out, const char *s, bool last)
-{
-	enum fc_rc rc = textesc_csv(out, s);
-
-	if (rc == FC_OK)
-		rc = buf_addstr(out, last ? "\r\n" : ",");
-	return rc;
-}
-
-static enum fc_rc json_string(struct buf *out, const char *s)
-{
-	enum fc_rc rc = buf_addc(out, '"');
-	char esc[8];
-
-	for (; *s && rc == FC_OK; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			esc[2] = '\0';
-			rc = buf_addstr(out, esc);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			rc = buf_addstr(out, esc);
-		} else {
-			rc = buf_addc(out, (char)c);
-		}
-	}
-	return rc == FC_OK ? buf_addc(out, '"') : rc;
-}
-
-static void writer_init(struct writer *w, enum report_format fmt, struct buf *out,
-                        const char *const *cols, size_t ncols)
-{
-	memset(w, 0, sizeof(*w));
-	w->fmt = fmt;
-	w->out = out;
-	w->cols = cols;
-	w->ncols = ncols;
-}
-
-static enum fc_rc writer_header(struct writer *w)
-{
-	enum fc_rc rc = FC_OK;
-	size_t i;
-
-	if (w->fmt != REPORT_CSV)
-		return FC_OK;
-	for (i = 0; rc == FC_OK && i < w->ncols; i++)
-		rc = report_csv_field(w->out, w->cols[i], i + 1 == w->ncols);
-	return rc;
-}
-
-static enum fc_rc json_row(struct writer *w, const char *const *v, const bool *num)
-{
-	enum fc_rc rc = buf_addstr(w->out, w->nrows ? ",\n{" : "[\n{");
-	size_t i;
-
-	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
-		if (i)
-			rc = buf_addc(w->out, ',');
-		if (rc == FC_OK)
-			rc = json_string(w->out, w->cols[i]);
-		if (rc == FC_OK)
-			rc = buf_addc(w->out, ':');
-		if (rc == FC_OK)
-			rc = num && num[i] ? buf_addstr(w->out, v[i]) : json_string(w->out, v[i]);
-	}
-	return rc == FC_OK ? buf_addc(w->out, '}') : rc;
-}
-
-/* A number the collector computed, as a CSV field: as it is, so that a
- * count stays a number (counts are never negative; only text from machines
- * and organisation names is neutralised, by report_csv_field). */
-static enum fc_rc csv_number(struct buf *out, const char *s, bool last)
-{
-	enum fc_rc rc = buf_addstr(out, s);
-
-	return rc == FC_OK ? buf_addstr(out, last ? "\r\n" : ",") : rc;
-}
-
-/* Keeps one table cell, escaped for the terminal (textesc_text). */
-static enum fc_rc table_cell(struct writer *w, const char *s)
-{
-	size_t len = strlen(s);
-	struct buf cell;
-	enum fc_rc rc;
-
-	if (textesc_is_plain(s, len)) {
-		w->cells[w->ncells++] = xstrdup(s);
-		return FC_OK;
-	}
-	buf_init(&cell, w->out->max);
-	rc = textesc_text(&cell, s, len);
-	if (rc == FC_OK)
-		w->cells[w->ncells++] = buf_take(&cell, NULL);
-	return rc;
-}
-
-/* Adds one row: v holds ncols strings; num (NULL: none) marks the cells that
- * are numbers the collector computed (JSON numbers, right-aligned in the
- * table, never neutralised in CSV). Every other cell is made inert for its
- * format (textesc.h): table cells escaped, CSV fields neutralised. */
-static enum fc_rc writer_row(struct writer *w, const char *const *v, const bool *num)
-{
-	enum fc_rc rc = FC_OK;
-	size_t i;
-
-	if (w->fmt == REPORT_CSV) {
-		for (i = 0; rc == FC_OK && i < w->ncols; i++)
-			rc = num && num[i] ? csv_number(w->out, v[i], i + 1 == w->ncols)
-			                   : report_csv_field(w->out, v[i], i + 1 == w->ncols);
-	} else if (w->fmt == REPORT_JSON) {
-		rc = json_row(w, v, num);
-	} else {
-		if (w->ncells + w->ncols > w->cap) {
-			w->cap = w->cap ? w->cap * 2 : 64 * w->ncols;
-			w->cells = xrealloc(w->cells, w->cap * sizeof(*w->cells));
-		}
-		for (i = 0; rc == FC_OK && i < w->ncols; i++) {
-			rc = table_cell(w, v[i]);
-			if (num && num[i])
-				w->numeric[i] = true;
-		}
-	}
-	if (rc == FC_OK)
-		w->nrows++;
-	return rc;
-}
-
-/* Display width of UTF-8 text: its code points. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-/* One line of the table; no trailing spaces (empty last cells). */
-static enum fc_rc table_line(struct writer *w, const char *const *v, const size_t *width)
-{
-	enum fc_rc rc = FC_OK;
-	size_t i, pad, k, start = w->out->len;
-
-	for (i = 0; rc == FC_OK && i < w->ncols; i++) {
-		pad = width[i] - text_width(v[i]);
-		if (i)
-			rc = buf_addstr(w->out, "  ");
-		for (k = 0; rc == FC_OK && w->numeric[i] && k < pad; k++)
-			rc = buf_addc(w->out, ' ');
-		if (rc == FC_OK)
-			rc = buf_addstr(w->out, v[i]);
-		for (k = 0; rc == FC_OK && !w->numeric[i] && i + 1 < w->ncols && k < pad; k++)
-			rc = buf_addc(w->out, ' ');
-	}
-	while (rc == FC_OK && w->out->len > start && w->out->ptr[w->out->len - 1] == ' ')
-		w->out->len--;
-	return rc == FC_OK ? buf_addc(w->out, '\n') : rc;
-}
-
-static enum fc_rc table_render(struct writer *w)
-{
-	size_t width[MAX_COLS], i, r;
-	enum fc_rc rc;
-
-	for (i = 0; i < w->ncols; i++)
-		width[i] = text_width(w->cols[i]);
-	for (r = 0; r < w->ncells; r++)
-		if (text_width(w->cells[r]) > width[r % w->ncols])
-			width[r % w->ncols] = text_width(w->cells[r]);
-	rc = table_line(w, w->cols, width);
-	for (r = 0; rc == FC_OK && r < w->nrows; r++)
-		rc = table_line(w, (const char *const *)w->cells + r * w->ncols, width);
-	return rc;
-}
-
-/* Ends the output (the JSON array's bracket, the table itself) and frees
- * the writer's cells; rc is the outcome so far. */
-static enum fc_rc writer_end(struct writer *w, enum fc_rc rc)
-{
-	size_t i;
-
-	if (rc == FC_OK && w->fmt == REPORT_JSON)
-		rc = buf_addstr(w->out, w->nrows ? "\n]\n" : "[]\n");
-	else if (rc == FC_OK && w->fmt == REPORT_TABLE)
-		rc = table_render(w);
-	for (i = 0; i < w->ncells; i++)
-		free(w->cells[i]);
-	free(w->cells);
-	w->cells = NULL;
-	w->ncells = w->cap = 0;
-	return rc;
 }
 
 /* ---- grouping in C ---- */
@@ -491,7 +278,7 @@ static enum fc_rc machine_row(const struct store_machine *m, void *ctx)
 	v[15] = m->evidence;
 	peer_agent(m->os_json, agent);
 	v[16] = agent;
-	return writer_row(&r->w, v, NULL);
+	return report_writer_put(&r->w, v, NULL);
 }
 
 static const char *const stale_cols[] = {"org",       "machine",    "hostname",
@@ -513,21 +300,21 @@ static enum fc_rc stale_row(const struct store_machine *m, void *ctx)
 	v[3] = seen;
 	v[4] = m->os_product;
 	v[5] = m->evidence;
-	return writer_row(&r->w, v, NULL);
+	return report_writer_put(&r->w, v, NULL);
 }
 
 static enum fc_rc run_machines(struct run *r, bool stale)
 {
 	enum fc_rc rc;
 
-	writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
-	            stale ? 6 : 17);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, r->o->format, r->out, stale ? stale_cols : machines_cols,
+	                   stale ? 6 : 17);
+	rc = report_writer_header(&r->w);
 	if (rc == FC_OK)
 		rc =
 		    store_machine_find(r->st, r->org_id, r->o->host_pattern, r->o->software_pattern,
 		                       stale ? stale_row : machine_row, r, r->err);
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- readiness ---- */
@@ -558,18 +345,18 @@ static enum fc_rc readiness_row(const struct store_ready_machine *m, void *ctx)
 	v[10] = m->cpu;
 	v[11] = m->chassis;
 	v[12] = m->bios_date;
-	return writer_row(&r->w, v, NULL);
+	return report_writer_put(&r->w, v, NULL);
 }
 
 static enum fc_rc run_readiness(struct run *r)
 {
 	enum fc_rc rc;
 
-	writer_init(&r->w, r->o->format, r->out, readiness_cols, N_READINESS_COLS);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, r->o->format, r->out, readiness_cols, N_READINESS_COLS);
+	rc = report_writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_ready_each(r->st, r->org_id, readiness_row, r, r->err);
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- counts ---- */
@@ -699,16 +486,16 @@ static enum fc_rc run_counts(struct run *r)
 	if (rc)
 		return rc;
 	agg_finish(&r->agg);
-	writer_init(&r->w, r->o->format, r->out, cols, c.nfields + 1);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, r->o->format, r->out, cols, c.nfields + 1);
+	rc = report_writer_header(&r->w);
 	for (i = 0; rc == FC_OK && i < r->agg.n; i++) {
 		for (k = 0; k < c.nfields; k++)
 			v[k] = r->agg.rows[i].keys[k];
 		snprintf(n, sizeof(n), "%lld", (long long)r->agg.rows[i].n);
 		v[c.nfields] = n;
-		rc = writer_row(&r->w, v, num);
+		rc = report_writer_put(&r->w, v, num);
 	}
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- tender ---- */
@@ -780,7 +567,7 @@ static enum fc_rc tender_row(struct run *r, const struct line *l, const char *or
 	v[k++] = l->end;
 	v[k] = count;
 	num[k] = numeric;
-	return writer_row(&r->w, v, num);
+	return report_writer_put(&r->w, v, num);
 }
 
 /* The organisations' rows of a line, then its ALL row. The ALL total is
@@ -834,9 +621,9 @@ static enum fc_rc run_tender(struct run *r)
 	if (rc)
 		return rc;
 	agg_finish(&r->agg);
-	writer_init(&r->w, r->o->format, r->out, split ? tender_split_cols : tender_cols,
-	            split ? 9 : 8);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, r->o->format, r->out, split ? tender_split_cols : tender_cols,
+	                   split ? 9 : 8);
+	rc = report_writer_header(&r->w);
 	for (i = 0; rc == FC_OK && i < r->agg.n; i = l.last) {
 		memset(&l, 0, sizeof(l));
 		l.first = i;
@@ -851,7 +638,7 @@ static enum fc_rc run_tender(struct run *r)
 		l.end = end;
 		rc = tender_line(r, &l);
 	}
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- software ---- */
@@ -877,7 +664,7 @@ static enum fc_rc software_row(const struct store_sw_count *c, void *ctx)
 	v[3] = n;
 	v[4] = support_status_name(s);
 	v[5] = end;
-	return writer_row(&r->w, v, num);
+	return report_writer_put(&r->w, v, num);
 }
 
 static enum fc_rc run_software(struct run *r)
@@ -888,12 +675,12 @@ static enum fc_rc run_software(struct run *r)
 		seterr(r->err, "software: --name PATTERN is needed", NULL);
 		return FC_EUSAGE;
 	}
-	writer_init(&r->w, r->o->format, r->out, software_cols, 6);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, r->o->format, r->out, software_cols, 6);
+	rc = report_writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_software_counts(r->st, r->org_id, r->since, r->o->name_pattern,
 		                           r->o->version_pattern, software_row, r, r->err);
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- trend ---- */
@@ -913,7 +700,7 @@ static enum fc_rc trend_row(const struct store_trend_row *t, void *ctx)
 	v[0] = t->date;
 	v[1] = t->org;
 	v[2] = n;
-	return writer_row(&r->w, v, num);
+	return report_writer_put(&r->w, v, num);
 }
 
 static enum fc_rc run_trend(struct run *r)
@@ -930,13 +717,13 @@ static enum fc_rc run_trend(struct run *r)
 		seterr(r->err, "--from, --to: want a date YYYY-MM-DD", NULL);
 		return FC_EUSAGE;
 	}
-	writer_init(&r->w, o->format, r->out, trend_cols, 3);
-	rc = writer_header(&r->w);
+	report_writer_init(&r->w, o->format, r->out, trend_cols, 3);
+	rc = report_writer_header(&r->w);
 	if (rc == FC_OK)
 		rc = store_trend_each(r->st, r->org_id, o->product, o->from,
 		                      o->to[0] || !o->as_of[0] ? o->to : r->as_of, trend_row, r,
 		                      r->err);
-	return writer_end(&r->w, rc);
+	return report_writer_end(&r->w, rc);
 }
 
 /* ---- running a report ---- */
@@ -1038,21 +825,21 @@ struct report_writer *report_writer_new(enum report_format fmt, struct buf *out,
 	struct report_writer *rw = xcalloc(1, sizeof(*rw));
 
 	assert(ncols <= MAX_COLS);
-	writer_init(&rw->w, fmt, out, cols, ncols);
-	rw->rc = writer_header(&rw->w);
+	report_writer_init(&rw->w, fmt, out, cols, ncols);
+	rw->rc = report_writer_header(&rw->w);
 	return rw;
 }
 
 enum fc_rc report_writer_row(struct report_writer *rw, const char *const *v, const bool *num)
 {
-	return rw->rc ? rw->rc : writer_row(&rw->w, v, num);
+	return rw->rc ? rw->rc : report_writer_put(&rw->w, v, num);
 }
 
 enum fc_rc report_writer_free(struct report_writer *rw, enum fc_rc rc)
 {
 	if (!rw)
 		return rc;
-	rc = writer_end(&rw->w, rc ? rc : rw->rc);
+	rc = report_writer_end(&rw->w, rc ? rc : rw->rc);
 	free(rw);
 	return rc;
 }

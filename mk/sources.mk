@@ -98,6 +98,7 @@ COLLECTOR_SRC := \
 	collector/cmd_admin.c \
 	collector/cmd_data.c \
 	collector/http.c \
+	collector/http_answer.c \
 	collector/http_campaigns.c \
 	collector/http_inventory.c \
 	collector/http_machines.c \
@@ -118,6 +119,7 @@ COLLECTOR_SRC := \
 	collector/report.c \
 	collector/report_coverage.c \
 	collector/report_params.c \
+	collector/report_writer.c \
 	collector/source.c \
 	collector/source_ad.c \
 	collector/source_csv.c \
