@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import atexit
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -30,14 +32,27 @@ COLLECTOR = os.environ["COLLECTOR_BIN"]
 DB = os.environ["DB"]
 
 
+PROFILES = []
+
+
+def remove_profiles():
+    for p in PROFILES:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+atexit.register(remove_profiles)
+
+
 def browser():
+    """A headless chromium with a new empty profile (removed at exit)."""
+    PROFILES.append(tempfile.mkdtemp(prefix="chromium-"))
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
               "--no-first-run", "--disable-background-networking",
               "--disable-component-update", "--disable-sync",
               "--window-size=1100,900",
-              "--user-data-dir=" + tempfile.mkdtemp(prefix="chromium-")):
+              "--user-data-dir=" + PROFILES[-1]):
         opts.add_argument(a)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 

@@ -36,7 +36,7 @@ test_expect_success 'the agent sends with a token file (verbose), then fails and
 	umask 077 && echo "$AGENT_TOK" >agent.token &&
 	agent --root "$ROOT" --server "$URL" --token-file agent.token --state-dir st \
 		--timeout 10 --verbose >out/agent-ok.stdout 2>out/agent-ok.stderr &&
-	grep -q "delivered" out/agent-ok.stderr &&
+	grep -q "delivered" out/agent-ok.stdout &&
 	expect_status 75 agent --root "$ROOT" --server "http://127.0.0.1:9" \
 		--token-file agent.token --state-dir st --timeout 5 --verbose \
 		>out/agent-fail.stdout 2>out/agent-fail.stderr &&
