@@ -188,6 +188,11 @@ $(BUILD)/bench/sha256: $(BUILD)/obj/bench/sha256.o $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
+# Instructions (callgrind) of this build against BASE's, e.g. a worktree of
+# the commit a refactoring started from: make bench-instructions BASE=../old/build
+bench-instructions: all
+	@sh bench/instructions.sh $(BASE) $(BUILD)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/loadgen $(BUILD)/bench/sha256
 	@sh bench/results.sh $(BUILD)
