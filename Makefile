@@ -72,7 +72,7 @@ LIBCOMMON := $(BUILD)/libfccommon.a
 LIBAGENT := $(BUILD)/libfcagent.a
 LIBCOLLECTOR := $(BUILD)/libfccollector.a
 
-.PHONY: all cross deps pkgcheck pkgcheck-unit check check-run demo bench soak clean format format-check hdrcheck unit \
+.PHONY: all cross deps pkgcheck pkgcheck-unit check check-run demo bench bench-instructions soak clean format format-check hdrcheck unit \
 	e2e valgrind
 .DELETE_ON_ERROR:
 
