@@ -27,7 +27,7 @@ static enum fc_rc parse_opts(const struct import_source_opts *o, const struct so
 		        o->kind);
 		return FC_EUSAGE;
 	}
-	if (!strcmp((*kind)->name, "ldap") != !o->ldap.url) {
+	if (!strcmp((*kind)->name, "ldap") != (o->ldap.url != NULL)) {
 		LOG_ERR("import: %s", o->ldap.url ? "--ldap-url is for --source ldap only"
 		                                  : "--source ldap needs --ldap-url");
 		return FC_EUSAGE;
