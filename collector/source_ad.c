@@ -101,9 +101,10 @@ enum fc_rc source_ad_fill(source_ad_get get, void *ctx, enum source_date_order o
 	source_set(&w->os_name, get(ctx, "OperatingSystem"), false);
 	source_set(&w->os_sp, get(ctx, "OperatingSystemServicePack"), false);
 	/* Windows writes "10.0 (19045)"; a Samba DC ("4.17.12-Debian") or a
-	 * Linux host joined by sssd/realmd writes its own form: kept as it is. */
+	 * Linux host joined by sssd/realmd writes its own form: kept as it is
+	 * when OperatingSystem names something else than Windows. */
 	if (*ver && !ad_version(ver, tmp, sizeof(tmp))) {
-		if (!strncasecmp(w->os_name, "Windows", 7))
+		if (!*w->os_name || !strncasecmp(w->os_name, "Windows", 7))
 			AD_BAD("OperatingSystemVersion", "not like '10.0 (19045)'");
 		snprintf(tmp, sizeof(tmp), "%s", ver);
 	}
