@@ -78,7 +78,7 @@ static void dc_why(LDAP *ld, int rc, char *out, size_t size)
 
 	if (ld)
 		ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
-	if (diag && *diag)
+	if (diag && *diag && !strstr(diag, "unknown error code"))
 		snprintf(out, size, "%s (%.200s)", ldap_err2string(rc), diag);
 	else
 		snprintf(out, size, "%s", ldap_err2string(rc));
@@ -301,8 +301,12 @@ static enum fc_rc dc_connect(const struct source_ldap_opts *o, const char *pw, L
 	lrc = ldap_sasl_bind_s(ld, o->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
 	if (lrc != LDAP_SUCCESS) {
 		dc_why(ld, lrc, why, sizeof(why));
-		snprintf(err, FC_ERRLEN, "%s: bind as '%.300s' failed: %s", o->url, o->bind_dn,
-		         why);
+		snprintf(
+		    err, FC_ERRLEN, "%s: bind as '%.300s' failed: %s%s", o->url, o->bind_dn, why,
+		    lrc == LDAP_SERVER_DOWN || lrc == LDAP_CONNECT_ERROR
+		        ? " (no answer, or TLS failed: is the server's certificate for this host "
+		          "name and signed by a CA of --ldap-ca?)"
+		        : "");
 		ldap_unbind_ext_s(ld, NULL, NULL);
 		return lrc == LDAP_SERVER_DOWN || lrc == LDAP_CONNECT_ERROR || lrc == LDAP_TIMEOUT
 		           ? FC_ENET

@@ -156,7 +156,7 @@ test_expect_success 'a password file others can read is refused before connectin
 test_expect_success 'the certificate is verified: without Samba'"'"'s CA the import fails (69)' '
 	expect_status 69 collector import --db "$DB" --org lab $LDAP --ldap-password-file "$PW" \
 		2>err &&
-	grep -q "ldaps://dc1.test.lan: bind as .* failed: Can.t contact LDAP server" err &&
+	grep -q "ldaps://dc1.test.lan: bind as .* failed: Can.t contact LDAP server (no answer, or TLS failed: is the server.s certificate for this host name and signed by a CA of --ldap-ca?)" err &&
 	test "$(nsight)" = 0
 '
 
@@ -165,6 +165,19 @@ test_expect_success 'ldap:// without --ldap-starttls is refused (no password in 
 		--ldap-url ldap://dc1.test.lan --ldap-bind-dn Administrator@TEST.LAN \
 		--ldap-base "$BASE" --ldap-password-file "$PW" 2>err &&
 	grep -q "ldap://dc1.test.lan: ldaps://HOST\[:PORT\], or ldap://HOST\[:PORT\] with --ldap-starttls" err
+'
+
+test_expect_success 'no server on the port (69); a base DN not there (64); nothing stored' '
+	expect_status 69 collector import --db "$DB" --org lab --source ldap \
+		--ldap-url ldaps://dc1.test.lan:1636 --ldap-ca "$CA" \
+		--ldap-bind-dn Administrator@TEST.LAN --ldap-base "$BASE" \
+		--ldap-password-file "$PW" 2>err &&
+	grep -q "ldaps://dc1.test.lan:1636: bind as .* failed: Can.t contact LDAP server" err &&
+	expect_status 64 collector import --db "$DB" --org lab --source ldap --ldap-url "$URL" \
+		--ldap-ca "$CA" --ldap-bind-dn Administrator@TEST.LAN --ldap-base DC=nowhere,DC=lan \
+		--ldap-password-file "$PW" 2>err &&
+	grep -q "ldaps://dc1.test.lan: search of .DC=nowhere,DC=lan. for (objectCategory=computer) failed: No such object" err &&
+	test "$(nsight)" = 0
 '
 
 test_expect_success 'LDAPS: every computer, over two pages, as directory sightings' '
