@@ -33,7 +33,7 @@ endif
 .DEFAULT_GOAL := all
 include mk/sources.mk
 
-PKGS := libcurl libcjson zlib sqlite3 libmicrohttpd xlsxwriter libxml-2.0
+PKGS := libcurl libcjson zlib sqlite3 libmicrohttpd xlsxwriter libxml-2.0 ldap
 # The Debian package of each (packaging/install-deps.sh installs them all).
 DEB_libcurl := libcurl4-openssl-dev
 DEB_libcjson := libcjson-dev
@@ -42,6 +42,7 @@ DEB_sqlite3 := libsqlite3-dev
 DEB_libmicrohttpd := libmicrohttpd-dev
 DEB_xlsxwriter := libxlsxwriter-dev
 DEB_libxml-2.0 := libxml2-dev
+DEB_ldap := libldap-dev
 DEB_cmocka := libcmocka-dev
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wformat=2 \
 	-Wmissing-prototypes -Wno-format-truncation -Werror

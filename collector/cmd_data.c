@@ -117,6 +117,13 @@ int cmd_import(struct cmd_opts *o)
 		LOG_ERR("import: --org NAME is needed");
 		return EXIT_USAGE;
 	}
+	if (!o->source.kind &&
+	    (o->source.ldap.url || o->source.ldap.bind_dn || o->source.ldap.password_file ||
+	     o->source.ldap.base || o->source.ldap.filter || o->source.ldap.ca_file ||
+	     o->source.ldap.starttls)) {
+		LOG_ERR("import: the --ldap-* options are for --source ldap only");
+		return EXIT_USAGE;
+	}
 	rc = import_list_make(o->args, o->nargs, &files, err);
 	if (rc) {
 		LOG_ERR("import: %s", err);

@@ -22,9 +22,24 @@ static enum fc_rc parse_opts(const struct import_source_opts *o, const struct so
 
 	*kind = source_kind_find(o->kind);
 	if (!*kind) {
-		LOG_ERR(
-		    "import: --source '%s': not one of ad-csv, sccm-csv, intune-csv, intune-json",
-		    o->kind);
+		LOG_ERR("import: --source '%s': not one of ad-csv, sccm-csv, intune-csv, "
+		        "intune-json, ldap",
+		        o->kind);
+		return FC_EUSAGE;
+	}
+	if (!strcmp((*kind)->name, "ldap") != (o->ldap.url != NULL)) {
+		LOG_ERR("import: %s", o->ldap.url ? "--ldap-url is for --source ldap only"
+		                                  : "--source ldap needs --ldap-url");
+		return FC_EUSAGE;
+	}
+	if (o->ldap.url && (!o->ldap.base || !o->ldap.password_file || !o->ldap.bind_dn)) {
+		LOG_ERR("import: --source ldap needs --ldap-base, --ldap-bind-dn and "
+		        "--ldap-password-file");
+		return FC_EUSAGE;
+	}
+	if (!o->ldap.url && (o->ldap.base || o->ldap.password_file || o->ldap.bind_dn ||
+	                     o->ldap.filter || o->ldap.ca_file || o->ldap.starttls)) {
+		LOG_ERR("import: the --ldap-* options are for --source ldap only");
 		return FC_EUSAGE;
 	}
 	*order = SOURCE_DATE_UNSET;
@@ -102,6 +117,14 @@ enum fc_rc import_source(struct store *st, int64_t org_id, const struct import_s
 
 	*store_failed = false;
 	rc = parse_opts(o, &kind, &order, &window);
+	if (!rc && o->ldap.url && n) {
+		LOG_ERR("import: --source ldap reads its server, not '%s'", paths[0]);
+		rc = FC_EUSAGE;
+	} else if (!rc && o->ldap.url) {
+		rc = source_ldap_read(&o->ldap, &all, &nrows, err);
+		if (rc)
+			LOG_ERR("import: %s", err);
+	}
 	for (i = 0; !rc && i < n; i++)
 		rc = read_file(paths[i], kind, order, o->follow_symlinks, &all, &nrows);
 	if (!rc) {

@@ -62,6 +62,13 @@ enum opt_id {
 	OPT_SOURCE,
 	OPT_DATEORDER,
 	OPT_DIRWINDOW,
+	OPT_LDAPURL,
+	OPT_LDAPBIND,
+	OPT_LDAPPASS,
+	OPT_LDAPBASE,
+	OPT_LDAPFILTER,
+	OPT_LDAPCA,
+	OPT_LDAPSTARTTLS,
 	OPT_MAXBODY,
 	OPT_MAXDECOMP,
 	OPT_MAXRATIO,
@@ -163,11 +170,24 @@ static const struct optdef optdefs[OPT__COUNT] = {
     [OPT_FOLLOW] = {"follow-symlinks", T_FLAG, 0, 0, NULL,
                     "follow a symbolic link to any regular file"},
     [OPT_SOURCE] = {"source", T_TEXT, 0, 0, "KIND",
-                    "import: ad-csv, sccm-csv, intune-csv or\nintune-json (docs/imports.md)"},
+                    "import: ad-csv, sccm-csv, intune-csv,\nintune-json or ldap (docs/imports.md)"},
     [OPT_DATEORDER] = {"date-order", T_TEXT, 0, 0, "dmy|mdy",
                        "import --source: how ambiguous dates are read"},
     [OPT_DIRWINDOW] = {"directory-window", T_TEXT, 0, 0, "DAYS",
                        "import --source: directory sightings count\nthis long (default 90)"},
+    [OPT_LDAPURL] = {"ldap-url", T_TEXT, 0, 0, "URL",
+                     "--source ldap: ldaps://DC[:636] (or ldap://\nwith --ldap-starttls)"},
+    [OPT_LDAPBIND] = {"ldap-bind-dn", T_TEXT, 0, 0, "DN",
+                      "--source ldap: bind as DN (or user@realm)"},
+    [OPT_LDAPPASS] = {"ldap-password-file", T_TEXT, 0, 0, "FILE",
+                      "--source ldap: the password, first line of\nFILE (mode 600)"},
+    [OPT_LDAPBASE] = {"ldap-base", T_TEXT, 0, 0, "DN", "--source ldap: search below DN"},
+    [OPT_LDAPFILTER] = {"ldap-filter", T_TEXT, 0, 0, "FILTER",
+                        "--source ldap: default (objectCategory=computer)"},
+    [OPT_LDAPCA] = {"ldap-ca", T_TEXT, 0, 0, "FILE",
+                    "--source ldap: CA certificates (PEM) to\nverify the server with"},
+    [OPT_LDAPSTARTTLS] = {"ldap-starttls", T_FLAG, 0, 0, NULL,
+                          "--source ldap: StartTLS on ldap://"},
     [OPT_MAXBODY] = {"max-body", T_NUM, 1, 1ULL << 30, "BYTES",
                      "largest report as received (default %s)"},
     [OPT_MAXDECOMP] = {"max-decompressed", T_NUM, 1, 1ULL << 32, "BYTES",
@@ -242,7 +262,8 @@ static const struct command commands[] = {
      "refused from the next request on. An unknown id or one revoked already: 65.\n"},
     {"import", NULL, "import --org NAME [options] FILE|DIR...",
      O(OPT_DB) | O(OPT_ORG) | O_LIMITS | O(OPT_FOLLOW) | O(OPT_SOURCE) | O(OPT_DATEORDER) |
-         O(OPT_DIRWINDOW),
+         O(OPT_DIRWINDOW) | O(OPT_LDAPURL) | O(OPT_LDAPBIND) | O(OPT_LDAPPASS) | O(OPT_LDAPBASE) |
+         O(OPT_LDAPFILTER) | O(OPT_LDAPCA) | O(OPT_LDAPSTARTTLS),
      1, INT_MAX, cmd_import,
      "Stores report files written by fleetcensus-agent --output (plain or gzip) for\n"
      "organisation NAME, with the same checks and identity rules as a POST; '-'\n"
@@ -252,7 +273,9 @@ static const struct command commands[] = {
      "duplicate|stale)' per stored file; a refused file is reported and the others\n"
      "are still imported (exit 65). Only regular files are read (a FIFO or device\n"
      "is refused at once); a symbolic link is followed only to a regular file of\n"
-     "yours or root's, unless --follow-symlinks.\n"},
+     "yours or root's, unless --follow-symlinks.\n"
+     "--source KIND stores another inventory's export instead; --source ldap reads\n"
+     "the computers from a domain controller (--ldap-url ...) and takes no FILE.\n"},
     {"prune", NULL, "prune DAYS [--db FILE]", O(OPT_DB), 1, 1, cmd_prune,
      "Retention: removes the records of reports received more than DAYS days ago\n"
      "(report id, machine, sizes, times). Machines and their newest facts stay; a\n"
@@ -513,6 +536,12 @@ static int set_text(struct cmd_opts *o, enum opt_id id, const char *val)
 	case OPT_SOURCE: o->source.kind = val; break;
 	case OPT_DATEORDER: o->source.date_order = val; break;
 	case OPT_DIRWINDOW: o->source.dir_window = val; break;
+	case OPT_LDAPURL: o->source.ldap.url = val; break;
+	case OPT_LDAPBIND: o->source.ldap.bind_dn = val; break;
+	case OPT_LDAPPASS: o->source.ldap.password_file = val; break;
+	case OPT_LDAPBASE: o->source.ldap.base = val; break;
+	case OPT_LDAPFILTER: o->source.ldap.filter = val; break;
+	case OPT_LDAPCA: o->source.ldap.ca_file = val; break;
 	case OPT_FEES: o->fees = val; break;
 	case OPT_ASOF: return set_date("as-of", val, r->as_of) ? 0 : EXIT_USAGE;
 	case OPT_FROM: return set_date("from", val, r->from) ? 0 : EXIT_USAGE;
@@ -540,6 +569,8 @@ static int set_option(struct cli *cl, enum opt_id id, const char *val)
 			cl->o.follow_symlinks = true;
 		else if (id == OPT_QUIET)
 			cl->o.quiet = true;
+		else if (id == OPT_LDAPSTARTTLS)
+			cl->o.source.ldap.starttls = true;
 		else if (id == OPT_VERBOSE)
 			log_threshold = LOG_LEVEL_INFO;
 		return 0;
@@ -688,7 +719,8 @@ static int check_usage(const struct command *c, const struct cli *cl)
 
 	if (code)
 		return code;
-	if (cl->o.nargs < c->min_args) {
+	/* import --source ldap reads a server, no file */
+	if (cl->o.nargs < c->min_args && !(c->run == cmd_import && (cl->seen & O(OPT_LDAPURL)))) {
 		LOG_ERR("%s: missing argument (usage: fleetcensus-collector %s)", name,
 		        c->synopsis);
 		return EXIT_USAGE;

@@ -15,10 +15,9 @@
 #include "xalloc.h"
 
 static const struct source_kind kinds[] = {
-    {"ad-csv", SOURCE_DIRECTORY},
-    {"sccm-csv", SOURCE_MANAGEMENT},
-    {"intune-csv", SOURCE_MANAGEMENT},
-    {"intune-json", SOURCE_MANAGEMENT},
+    {"ad-csv", SOURCE_DIRECTORY},      {"sccm-csv", SOURCE_MANAGEMENT},
+    {"intune-csv", SOURCE_MANAGEMENT}, {"intune-json", SOURCE_MANAGEMENT},
+    {"ldap", SOURCE_DIRECTORY}, /* read from a server, not a file (source_ldap.c) */
 };
 
 const struct source_kind *source_kind_find(const char *name)

@@ -59,6 +59,27 @@ enum fc_rc source_read(const struct source_kind *kind, const char *path, const c
                        char *err);
 void source_rows_free(struct sighting *rows, size_t n);
 
+/* Where the ldap source reads (import --source ldap, docs/imports.md). */
+struct source_ldap_opts {
+	const char *url; /* ldaps://HOST[:PORT], or ldap://... with starttls */
+	const char *bind_dn; /* a DN, user@realm or DOMAIN\\user */
+	const char *password_file; /* its first line; the file owner-only */
+	const char *base; /* the base DN searched (subtree) */
+	const char *filter; /* NULL: (objectCategory=computer) */
+	const char *ca_file; /* NULL: the system's CA certificates */
+	bool starttls;
+};
+
+/* Reads the computers of a directory server over LDAP with TLS into *rows
+ * (*n of them, freed with source_rows_free), each as an ad-csv row. On a
+ * failure nothing is returned and err (FC_ERRLEN) names the server and
+ * what failed: FC_EUSAGE (bad URL, base or filter), FC_ECONFIG (the
+ * password file, the TLS setup, a refused bind), FC_ENOENT (no password
+ * file), FC_ENET (the server unreachable, TLS or the search failed),
+ * FC_EPARSE/FC_ELIMIT (a bad entry, too many). */
+enum fc_rc source_ldap_read(const struct source_ldap_opts *o, struct sighting **rows, size_t *n,
+                            char *err);
+
 /* Parses a date as PowerShell, ConfigMgr or Intune write it: ISO 8601
  * ("2026-11-28T09:14:02Z", "2026-11-20 09:12:45.0000000"), en-US
  * ("11/28/2026 9:14:02 AM"), nl-NL ("28-11-2026 09:14:02") or dd.mm.yyyy,

@@ -64,21 +64,26 @@ static bool filetime(const char *s, int64_t *out)
 	return true;
 }
 
-/* One row's fields into w; FC_EPARSE with err on a bad field. */
-static enum fc_rc ad_row(struct source_csv *c, enum source_date_order order, struct sighting *w,
-                         char *err)
+enum fc_rc source_ad_fill(source_ad_get get, void *ctx, enum source_date_order order,
+                          struct sighting *w, const char **col, char *why)
 {
-	const char *name = source_csv_get(c, source_csv_col(c, "Name"));
-	const char *dns = source_csv_get(c, source_csv_col(c, "DNSHostName"));
-	const char *dn = source_csv_get(c, source_csv_col(c, "DistinguishedName"));
-	const char *ver = source_csv_get(c, source_csv_col(c, "OperatingSystemVersion"));
-	const char *en = source_csv_get(c, source_csv_col(c, "Enabled"));
-	const char *lld = source_csv_get(c, source_csv_col(c, "LastLogonDate"));
-	const char *llt = source_csv_get(c, source_csv_col(c, "lastLogonTimestamp"));
-	char tmp[256], why[FC_ERRLEN];
+	const char *name = get(ctx, "Name");
+	const char *dns = get(ctx, "DNSHostName");
+	const char *dn = get(ctx, "DistinguishedName");
+	const char *ver = get(ctx, "OperatingSystemVersion");
+	const char *en = get(ctx, "Enabled");
+	const char *lld = get(ctx, "LastLogonDate");
+	const char *llt = get(ctx, "lastLogonTimestamp");
+	char tmp[256];
 
+#define AD_BAD(c, w_)                                                                              \
+	do {                                                                                       \
+		*col = (c);                                                                        \
+		snprintf(why, FC_ERRLEN, "%s", (w_));                                              \
+		return FC_EPARSE;                                                                  \
+	} while (0)
 	if (!*name || strchr(name, '.') || strlen(name) > 63)
-		return source_bad(c, "Name", *name ? "not a computer name" : "empty", err);
+		AD_BAD("Name", *name ? "not a computer name" : "empty");
 	if (*dns)
 		source_set_fqdn(w, dns);
 	source_set(&w->host, name, true);
@@ -86,26 +91,54 @@ static enum fc_rc ad_row(struct source_csv *c, enum source_date_order order, str
 		dn_domain(dn, tmp, sizeof(tmp));
 		source_set(&w->domain, tmp, true);
 	}
-	source_set(&w->key, source_csv_get(c, source_csv_col(c, "ObjectGUID")), true);
+	source_set(&w->key, get(ctx, "ObjectGUID"), true);
 	if (!*w->key && *dn)
 		source_set(&w->key, dn, true);
 	if (!*w->key) {
 		snprintf(tmp, sizeof(tmp), "%s.%s", w->host, w->domain);
 		source_set(&w->key, tmp, true);
 	}
-	source_set(&w->os_name, source_csv_get(c, source_csv_col(c, "OperatingSystem")), false);
-	source_set(&w->os_sp, source_csv_get(c, source_csv_col(c, "OperatingSystemServicePack")),
-	           false);
-	if (*ver && !ad_version(ver, tmp, sizeof(tmp)))
-		return source_bad(c, "OperatingSystemVersion", "not like '10.0 (19045)'", err);
+	source_set(&w->os_name, get(ctx, "OperatingSystem"), false);
+	source_set(&w->os_sp, get(ctx, "OperatingSystemServicePack"), false);
+	/* Windows writes "10.0 (19045)"; a Samba DC ("4.17.12-Debian") or a
+	 * Linux host joined by sssd/realmd writes its own form: kept as it is
+	 * when OperatingSystem names something else than Windows. */
+	if (*ver && !ad_version(ver, tmp, sizeof(tmp))) {
+		if (!*w->os_name || !strncasecmp(w->os_name, "Windows", 7))
+			AD_BAD("OperatingSystemVersion", "not like '10.0 (19045)'");
+		snprintf(tmp, sizeof(tmp), "%s", ver);
+	}
 	source_set(&w->os_version, *ver ? tmp : "", false);
 	if (*en && strcasecmp(en, "True") && strcasecmp(en, "False"))
-		return source_bad(c, "Enabled", "neither True nor False", err);
+		AD_BAD("Enabled", "neither True nor False");
 	w->enabled = strcasecmp(en, "False") != 0;
-	if (*lld && source_parse_date(lld, order, &w->last_seen, why))
-		return source_bad(c, "LastLogonDate", why, err);
+	if (*lld && source_parse_date(lld, order, &w->last_seen, why)) {
+		*col = "LastLogonDate";
+		return FC_EPARSE;
+	}
 	if (!*lld && *llt && !filetime(llt, &w->last_seen))
-		return source_bad(c, "lastLogonTimestamp", "not a FILETIME (a whole number)", err);
+		AD_BAD("lastLogonTimestamp", "not a FILETIME (a whole number)");
+#undef AD_BAD
+	return FC_OK;
+}
+
+/* A CSV row's field by column name (source_ad_get). */
+static const char *csv_get(void *ctx, const char *col)
+{
+	struct source_csv *c = ctx;
+
+	return source_csv_get(c, source_csv_col(c, col));
+}
+
+/* One row's fields into w; FC_EPARSE with err on a bad field. */
+static enum fc_rc ad_row(struct source_csv *c, enum source_date_order order, struct sighting *w,
+                         char *err)
+{
+	const char *col = NULL;
+	char why[FC_ERRLEN];
+
+	if (source_ad_fill(csv_get, c, order, w, &col, why))
+		return source_bad(c, col, why, err);
 	return FC_OK;
 }
 

@@ -27,6 +27,13 @@ enum fc_rc source_need_cols(const struct source_csv *c, const char *kind, const 
 /* "PATH:LINE: column NAME: why" into err; FC_EPARSE. */
 enum fc_rc source_bad(const struct source_csv *c, const char *col, const char *why, char *err);
 
+/* An Active Directory computer's field by its ad-csv column name ("Name",
+ * "DNSHostName", "ObjectGUID", ...): "" when it has none. */
+typedef const char *(*source_ad_get)(void *ctx, const char *col);
+/* Fills w from one computer's fields (get on ctx), as an ad-csv row. A bad
+ * field: FC_EPARSE with *col its column and why (FC_ERRLEN) what is wrong. */
+enum fc_rc source_ad_fill(source_ad_get get, void *ctx, enum source_date_order order,
+                          struct sighting *w, const char **col, char *why);
 enum fc_rc source_read_ad(struct source_csv *c, enum source_date_order order,
                           struct source_rows *out, char *err);
 enum fc_rc source_read_sccm(struct source_csv *c, enum source_date_order order,

@@ -123,6 +123,7 @@ COLLECTOR_SRC := \
 	collector/source.c \
 	collector/source_ad.c \
 	collector/source_csv.c \
+	collector/source_ldap.c \
 	collector/source_mgmt.c \
 	collector/store.c \
 	collector/store_backup.c \

@@ -8,13 +8,17 @@ libcmocka-dev python3 python3-jsonschema jq dpkg openssl valgrind clang-format t
 musl-tools mingw-w64 dpkg-dev xz-utils bzip2 tcl debian-archive-keyring file strace
 wine wine64
 clang-14 libclang-rt-14-dev llvm-14
-ocsinventory-agent fusioninventory-agent"
+ocsinventory-agent fusioninventory-agent
+libldap-dev samba-ad-dc samba-ad-provision ldb-tools ldap-utils iproute2"
 # The last three lines: static and cross agents (packaging/build-deps.sh builds their
 # libraries from Debian sources: dpkg-dev unpacks them, tcl makes SQLite's
 # amalgamation) and their test (file, strace, chroot from coreutils);
 # wine runs the Windows agent in the tests; clang-14 builds the fuzz targets.
 # ocsinventory-agent, fusioninventory-agent: t460/t465 run these peer agents
 # against a collector (tests only).
+# libldap-dev: import --source ldap (a build dependency); samba-ad-dc, samba-ad-provision,
+# ldb-tools, iproute2: t455 provisions and runs a throwaway Samba AD DC
+# (tests only; ldap-utils to look at it by hand).
 # chromium, chromium-driver, python3-selenium: t480 drives the console in a
 # headless browser (it skips without them).
 # man-db: t700-install renders the installed man pages (systemd, for its

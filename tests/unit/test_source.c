@@ -103,12 +103,39 @@ static void test_ad_rows(void **state)
 	assert_string_equal(err, "f:2: column Name: not a computer name");
 }
 
+/* operatingSystemVersion: AD's form for Windows; a Samba DC's own form kept
+ * when OperatingSystem says it is not Windows; refused otherwise. */
+static void test_ad_version_forms(void **state)
+{
+	static const char ok[] = "Name,OperatingSystem,OperatingSystemVersion\n"
+	                         "DC1,Samba,4.17.12-Debian\n"
+	                         "PC-2,Windows 10 Pro,10.0\n";
+	static const char bad[] = "Name,OperatingSystem,OperatingSystemVersion\n"
+	                          "PC-1,Windows 10 Pro,4.17.12-Debian\n";
+	const struct source_kind *k = source_kind_find("ad-csv");
+	char err[FC_ERRLEN] = "";
+	struct sighting *rows = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(source_read(k, "f", ok, strlen(ok), 0, &rows, &n, err), FC_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].os_version, "4.17.12-Debian");
+	assert_string_equal(rows[1].os_version, "10.0");
+	source_rows_free(rows, n);
+	assert_int_equal(source_read(k, "f", bad, strlen(bad), 0, &rows, &n, err), FC_EPARSE);
+	assert_string_equal(err, "f:2: column OperatingSystemVersion: not like '10.0 (19045)'");
+	assert_non_null(source_kind_find("ldap"));
+	assert_int_equal(source_kind_find("ldap")->evidence, SOURCE_DIRECTORY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_csv_utf16_type_line),
 	    cmocka_unit_test(test_ad_rows),
+	    cmocka_unit_test(test_ad_version_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
