@@ -3,6 +3,7 @@
  * from a machine made inert for its format by common/textesc.c. */
 #include "report_int.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ static enum fc_rc json_string(struct buf *out, const char *s)
 void report_writer_init(struct writer *w, enum report_format fmt, struct buf *out,
                         const char *const *cols, size_t ncols)
 {
+	assert(ncols <= MAX_COLS); /* a programmer's error: MAX_COLS is too small */
 	memset(w, 0, sizeof(*w));
 	w->fmt = fmt;
 	w->out = out;
