@@ -1,6 +1,6 @@
 /* http_admin.c - the everyday admin commands over HTTP (issue 14), for
  * admin tokens only (another token 403, none 401), on the store functions
- * the CLI's commands use (cmd_admin.c):
+ * the CLI's commands use (cmd_admin.c; tokens are made by store_token_make):
  *   GET  /api/v1/tokens[?format=json|csv|table]   token list (never a secret)
  *   POST /api/v1/tokens                            token add (body: org, role,
  *        label, expires; urlencoded or JSON) -> 201 {"id":N,"token":"..."}
@@ -289,9 +289,8 @@ static enum MHD_Result token_add(struct http_server *srv, struct MHD_Connection 
                                  struct http_req *r)
 {
 	char org[HTTP_ORG_LEN] = "", role_s[16] = "", label[LABEL_LEN] = "", exp_s[16] = "";
-	char msg[FC_ERRLEN] = "", err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
-	char token[AUTH_TOKEN_LEN + 1];
-	unsigned char hash[AUTH_HASH_LEN];
+	char msg[FC_ERRLEN] = "", err[FC_ERRLEN] = "";
+	char token[AUTH_TOKEN_LEN + 1] = "";
 	const char *body;
 	int64_t org_id = 0, id = 0, expires = 0;
 	enum token_role role;
@@ -343,23 +342,13 @@ static enum MHD_Result token_add(struct http_server *srv, struct MHD_Connection 
 		return http_reply_error(c, r, MHD_HTTP_BAD_REQUEST, msg);
 	if (have_exp)
 		expires += 86400; /* valid through that day (UTC), as the CLI's */
-	rc = auth_token_new(token);
-	if (rc) {
-		snprintf(err, sizeof(err), "cannot make a random token: %s", fc_strerror(rc));
-		return fail(c, r, FC_EIO, err);
-	}
-	auth_token_hash(token, hash);
 	pthread_mutex_lock(&srv->store_lock);
 	if (have_org)
 		rc = store_org_find(srv->st, org, &org_id, err);
 	if (rc == FC_OK)
-		rc = store_token_add(srv->st, role, org_id, hash, &id, err);
-	if (rc == FC_OK && (label[0] || expires))
-		rc = store_token_describe(srv->st, id, label, expires, err);
-	if (rc && id && store_token_revoke(srv->st, id, err2) != FC_OK)
-		LOG_ERR("token %" PRId64 " was made but not labelled: %s", id, err2);
+		rc = store_token_make(srv->st, role, org_id, label, expires, token, &id, err);
 	pthread_mutex_unlock(&srv->store_lock);
-	if (rc == FC_ENOENT && have_org)
+	if (rc == FC_ENOENT && have_org && !id)
 		snprintf(err, sizeof(err), "no such organisation");
 	if (rc) {
 		memset(token, 0, sizeof(token));
