@@ -223,6 +223,13 @@ static enum MHD_Result token_list(struct http_server *srv, struct MHD_Connection
 
 /* ---- POST /api/v1/tokens ---- */
 
+/* The urlencoded field after the one at p, or NULL. */
+static const char *next_field(const char *p)
+{
+	p = strchr(p, '&');
+	return p ? p + 1 : NULL;
+}
+
 /* Takes field name of the body (urlencoded, or a JSON object of strings)
  * into out; false when absent. *bad with msg when present but unusable. */
 static bool field(const char *body, cJSON *doc, const char *name, char *out, size_t size, bool *bad,
@@ -234,7 +241,7 @@ static bool field(const char *body, cJSON *doc, const char *name, char *out, siz
 		if (!strstr(body, name) || ui_form_value(body, name, out, size))
 			return out[0] != '\0';
 		/* ui_form_value says false for "absent" and "too long" alike */
-		for (const char *p = body; p; p = strchr(p, '&'), p += p != NULL)
+		for (const char *p = body; p; p = next_field(p))
 			if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == '=') {
 				snprintf(msg, FC_ERRLEN, "%s: too long or not text", name);
 				*bad = true;
@@ -272,7 +279,7 @@ static bool json_fields_known(const cJSON *doc, char *msg)
 
 static bool form_fields_known(const char *body, char *msg)
 {
-	for (const char *p = body; p && *p; p = strchr(p, '&'), p += p != NULL) {
+	for (const char *p = body; p && *p; p = next_field(p)) {
 		size_t n = strcspn(p, "=&");
 
 		if ((n == 3 && (!strncmp(p, "org", 3))) || (n == 4 && !strncmp(p, "role", 4)) ||
