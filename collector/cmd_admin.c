@@ -22,23 +22,6 @@ static void show_time(int64_t t, char out[32])
 		snprintf(out, 32, "never");
 }
 
-/* Makes a token of role for org_id (0 for admin), stores its hash and puts
- * the token in token and its id in *id. */
-static enum fc_rc new_token(struct store *st, enum token_role role, int64_t org_id,
-                            char token[AUTH_TOKEN_LEN + 1], int64_t *id, char *err)
-{
-	unsigned char hash[AUTH_HASH_LEN];
-	enum fc_rc rc = auth_token_new(token);
-
-	*id = 0;
-	if (rc) {
-		snprintf(err, FC_ERRLEN, "cannot make a random token: %s", fc_strerror(rc));
-		return rc;
-	}
-	auth_token_hash(token, hash);
-	return store_token_add(st, role, org_id, hash, id, err);
-}
-
 int cmd_org_add(struct cmd_opts *o)
 {
 	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
@@ -51,7 +34,7 @@ int cmd_org_add(struct cmd_opts *o)
 		return code;
 	rc = store_org_add(st, o->args[0], &org_id, err);
 	if (rc == FC_OK) {
-		rc = new_token(st, ROLE_AGENT, org_id, token, &id, err);
+		rc = store_token_make(st, ROLE_AGENT, org_id, "", 0, token, &id, err);
 		if (rc && store_org_remove(st, o->args[0], true, err2) != FC_OK)
 			LOG_ERR("organisation '%s' was created without a token: %s", o->args[0],
 			        err2);
@@ -135,7 +118,7 @@ int cmd_org_remove(struct cmd_opts *o)
 
 int cmd_token_add(struct cmd_opts *o)
 {
-	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "", err2[FC_ERRLEN] = "";
+	char token[AUTH_TOKEN_LEN + 1], err[FC_ERRLEN] = "";
 	struct store *st = NULL;
 	enum token_role role;
 	int64_t org_id = 0, id = 0, expires = 0;
@@ -163,11 +146,7 @@ int cmd_token_add(struct cmd_opts *o)
 	if (o->org)
 		rc = store_org_find(st, o->org, &org_id, err);
 	if (rc == FC_OK)
-		rc = new_token(st, role, org_id, token, &id, err);
-	if (rc == FC_OK && (o->label || expires))
-		rc = store_token_describe(st, id, o->label ? o->label : "", expires, err);
-	if (rc && id && store_token_revoke(st, id, err2) != FC_OK)
-		LOG_ERR("token %lld was made but not labelled: %s", (long long)id, err2);
+		rc = store_token_make(st, role, org_id, o->label, expires, token, &id, err);
 	store_close(st);
 	if (rc) {
 		LOG_ERR("token add: %s", rc == FC_ENOENT && o->org ? "no such organisation" : err);

@@ -71,11 +71,7 @@ void http_rfc3339(int64_t t, char out[HTTP_TIME_LEN])
 
 /* One line on stderr, after the time and the program's name; the message
  * escaped like every log line (textesc.h). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void
-server_log(const char *fmt, ...)
+void server_log(const char *fmt, ...)
 {
 	char when[HTTP_TIME_LEN];
 	char msg[512];
@@ -181,7 +177,8 @@ static enum MHD_Result take_body(struct http_server *srv, struct http_req *r, co
                                  size_t len)
 {
 	size_t max = srv->cfg->limits.max_body;
-	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER || r->route == ROUTE_UI;
+	bool keep = r->route == ROUTE_INVENTORY || r->route == ROUTE_PEER || r->route == ROUTE_UI ||
+	            r->route == ROUTE_ADMIN;
 
 	r->bytes_in += len;
 	if (keep && !r->too_big && buf_add(&r->body, data, len) != FC_OK)
@@ -270,6 +267,10 @@ static enum http_route route_of(const char *url)
 	    (!url[strlen(HTTP_CAMPAIGNS)] || url[strlen(HTTP_CAMPAIGNS)] == '/') &&
 	    strlen(url) < strlen(HTTP_CAMPAIGNS) + 256)
 		return ROUTE_CAMPAIGNS;
+	if ((!strcmp(url, "/api/v1/tokens") || !strncmp(url, "/api/v1/tokens/", 15) ||
+	     !strncmp(url, "/api/v1/machines/", 17)) &&
+	    strlen(url) < 8 + 256)
+		return ROUTE_ADMIN;
 	if (!strcmp(url, "/ocsinventory") || !strcmp(url, "/ocsinventory/") ||
 	    !strcmp(url, "/front/inventory.php"))
 		return ROUTE_PEER;
@@ -297,12 +298,14 @@ static void req_begin(struct http_req *r, const char *url, const char *method)
 {
 	r->begun = true;
 	r->route = route_of(url);
-	if (r->route == ROUTE_UI)
+	if (r->route == ROUTE_UI || r->route == ROUTE_ADMIN)
 		buf_init(&r->body, HTTP_UI_MAX_FORM); /* still empty: a smaller bound */
 	if (r->route == ROUTE_REPORTS)
 		snprintf(r->kind, sizeof(r->kind), "%s", url + strlen(HTTP_REPORTS_PREFIX));
 	if (r->route == ROUTE_CAMPAIGNS)
 		snprintf(r->campaign, sizeof(r->campaign), "%s", url + strlen(HTTP_CAMPAIGNS));
+	if (r->route == ROUTE_ADMIN)
+		snprintf(r->campaign, sizeof(r->campaign), "%s", url + strlen("/api/v1/"));
 	copy_printable(r->method, sizeof(r->method), method, false);
 	copy_printable(r->path, sizeof(r->path), url, false);
 }
@@ -428,7 +431,8 @@ static enum MHD_Result first_call(struct http_server *srv, struct MHD_Connection
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "POST");
 	if (r->route != ROUTE_INVENTORY && !get &&
-	    !((r->route == ROUTE_CAMPAIGNS || r->route == ROUTE_UI) && post))
+	    !((r->route == ROUTE_CAMPAIGNS || r->route == ROUTE_UI || r->route == ROUTE_ADMIN) &&
+	      post))
 		return http_reply_error_hdr(c, r, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
 		                            MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (r->route == ROUTE_INVENTORY)
@@ -467,6 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	case ROUTE_PEER:
 		return r->job ? http_inventory_answer(srv, c, r) : http_peer_finish(srv, c, r);
 	case ROUTE_UI: return http_ui(srv, c, r);
+	case ROUTE_ADMIN: return http_admin(srv, c, r);
 	case ROUTE_NONE: break;
 	}
 	return http_reply_error(c, r, MHD_HTTP_NOT_FOUND, "no such path");

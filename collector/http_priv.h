@@ -60,7 +60,8 @@ enum http_route {
 	ROUTE_REPORTS,
 	ROUTE_CAMPAIGNS,
 	ROUTE_PEER, /* /ocsinventory, /front/inventory.php: other agents (http_peer.c) */
-	ROUTE_UI
+	ROUTE_UI,
+	ROUTE_ADMIN /* /api/v1/tokens..., /api/v1/machines/M/ACTION (http_admin.c) */
 };
 
 /* GET /api/v1/reports/KIND */
@@ -91,7 +92,8 @@ struct http_req {
 	int64_t token_id; /* the token's id (who a campaign change records) */
 	bool too_big; /* the body passed limits.max_body: the rest is discarded */
 	char kind[32]; /* ROUTE_REPORTS: the report kind from the path (shortened) */
-	char campaign[256]; /* ROUTE_CAMPAIGNS: the path after HTTP_CAMPAIGNS (decoded) */
+	char campaign[256]; /* ROUTE_CAMPAIGNS: the path after HTTP_CAMPAIGNS (decoded);
+	                     * ROUTE_ADMIN: the path after "/api/v1/" */
 	struct buf body;
 	struct http_job *job; /* ROUTE_INVENTORY: queued for the writer; answered when done */
 	unsigned peer; /* ROUTE_PEER: how to answer (HTTP_PEER_* in http_peer.c) */
@@ -211,6 +213,13 @@ enum MHD_Result http_reports(struct http_server *srv, struct MHD_Connection *c, 
 /* Answers the campaign routes (http_campaigns.c, docs/campaigns.md). */
 enum MHD_Result http_campaigns(struct http_server *srv, struct MHD_Connection *c,
                                struct http_req *r);
+
+/* Answers the admin routes (http_admin.c, docs/protocol.md): tokens,
+ * machine delete and move, for admin tokens only. */
+enum MHD_Result http_admin(struct http_server *srv, struct MHD_Connection *c, struct http_req *r);
+
+/* One line on stderr after the time and the program's name (escaped). */
+void server_log(const char *fmt, ...) FC_PRINTF(1, 2);
 
 /* Answers the console's pages under /ui/ (ui.c): GET, or POST with a
  * urlencoded form in r->body. */

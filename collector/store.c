@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "store_int.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -360,6 +361,28 @@ enum fc_rc store_token_describe(struct store *s, int64_t id, const char *label, 
 		store_seterr(err, "no token with id %lld", (long long)id);
 		rc = FC_ENOENT;
 	}
+	return rc;
+}
+
+enum fc_rc store_token_make(struct store *s, enum token_role role, int64_t org_id,
+                            const char *label, int64_t expires, char token[AUTH_TOKEN_LEN + 1],
+                            int64_t *id, char *err)
+{
+	unsigned char hash[AUTH_HASH_LEN];
+	char err2[FC_ERRLEN] = "";
+	enum fc_rc rc = auth_token_new(token);
+
+	*id = 0;
+	if (rc) {
+		snprintf(err, FC_ERRLEN, "cannot make a random token: %s", fc_strerror(rc));
+		return rc;
+	}
+	auth_token_hash(token, hash);
+	rc = store_token_add(s, role, org_id, hash, id, err);
+	if (rc == FC_OK && ((label && label[0]) || expires))
+		rc = store_token_describe(s, *id, label ? label : "", expires, err);
+	if (rc && *id && store_token_revoke(s, *id, err2) != FC_OK)
+		LOG_ERR("token %lld was made but not labelled: %s", (long long)*id, err2);
 	return rc;
 }
 

@@ -98,6 +98,14 @@ enum fc_rc store_token_revoke(struct store *s, int64_t id, char *err);
 enum fc_rc store_token_describe(struct store *s, int64_t id, const char *label, int64_t expires,
                                 char *err);
 enum fc_rc store_token_each(struct store *s, store_token_cb cb, void *ctx, char *err);
+/* Makes a random token of role for org_id (0 only for ROLE_ADMIN), stores
+ * its hash with label and expires as store_token_describe does (label ""
+ * or NULL and expires 0: none), puts the token in token and its id in *id.
+ * A token stored but not labelled is revoked again. The one way the CLI's
+ * org add and token add and POST /api/v1/tokens make tokens. */
+enum fc_rc store_token_make(struct store *s, enum token_role role, int64_t org_id,
+                            const char *label, int64_t expires, char token[AUTH_TOKEN_LEN + 1],
+                            int64_t *id, char *err);
 
 /* ---- reports and machines ---- */
 

@@ -99,6 +99,7 @@ COLLECTOR_SRC := \
 	collector/cmd_data.c \
 	collector/http.c \
 	collector/http_answer.c \
+	collector/http_admin.c \
 	collector/http_campaigns.c \
 	collector/http_inventory.c \
 	collector/http_machines.c \
