@@ -30,9 +30,9 @@ struct hw_field {
 static const struct hw_field cpu_fields[] = {
     {"manufacturer", HW_STR}, {"familynumber", HW_STR}, {"model", HW_STR}, {"stepping", HW_INT},
     {"name", HW_STR},         {"core", HW_INT},         {"speed", HW_INT}};
-static const struct hw_field bios_fields[] = {{"bdate", HW_STR},    {"bmanufacturer", HW_STR},
-                                              {"bversion", HW_STR}, {"smanufacturer", HW_STR},
-                                              {"smodel", HW_STR},   {"secure_boot", HW_STR}};
+static const struct hw_field bios_fields[] = {
+    {"bdate", HW_STR},  {"bmanufacturer", HW_STR}, {"bversion", HW_STR}, {"smanufacturer", HW_STR},
+    {"smodel", HW_STR}, {"secure_boot", HW_STR},   {"ssn", HW_STR}};
 static const struct hw_field hardware_fields[] = {{"memory", HW_INT}, {"chassis_type", HW_STR}};
 static const struct hw_field fc_hw_fields[] = {{"cpu_logical", HW_INT},
                                                {"cpu_platform_flags", HW_INT},

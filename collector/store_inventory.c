@@ -347,8 +347,6 @@ static enum fc_rc machine_insert(struct store *s, int64_t org, const struct inge
 		    NULL, NULL, "storing a new machine", err);
 	if (!rc)
 		m->id = sqlite3_last_insert_rowid(s->db);
-	if (!rc)
-		rc = store_sighting_adopt(s, org, m->id, err);
 	return rc;
 }
 
@@ -516,7 +514,10 @@ static enum fc_rc put_machine(struct store *s, int64_t org, const struct ingest_
 	if (!found) {
 		res->new_machine = true;
 		rc = machine_insert(s, org, r, received_at, list_id, &cls, m, err);
-		return rc ? rc : store_ready_put(s, m->id, &cls, r->hw_json, err);
+		if (!rc)
+			rc = store_ready_put(s, m->id, &cls, r->hw_json, err);
+		/* after its facts (hw_json: the serial) are stored */
+		return rc ? rc : store_sighting_adopt(s, org, m->id, err);
 	}
 	rc = machine_update(s, m, r, received_at, list_id, &cls, err);
 	if (!rc)

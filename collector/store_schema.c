@@ -423,6 +423,8 @@ static const char schema_sightings[] =
     "CREATE INDEX sightings_serial ON sightings(org_id, serial, maker);\n"
     "CREATE INDEX sightings_host ON sightings(org_id, host, domain);\n"
     "CREATE INDEX machines_evidence ON machines(org_id, evidence) WHERE evidence <> 'agent';\n"
+    "CREATE INDEX machines_serial ON machines(org_id,"
+    " lower(trim(json_extract(hw_json, '$.bios.ssn')))) WHERE evidence = 'agent';\n"
     "CREATE INDEX machines_lhost ON machines(org_id, lower(hostname));\n"
     "PRAGMA user_version = 7;\n";
 

@@ -79,6 +79,15 @@ static enum fc_rc match(struct store *s, int64_t org, int64_t id, const struct s
 			    cand_row, c, "match", err);
 	}
 	if (!rc && !c->n && *w->serial)
+		rc = store_exec(
+		    s, ST_SIGHT_AGENT_SERIAL,
+		    "SELECT id, 1 FROM machines WHERE org_id = ?1 AND evidence = 'agent'"
+		    " AND lower(trim(json_extract(hw_json, '$.bios.ssn'))) = ?2"
+		    " AND lower(trim(coalesce(json_extract(hw_json,"
+		    " '$.bios.smanufacturer'), ''))) = ?3",
+		    STORE_ARGS(STORE_INT(org), STORE_TEXT(w->serial), STORE_TEXT(w->maker)),
+		    cand_row, c, "match", err);
+	if (!rc && !c->n && *w->serial)
 		rc = store_exec(s, ST_SIGHT_PEER_SERIAL, PEER_SQL("s.serial = ?3 AND s.maker = ?4"),
 		                STORE_ARGS(STORE_INT(org), STORE_INT(id), STORE_TEXT(w->serial),
 		                           STORE_TEXT(w->maker)),
@@ -460,6 +469,12 @@ enum fc_rc store_sighting_adopt(struct store *s, int64_t org_id, int64_t machine
 	    s, ST_SIGHT_ADOPT,
 	    "SELECT s.machine, 0 FROM machines a, sightings s JOIN machines m ON m.id = s.machine"
 	    " WHERE a.id = ?2 AND a.hw_uuid <> '' AND s.org_id = ?1 AND s.hw_uuid = a.hw_uuid"
+	    " AND s.counted AND m.evidence <> 'agent' UNION"
+	    " SELECT s.machine, 0 FROM machines a, sightings s JOIN machines m ON m.id = s.machine"
+	    " WHERE a.id = ?2 AND s.org_id = ?1 AND s.serial <> ''"
+	    " AND s.serial = lower(trim(json_extract(a.hw_json, '$.bios.ssn')))"
+	    " AND s.maker = lower(trim(coalesce(json_extract(a.hw_json, '$.bios.smanufacturer'), "
+	    "'')))"
 	    " AND s.counted AND m.evidence <> 'agent' UNION"
 	    " SELECT s.machine, 0 FROM machines a, sightings s JOIN machines m ON m.id = s.machine"
 	    " WHERE a.id = ?2 AND s.org_id = ?1 AND s.host = lower(a.hostname)"

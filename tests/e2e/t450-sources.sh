@@ -112,6 +112,29 @@ test_expect_success 'an agent report of a machine known from AD and ConfigMgr is
 		ON m.id = s.machine WHERE m.evidence = '"'agent'"'")" = 2
 '
 
+# An agent machine whose only key in common with an Intune row is the
+# serial number with its maker (no hardware UUID in Intune, another host
+# name): one machine, whichever arrives first (docs/identity.md).
+serial_agent() { # FILE: an agent report of the Intune row LAPTOP-17's hardware
+	craft "$1" ".content.hardware.uuid = \"6b0e1c52-0d3a-4f7e-9a51-2f1d3c4b5a69\" |
+		.content.hardware.name = \"lap17-agent\" | .content.bios.ssn = \" 5cg1111qqq \" |
+		.content.bios.smanufacturer = \"HP\" | del(.content.operatingsystem.fqdn)"
+}
+test_expect_success 'serial number with maker: an agent machine and an Intune row are one' '
+	collector org add --db "$DB" serial-a >/dev/null &&
+	collector org add --db "$DB" serial-b >/dev/null &&
+	collector import --db "$DB" --org serial-a --source intune-csv "$F/intune.csv" >out &&
+	n=$(rows serial-a | wc -l) &&
+	serial_agent s1.json && collector import --db "$DB" --org serial-a s1.json >out &&
+	test "$(rows serial-a | wc -l)" = "$n" &&
+	rows serial-a | grep -q "^lap17-agent agent " &&
+	serial_agent s2.json && collector import --db "$DB" --org serial-b s2.json >out &&
+	collector import --db "$DB" --org serial-b --source intune-csv "$F/intune.csv" >out &&
+	test "$(rows serial-b | wc -l)" = "$n" &&
+	rows serial-b | grep -q "^lap17-agent agent " &&
+	! rows serial-b | grep -q "^laptop-17 "
+'
+
 test_expect_success 'report coverage: machines by evidence, agent-verified share of AD' '
 	collector report coverage --db "$DB" --org ad --format csv >got &&
 	printf "%s\r\n" \
