@@ -284,7 +284,8 @@ static void test_readiness_facts(void **state)
 	    r.hw_json,
 	    "{\"cpu\":{\"manufacturer\":\"GenuineIntel\",\"familynumber\":\"6\",\"model\":\"142\","
 	    "\"stepping\":9,\"name\":\"Intel(R) Core(TM) i5-8210Y\",\"core\":2,\"speed\":1600},"
-	    "\"bios\":{\"bdate\":\"2019-01-02\",\"smanufacturer\":\"Dell Inc.\",\"smodel\":\"X\"},"
+	    "\"bios\":{\"bdate\":\"2019-01-02\",\"smanufacturer\":\"Dell Inc.\",\"smodel\":\"X\","
+	    "\"ssn\":\"5HQ2XW1\"},"
 	    "\"hardware\":{\"memory\":7863,\"chassis_type\":\"3\"},"
 	    "\"hw\":{\"cpu_logical\":8,\"cpu_platform_flags\":16,\"cpu_sse42\":true,"
 	    "\"cpu_popcnt\":true,\"memory_installed_mib\":8192,\"system_volume_mib\":243000,"
@@ -296,8 +297,9 @@ static void test_readiness_facts(void **state)
 	assert_null(r.hw_json);
 	free(s);
 	accepted(good, &r); /* no hw: the GLPI fields only */
-	assert_string_equal(r.hw_json, "{\"bios\":{\"smanufacturer\":\"Dell Inc.\"},"
-	                               "\"hardware\":{\"memory\":7863,\"chassis_type\":\"3\"}}");
+	assert_string_equal(r.hw_json,
+	                    "{\"bios\":{\"smanufacturer\":\"Dell Inc.\",\"ssn\":\"5HQ2XW1\"},"
+	                    "\"hardware\":{\"memory\":7863,\"chassis_type\":\"3\"}}");
 	ingest_report_release(&r);
 }
 

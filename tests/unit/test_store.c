@@ -884,6 +884,7 @@ static void downgrade_sightings(const char *db)
 {
 	db_run(db, "DROP TABLE sightings");
 	db_run(db, "DROP INDEX machines_evidence");
+	db_run(db, "DROP INDEX machines_serial");
 	db_run(db, "DROP INDEX machines_lhost");
 	db_run(db, "ALTER TABLE machines DROP COLUMN evidence");
 	db_run(db, "PRAGMA user_version = 5");
