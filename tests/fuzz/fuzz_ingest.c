@@ -8,6 +8,7 @@
  * given (raw gzip or zlib streams, corrupt ones included). Byte 1, when odd,
  * selects small limits so that every limit check can be reached with small
  * inputs. The rest is the body. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -65,6 +66,39 @@ static void check_report(const struct ingest_report *r, size_t body_len)
 		           r->sw[i].publisher && r->sw[i].from);
 }
 
+/* The stored facts of both decodes are the same; an inventory of another
+ * agent (peer_glpi.c adds a "peer" object) is given a random report_id and
+ * the time of receipt as collected_at by each decode, so those two values
+ * are left out of the comparison. */
+static bool same_facts(const char *a, const char *b)
+{
+	static const struct {
+		const char *key;
+		size_t len;
+	} made[] = {{"\"report_id\":\"", 36}, {"\"collected_at\":\"", 20}};
+	char *x, *y, *p;
+	bool same;
+	size_t i, k;
+
+	if (!strstr(a, "\"peer\":{") || !strstr(b, "\"peer\":{"))
+		return !strcmp(a, b);
+	x = xstrdup(a);
+	y = xstrdup(b);
+	for (i = 0; i < 2; i++) {
+		char *s[2] = {x, y};
+
+		for (k = 0; k < 2; k++) {
+			p = strstr(s[k], made[i].key);
+			if (p && strlen(p) >= strlen(made[i].key) + made[i].len)
+				memset(p + strlen(made[i].key), '-', made[i].len);
+		}
+	}
+	same = !strcmp(x, y);
+	free(x);
+	free(y);
+	return same;
+}
+
 /* The direct software-list reader (ingest.c sw_fast) must not change any
  * outcome: decoding with cJSON's tree only gives the same answer, error
  * text, entries and digest. */
@@ -86,7 +120,7 @@ static void same_as_tree(const uint8_t *body, size_t len, const char *enc,
 	if (!rc) {
 		FUZZ_CHECK(t.n_sw == rep->n_sw && !t.sw_fast);
 		FUZZ_CHECK(!memcmp(t.sw_digest, rep->sw_digest, sizeof(t.sw_digest)));
-		FUZZ_CHECK(!strcmp(t.os_json, rep->os_json));
+		FUZZ_CHECK(same_facts(t.os_json, rep->os_json));
 		for (i = 0; i < t.n_sw; i++)
 			FUZZ_CHECK(!strcmp(t.sw[i].name, rep->sw[i].name) &&
 			           !strcmp(t.sw[i].version, rep->sw[i].version) &&
