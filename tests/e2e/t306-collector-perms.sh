@@ -25,9 +25,15 @@ mkdir -p "$D"
 chmod 755 "$D"
 collector org add north --db "$D/c.db" >/dev/null
 
+# nobody runs a copy of the collector: the build tree may sit in a
+# directory only root can enter (a fresh clone in mktemp -d is 0700).
+mkdir -p "$TEST_DIR/bin"
+cp "$COLLECTOR_BIN" "$TEST_DIR/bin/fleetcensus-collector"
+chmod 755 "$TEST_DIR/bin" "$TEST_DIR/bin/fleetcensus-collector"
+
 # as_nobody CMD...: the collector as the user nobody.
 as_nobody() {
-	runuser -u nobody -- "$COLLECTOR_BIN" "$@"
+	runuser -u nobody -- "$TEST_DIR/bin/fleetcensus-collector" "$@"
 }
 
 test_expect_success 'a missing directory: one line naming it (66 to read, 73 to create)' '
